@@ -1,0 +1,3 @@
+using SerSweep.Cli;
+
+return await SersweepCli.RunAsync(args);

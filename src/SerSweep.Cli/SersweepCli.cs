@@ -1,0 +1,36 @@
+using System.CommandLine;
+using SerSweep.Cli.Commands;
+
+namespace SerSweep.Cli;
+
+/// <summary>The `sersweep` command line: one verb per file under Commands/.</summary>
+public static class SersweepCli
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("SerSweep: hyperparameter sweeps of CNNs for speech emotion recognition on an Orleans cluster.");
+        root.Subcommands.Add(DoctorCommand.Create());
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var parse = Build().Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var error in parse.Errors)
+                Console.Error.WriteLine($"error: {error.Message}");
+            Console.Error.WriteLine("Run 'sersweep --help' (or 'sersweep VERB --help') for usage.");
+            return ExitCodes.BadInput;
+        }
+        try
+        {
+            return await parse.InvokeAsync();
+        }
+        catch (UserInputException e)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return ExitCodes.BadInput;
+        }
+    }
+}

@@ -1,0 +1,22 @@
+namespace SerSweep.Core;
+
+/// <summary>
+/// Features of a selected set of files, as the audio pipeline computes and caches them and as training
+/// consumes them: one row-major float32 block of shape [Count, Channels, Height, Width]
+/// (log-mel: [N, 1, n_mels, frames]; MFCC: [N, 1, n_mfcc, frames]), and per item its label and actor.
+/// Plain arrays so that this contract needs neither TorchSharp nor Orleans.
+/// </summary>
+public sealed record FeatureSet
+{
+    public required float[] Data { get; init; }
+    public required int[] Shape { get; init; }
+    public required Emotion[] Labels { get; init; }
+    public required int[] Actors { get; init; }
+    /// <summary>Path of each item relative to the data root, e.g. "Actor_01/03-01-01-01-01-01-01.wav".</summary>
+    public required string[] Files { get; init; }
+    /// <summary>Content-addressed cache key (dataset fingerprint + feature config).</summary>
+    public required string CacheKey { get; init; }
+
+    public int Count => Shape[0];
+    public int ItemLength => Shape[1] * Shape[2] * Shape[3];
+}
