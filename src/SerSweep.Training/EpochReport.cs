@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace SerSweep.Training;
 
 /// <summary>
@@ -16,6 +18,7 @@ public sealed record EpochReport(
     double LearningRate,
     TimeSpan Elapsed)
 {
+    [JsonIgnore]
     public IReadOnlyDictionary<string, double> Metrics => new Dictionary<string, double>
     {
         [Core.Metrics.TrainLoss] = TrainLoss,
