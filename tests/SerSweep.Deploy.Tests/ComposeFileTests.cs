@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Text.Json;
+using SerSweep.Testing;
+
+namespace SerSweep.Deploy.Tests;
+
+/// <summary>
+/// docker-compose.yml as the docker client's compose plugin reads it (`docker compose config`):
+/// no engine is needed for that, and CI installs the plugin (deploy/install-compose-plugin).
+/// </summary>
+public class ComposeFileTests
+{
+    private static JsonElement Config(params (string Key, string Value)[] env)
+    {
+        var psi = new ProcessStartInfo("docker") { WorkingDirectory = TestPaths.RepoRoot, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "compose", "-f", "docker-compose.yml", "config", "--format", "json" }) psi.ArgumentList.Add(a);
+        foreach (var name in new[] { "WORKER_SLOTS", "THREADS_PER_TRIAL", "SERSWEEP_DASHBOARD_TOKEN" }) psi.Environment.Remove(name);
+        foreach (var (k, v) in env) psi.Environment[k] = v;
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, $"docker compose config failed ({p.ExitCode}): {stderr}");
+        return JsonDocument.Parse(stdout.Result).RootElement.Clone();
+    }
+
+    private static string[] Command(JsonElement service) =>
+        service.GetProperty("command").EnumerateArray().Select(e => e.GetString()!).ToArray();
+
+    [Fact]
+    public void Config_is_valid_quietly()
+    {
+        var psi = new ProcessStartInfo("docker", "compose -f docker-compose.yml config -q") { WorkingDirectory = TestPaths.RepoRoot, RedirectStandardError = true };
+        using var p = Process.Start(psi)!;
+        var err = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+        Assert.True(p.ExitCode == 0, err);
+    }
+
+    [Fact]
+    public void Has_redis_coordinator_and_worker_with_named_volumes()
+    {
+        var config = Config();
+        var services = config.GetProperty("services");
+
+        Assert.Equal(["coordinator", "redis", "worker"], services.EnumerateObject().Select(s => s.Name).Order().ToArray());
+        Assert.Equal(["coordinator", "redis", "shared"], config.GetProperty("volumes").EnumerateObject().Select(v => v.Name).Order().ToArray());
+        Assert.True(services.GetProperty("redis").TryGetProperty("healthcheck", out _));
+    }
+
+    [Fact]
+    public void Coordinator_serves_the_dashboard_on_5080_and_keeps_sqlite_on_a_volume()
+    {
+        var coordinator = Config().GetProperty("services").GetProperty("coordinator");
+
+        var port = coordinator.GetProperty("ports").EnumerateArray().Single();
+        Assert.Equal(5080, port.GetProperty("target").GetInt32());
+        Assert.Equal("5080", port.GetProperty("published").GetString());
+        var command = Command(coordinator);
+        Assert.Contains("--role=coordinator", command);
+        Assert.Contains("--db=/var/lib/sersweep/sersweep.db", command);
+        Assert.Contains("--watch=/config/sweep.yaml", command);
+        var mounts = coordinator.GetProperty("volumes").EnumerateArray().ToArray();
+        Assert.Contains(mounts, m => m.GetProperty("type").GetString() == "volume" && m.GetProperty("source").GetString() == "coordinator" && m.GetProperty("target").GetString() == "/var/lib/sersweep");
+        Assert.Contains(mounts, m => m.GetProperty("target").GetString() == "/config/sweep.yaml" && m.GetProperty("read_only").GetBoolean());
+        Assert.Equal("service_healthy", coordinator.GetProperty("depends_on").GetProperty("redis").GetProperty("condition").GetString());
+    }
+
+    [Fact]
+    public void Workers_take_slots_and_threads_from_the_environment()
+    {
+        var worker = Config(("WORKER_SLOTS", "3"), ("THREADS_PER_TRIAL", "2")).GetProperty("services").GetProperty("worker");
+
+        var command = Command(worker);
+        Assert.Contains("--role=worker", command);
+        Assert.Contains("--slots=3", command);
+        Assert.Contains("--threads-per-trial=2", command);
+        Assert.Equal("2", worker.GetProperty("environment").GetProperty("OMP_NUM_THREADS").GetString());
+        Assert.StartsWith("glibc.malloc.mmap_max=0", ReadDockerfileEnv("GLIBC_TUNABLES"));
+        var mounts = worker.GetProperty("volumes").EnumerateArray().ToArray();
+        Assert.Contains(mounts, m => m.GetProperty("target").GetString() == "/data/ravdess" && m.GetProperty("read_only").GetBoolean());
+        Assert.Contains(mounts, m => m.GetProperty("source").GetString() == "shared" && m.GetProperty("target").GetString() == "/shared");
+        Assert.Equal("service_healthy", worker.GetProperty("depends_on").GetProperty("coordinator").GetProperty("condition").GetString());
+    }
+
+    [Fact]
+    public void Defaults_give_one_slot_and_one_thread()
+    {
+        var worker = Config().GetProperty("services").GetProperty("worker");
+
+        Assert.Contains("--slots=1", Command(worker));
+        Assert.Equal("1", worker.GetProperty("environment").GetProperty("OMP_NUM_THREADS").GetString());
+    }
+
+    private static string ReadDockerfileEnv(string name)
+    {
+        var text = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "deploy", "Dockerfile"));
+        var start = text.IndexOf(name + "=", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"{name} not set in deploy/Dockerfile");
+        return text[(start + name.Length + 1)..].Split([' ', '\n', '\\'], 2)[0];
+    }
+}
