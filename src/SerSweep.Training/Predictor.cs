@@ -1,3 +1,4 @@
+using SerSweep.Audio.Features;
 using SerSweep.Core;
 using SerSweep.Training.Models;
 using static TorchSharp.torch;
@@ -7,10 +8,15 @@ namespace SerSweep.Training;
 /// <summary>
 /// Inference from a <see cref="ModelBundle"/> alone: rebuilds the module from the bundled model config and
 /// item shape, loads the weights, applies the bundled dataset normalisation, and predicts in eval mode.
+/// WAV files go through the audio pipeline's clip loader and feature extractor with the bundled feature
+/// config (the code path training used); both are built once, so a warm prediction only decodes, extracts
+/// and runs the network.
 /// </summary>
 public sealed class Predictor : IDisposable
 {
     private readonly nn.Module<Tensor, Tensor> model;
+    private readonly ClipLoader clipLoader;
+    private readonly FeatureExtractor extractor;
 
     public ModelBundle Bundle { get; }
 
@@ -20,6 +26,19 @@ public sealed class Predictor : IDisposable
         model = ModelFactory.Create(bundle.Config.Model, bundle.ItemShape, bundle.Classes.Length);
         Trainer.LoadWeights(model, bundle.Weights);
         model.eval();
+        clipLoader = new ClipLoader(bundle.Config.Features with { Augment = new AugmentConfig() });
+        extractor = new FeatureExtractor(clipLoader.Config);
+    }
+
+    /// <summary>Predicts WAV files (decode, resample, clip, features, forward); a bad file throws <see cref="Audio.Wav.WavFormatException"/> naming it.</summary>
+    public Prediction[] PredictFiles(IReadOnlyList<string> paths)
+    {
+        if (!extractor.ItemShape.SequenceEqual(Bundle.ItemShape))
+            throw new InvalidDataException($"the bundle's feature config gives items of shape [{string.Join(", ", extractor.ItemShape)}] but the model expects [{string.Join(", ", Bundle.ItemShape)}]");
+        var clips = new float[(long)paths.Count * clipLoader.ClipSamples];
+        for (var i = 0; i < paths.Count; i++)
+            clipLoader.Load(paths[i], clips.AsSpan(i * clipLoader.ClipSamples, clipLoader.ClipSamples));
+        return Predict(FeaturePipeline.Extract(extractor, clips, paths.Count));
     }
 
     public static Predictor Load(string bundlePath) => new(ModelBundle.Load(bundlePath));
@@ -48,5 +67,9 @@ public sealed class Predictor : IDisposable
         }).ToArray();
     }
 
-    public void Dispose() => model.Dispose();
+    public void Dispose()
+    {
+        model.Dispose();
+        extractor.Dispose();
+    }
 }
