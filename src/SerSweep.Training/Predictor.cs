@@ -43,6 +43,9 @@ public sealed class Predictor : IDisposable
 
     public static Predictor Load(string bundlePath) => new(ModelBundle.Load(bundlePath));
 
+    /// <summary>Items per forward pass: bounds the activation memory when a whole dataset is predicted.</summary>
+    public const int BatchSize = 64;
+
     /// <summary>Predicts items given as one row-major block [count, C, H, W] with the bundle's item shape.</summary>
     public Prediction[] Predict(float[] items)
     {
@@ -50,21 +53,31 @@ public sealed class Predictor : IDisposable
         if (items.Length == 0 || items.Length % itemLength != 0)
             throw new ArgumentException($"expected a multiple of {itemLength} values (items of shape [{string.Join(", ", Bundle.ItemShape)}]), got {items.Length}");
         var count = items.Length / itemLength;
-        using var inference = inference_mode();
-        using var scope = NewDisposeScope();
-        var input = tensor(items, [count, .. Bundle.ItemShape.Select(d => (long)d)]);
-        if (Bundle.Normalization is { } stats) input = stats.Apply(input);
-        var probabilities = nn.functional.softmax(model.forward(input), 1).data<float>().ToArray();
         var classes = Bundle.Classes;
-        return Enumerable.Range(0, count).Select(n =>
+        var probabilities = new float[count * classes.Length];
+        using var inference = inference_mode();
+        for (var start = 0; start < count; start += BatchSize)
         {
-            var row = probabilities.AsSpan(n * classes.Length, classes.Length);
-            var best = 0;
-            for (var c = 1; c < row.Length; c++) if (row[c] > row[best]) best = c;
-            var map = new Dictionary<Emotion, double>(classes.Length);
-            for (var c = 0; c < row.Length; c++) map[classes[c]] = row[c];
-            return new Prediction(classes[best], map);
-        }).ToArray();
+            using var scope = NewDisposeScope();
+            var batch = Math.Min(BatchSize, count - start);
+            var input = tensor(items.AsSpan(start * itemLength, batch * itemLength).ToArray(), [batch, .. Bundle.ItemShape.Select(d => (long)d)]);
+            if (Bundle.Normalization is { } stats) input = stats.Apply(input);
+            nn.functional.softmax(model.forward(input), 1).data<float>().CopyTo(probabilities.AsSpan(start * classes.Length, batch * classes.Length));
+        }
+        return Enumerable.Range(0, count).Select(n => ToPrediction(probabilities.AsSpan(n * classes.Length, classes.Length))).ToArray();
+    }
+
+    private Prediction ToPrediction(ReadOnlySpan<float> row)
+    {
+        var classes = Bundle.Classes;
+        var best = 0;
+        var map = new Dictionary<Emotion, double>(classes.Length);
+        for (var c = 0; c < row.Length; c++)
+        {
+            map[classes[c]] = row[c];
+            if (row[c] > row[best]) best = c;
+        }
+        return new Prediction(classes[best], map);
     }
 
     public void Dispose()
