@@ -1,3 +1,5 @@
+using Orleans.Concurrency;
+
 namespace SerSweep.Cluster.Contracts;
 
 /// <summary>One per sweep (key = sweep id), on a coordinator silo: asks the strategy, dispatches trials, applies ASHA, records results.</summary>
@@ -16,8 +18,10 @@ public interface ISweepCoordinatorGrain : IGrainWithIntegerKey
     /// <summary>The end of an attempt; idempotent per (trial, attempt); late reports of superseded attempts are ignored.</summary>
     Task ReportOutcome(TrialOutcome outcome);
     /// <summary>An attempt is alive (renews its lease between epochs).</summary>
+    [OneWay]
     Task Heartbeat(long trialId, int attempt);
     /// <summary>The silo running these attempts died: re-issue them (they resume from their last checkpoint).</summary>
+    [OneWay]
     Task AttemptsLost(IReadOnlyList<TrialAttemptRef> attempts, string reason);
 }
 

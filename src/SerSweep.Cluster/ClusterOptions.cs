@@ -15,6 +15,8 @@ public sealed record SerSweepClusterOptions
     public string BundleDir { get; init; } = Path.GetFullPath("artifacts/bundles");
     /// <summary>An attempt that neither reports nor heartbeats for this long is considered lost and re-issued.</summary>
     public TimeSpan Lease { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>Attempts a trial gets before it is failed for good (preemptions by dead silos do not count).</summary>
+    public int MaxAttempts { get; init; } = 3;
     /// <summary>How often a running attempt heartbeats (and how often coordinators look for free slots and expired leases).</summary>
     public TimeSpan Heartbeat { get; init; } = TimeSpan.FromSeconds(2);
 }
