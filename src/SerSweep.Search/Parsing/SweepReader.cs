@@ -194,7 +194,7 @@ internal sealed partial class SweepReader(YamlReader reader, SweepLimits limits)
         {
             if (parameter.GridCount is not { } count)
             {
-                reader.Error(parameter.Position, $"grid search cannot enumerate {parameter.Path}: {(parameter.Kind == ParameterKind.LogUniform ? "loguniform" : "uniform without q")} is continuous",
+                reader.Error(parameter.Position, $"grid search cannot enumerate {parameter.Path}: {parameter.Keyword}{(parameter.Kind == ParameterKind.Uniform ? " without q" : "")} is continuous",
                     "give it 'values: [...]', a 'q' step, or use method: random or tpe");
                 return;
             }
