@@ -127,6 +127,8 @@ public sealed record TrainingConfig
     public LrSchedule Schedule { get; init; } = LrSchedule.None;
     public int StepSize { get; init; } = 10;
     public double Gamma { get; init; } = 0.5;
+    /// <summary>Reduce-on-plateau: epochs without improvement of <see cref="Metric"/> before the rate is cut by <see cref="Gamma"/>.</summary>
+    public int PlateauPatience { get; init; } = 3;
     public double LabelSmoothing { get; init; }
     public bool ClassWeights { get; init; }
     /// <summary>Stop after this many epochs without improvement of <see cref="Metric"/>; 0 = off.</summary>

@@ -1,0 +1,50 @@
+using SerSweep.Search.Yaml;
+
+namespace SerSweep.Search.Parsing;
+
+/// <summary>The outcome of reading a sweep file: the definition when valid, else every error found.</summary>
+public sealed record SweepParseResult(SweepDefinition? Definition, IReadOnlyList<SweepError> Errors)
+{
+    public bool IsValid => Definition is not null && Errors.Count == 0;
+
+    /// <summary>The definition, or a <see cref="SweepFileException"/> listing every error.</summary>
+    public SweepDefinition GetDefinitionOrThrow() => IsValid ? Definition! : throw new SweepFileException(Errors);
+}
+
+/// <summary>Entry point for sweep.yaml: parse and validate in one pass, reporting all errors at once.</summary>
+public static class SweepFile
+{
+    /// <summary>Parses sweep YAML text; <paramref name="path"/> is only used in error messages and <see cref="SweepDefinition.SourcePath"/>.</summary>
+    public static SweepParseResult Parse(string text, string path, SweepLimits? limits = null)
+    {
+        limits ??= SweepLimits.Default;
+        var errors = new List<SweepError>();
+        var bytes = System.Text.Encoding.UTF8.GetByteCount(text);
+        if (bytes > limits.MaxFileBytes) return TooLarge(path, bytes, limits);
+        var root = YamlLoader.Load(text, path, limits, errors);
+        if (errors.Count > 0) return new(null, errors);
+        var definition = new SweepReader(new YamlReader(path, errors), limits).Read(root, path);
+        return errors.Count == 0 ? new(definition, errors) : new(null, errors);
+    }
+
+    /// <summary>
+    /// Reads and parses a sweep file. Files over the size limit are refused before they are read. A relative
+    /// <c>data.path</c> is resolved against the file's folder, so a sweep runs the same from any working directory.
+    /// </summary>
+    public static SweepParseResult Load(string path, SweepLimits? limits = null)
+    {
+        limits ??= SweepLimits.Default;
+        var file = new FileInfo(path);
+        if (!file.Exists)
+            return new(null, [new SweepError(path, new(1, 1), $"file not found: {path}", "check the path; run from the folder holding sweep.yaml or give its full path")]);
+        if (file.Length > limits.MaxFileBytes) return TooLarge(path, file.Length, limits);
+        var result = Parse(File.ReadAllText(path), path, limits);
+        if (result.Definition is not { } definition || Path.IsPathRooted(definition.Base.Data.Path)) return result;
+        var dataPath = Path.GetFullPath(Path.Combine(file.DirectoryName!, definition.Base.Data.Path));
+        return result with { Definition = definition with { Base = definition.Base with { Data = definition.Base.Data with { Path = dataPath } } } };
+    }
+
+    private static SweepParseResult TooLarge(string path, long bytes, SweepLimits limits) =>
+        new(null, [new SweepError(path, new(1, 1), $"the file is {bytes} bytes, more than the limit of {limits.MaxFileBytes} bytes",
+            "a sweep file is a few kilobytes: describe the search space with ranges instead of listing values")]);
+}

@@ -1,0 +1,20 @@
+namespace SerSweep.Search.Strategies;
+
+/// <summary>
+/// A search strategy (grid, random, TPE): asked for the next trial, told how trials ended. Deterministic
+/// for a given sweep seed and history; <see cref="SaveState"/> + <see cref="SearchStrategies.Restore"/>
+/// continue a sweep exactly where it stopped.
+/// </summary>
+public interface ISearchStrategy
+{
+    /// <summary>How many trials the strategy suggests in total (max_trials, or the grid size).</summary>
+    int Budget { get; }
+
+    /// <summary>The next trial, or null when the budget (or the grid) is exhausted.</summary>
+    TrialSuggestion? Ask();
+
+    /// <summary>Records how a suggested trial ended.</summary>
+    void Tell(TrialResult result);
+
+    string SaveState();
+}

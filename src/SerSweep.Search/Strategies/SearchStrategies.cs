@@ -1,0 +1,21 @@
+namespace SerSweep.Search.Strategies;
+
+/// <summary>Creates the strategy a sweep file asks for, fresh or from a saved state.</summary>
+public static class SearchStrategies
+{
+    public static ISearchStrategy Create(SweepDefinition sweep) => sweep.Search.Method switch
+    {
+        SearchMethod.Grid => new GridSearch(sweep),
+        SearchMethod.Random => new RandomSearch(sweep),
+        _ => new TpeSearch(sweep),
+    };
+
+    /// <summary>The strategy as it was when <see cref="ISearchStrategy.SaveState"/> produced <paramref name="state"/>.</summary>
+    /// <exception cref="FormatException">The state is not one of this sweep's method.</exception>
+    public static ISearchStrategy Restore(SweepDefinition sweep, string state)
+    {
+        var strategy = (SearchStrategy)Create(sweep);
+        strategy.Load(state);
+        return strategy;
+    }
+}

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using SerSweep.Search.Config;
+
+namespace SerSweep.Search.Strategies;
+
+/// <summary>
+/// What every strategy does: hand out trial indices 0, 1, 2, ... within the budget, remember what it suggested
+/// and what came of it, and save all of that as a string from which <see cref="SearchStrategies.Restore"/>
+/// continues exactly. Subclasses only decide the values of trial i; each draws from a generator seeded by
+/// (sweep seed, i), so the only state is the history itself.
+/// </summary>
+public abstract class SearchStrategy : ISearchStrategy
+{
+    private readonly SortedDictionary<int, TrialState> trials = new();
+
+    protected SearchStrategy(SweepDefinition sweep)
+    {
+        Sweep = sweep;
+        Space = new SearchSpace(sweep.Parameters);
+    }
+
+    public SweepDefinition Sweep { get; }
+    public SearchSpace Space { get; }
+    public int NextIndex { get; private set; }
+
+    /// <summary>How many trials the strategy will suggest in total.</summary>
+    public abstract int Budget { get; }
+
+    /// <summary>The next trial, or null when the budget (or the grid) is exhausted.</summary>
+    public TrialSuggestion? Ask()
+    {
+        if (NextIndex >= Budget) return null;
+        var index = NextIndex++;
+        var encoded = Suggest(index);
+        trials[index] = new TrialState { Index = index, Params = encoded };
+        return new TrialSuggestion(index, TrialSeeds.ForTrial(Sweep.Seed, index), Space.Decode(encoded));
+    }
+
+    /// <summary>Records the outcome of a suggested trial (again for the same trial replaces it).</summary>
+    public void Tell(TrialResult result)
+    {
+        if (!trials.TryGetValue(result.Index, out var trial))
+            throw new ArgumentException($"trial {result.Index} was never suggested by this strategy", nameof(result));
+        if (result.Status != TrialStatus.Failed && (result.Value is not { } value || !double.IsFinite(value)))
+            throw new ArgumentException($"trial {result.Index}: a {result.Status} trial needs a finite value", nameof(result));
+        trial.Status = result.Status;
+        trial.Value = result.Value;
+        trial.Epochs = result.Epochs;
+    }
+
+    /// <summary>The encoded values of trial <paramref name="index"/>.</summary>
+    protected abstract Dictionary<string, double> Suggest(int index);
+
+    /// <summary>Trials told so far with a usable value, in index order.</summary>
+    protected IEnumerable<TrialState> Finished => trials.Values.Where(t => t.Status is TrialStatus.Completed or TrialStatus.Pruned);
+
+    public string SaveState() => JsonSerializer.Serialize(new SavedState(ConfigSchema.KeyOf(Sweep.Search.Method.ToString()), NextIndex, [.. trials.Values]), Json);
+
+    internal void Load(string state)
+    {
+        var saved = JsonSerializer.Deserialize<SavedState>(state, Json) ?? throw new FormatException("empty search state");
+        var method = ConfigSchema.KeyOf(Sweep.Search.Method.ToString());
+        if (saved.Method != method)
+            throw new FormatException($"the saved search state is of a {saved.Method} search, this sweep uses {method}");
+        NextIndex = saved.NextIndex;
+        trials.Clear();
+        foreach (var trial in saved.Trials) trials[trial.Index] = trial;
+    }
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    private sealed record SavedState(string Method, int NextIndex, List<TrialState> Trials);
+
+    /// <summary>One suggested trial: its encoded values and, once told, its outcome.</summary>
+    protected internal sealed class TrialState
+    {
+        public int Index { get; init; }
+        public Dictionary<string, double> Params { get; init; } = [];
+        public TrialStatus? Status { get; set; }
+        public double? Value { get; set; }
+        public int Epochs { get; set; }
+    }
+}

@@ -1,0 +1,28 @@
+using SerSweep.Search.Config;
+
+namespace SerSweep.Search.Strategies;
+
+/// <summary>
+/// The next trial to run: its index in the sweep, its training seed, and its parameter values keyed by dotted
+/// path, typed like the config fields (apply them with <see cref="SweepDefinition.ConfigFor"/>). Inactive
+/// conditional parameters are absent.
+/// </summary>
+public sealed record TrialSuggestion(int Index, int Seed, IReadOnlyDictionary<string, object?> Parameters)
+{
+    /// <summary>The parameters as YAML text ("rms_prop", "0.001", "[32, 64]"): for storage and display; <see cref="ConfigPaths.ApplyParameters"/> reads them back.</summary>
+    public IReadOnlyDictionary<string, string> ParametersAsText =>
+        Parameters.ToDictionary(p => p.Key, p => ValueTypes.Format(p.Value));
+}
+
+public enum TrialStatus
+{
+    /// <summary>Ran all its epochs (or stopped by its own patience): its value is final.</summary>
+    Completed,
+    /// <summary>Stopped by early stopping (ASHA) at <see cref="TrialResult.Epochs"/>: its value is the last one reported.</summary>
+    Pruned,
+    /// <summary>Crashed or diverged: ignored by model-based strategies.</summary>
+    Failed,
+}
+
+/// <summary>What became of a trial: told to the strategy so model-based search can learn from it.</summary>
+public sealed record TrialResult(int Index, TrialStatus Status, double? Value, int Epochs = 0);

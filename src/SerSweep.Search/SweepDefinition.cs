@@ -1,0 +1,89 @@
+using SerSweep.Core;
+using SerSweep.Search.Config;
+using SerSweep.Search.Strategies;
+
+namespace SerSweep.Search;
+
+/// <summary>A validated sweep.yaml: the base experiment, how to search, what to search over, and when to stop trials early.</summary>
+public sealed record SweepDefinition
+{
+    public required string Name { get; init; }
+    /// <summary>Seed of the whole sweep; each trial's seed derives from it and the trial index.</summary>
+    public int Seed { get; init; }
+    /// <summary>The data, features, model and training sections: every trial starts from this.</summary>
+    public required ExperimentConfig Base { get; init; }
+    public required SearchSettings Search { get; init; }
+    /// <summary>The search space, in file order.</summary>
+    public IReadOnlyList<ParameterSpec> Parameters { get; init; } = [];
+    /// <summary>ASHA early stopping; null = every trial runs all its epochs.</summary>
+    public AshaSettings? Asha { get; init; }
+    /// <summary>The file it was read from, as given to the parser.</summary>
+    public string SourcePath { get; init; } = "";
+
+    /// <summary>
+    /// The config of one trial: the base with the suggested parameters applied and the trial's own seed
+    /// (unless <c>training.seed</c> is itself a searched parameter).
+    /// </summary>
+    public ExperimentConfig ConfigFor(TrialSuggestion trial)
+    {
+        var config = Base with { Training = Base.Training with { Seed = trial.Seed } };
+        return config.ApplyParameters(trial.Parameters);
+    }
+}
+
+public enum SearchMethod { Grid, Random, Tpe }
+
+public enum Direction { Maximize, Minimize }
+
+/// <summary>The metric a sweep optimises (one of <see cref="Metrics"/>) and which way is better.</summary>
+public sealed record Objective(string Metric, Direction Direction)
+{
+    /// <summary>True when <paramref name="candidate"/> is strictly better than <paramref name="incumbent"/>.</summary>
+    public bool IsBetter(double candidate, double incumbent) =>
+        Direction == Direction.Maximize ? candidate > incumbent : candidate < incumbent;
+}
+
+public sealed record SearchSettings
+{
+    public SearchMethod Method { get; init; } = SearchMethod.Random;
+    /// <summary>Trial budget; for grid search null means the whole grid.</summary>
+    public int? MaxTrials { get; init; }
+    public int MaxConcurrent { get; init; } = 1;
+    /// <summary>Wall-clock budget of the sweep; null = none.</summary>
+    public TimeSpan? TimeLimit { get; init; }
+    public Objective Objective { get; init; } = new(Metrics.ValAccuracy, Direction.Maximize);
+    public TpeSettings Tpe { get; init; } = new();
+}
+
+/// <summary>TPE settings, with Optuna's defaults.</summary>
+public sealed record TpeSettings
+{
+    /// <summary>Trials sampled at random before the model is used.</summary>
+    public int NStartupTrials { get; init; } = 10;
+    /// <summary>Candidates drawn from the good-trials density per parameter; the one with the best l(x)/g(x) wins.</summary>
+    public int NEiCandidates { get; init; } = 24;
+}
+
+/// <summary>
+/// Asynchronous successive halving: at each rung (grace_period · reduction_factor^k epochs, below max_epochs)
+/// a trial continues only if its metric is within the best 1/reduction_factor of all trials that reached that rung.
+/// </summary>
+public sealed record AshaSettings
+{
+    public required string Metric { get; init; }
+    public Direction Direction { get; init; } = Direction.Maximize;
+    public int GracePeriod { get; init; } = 1;
+    public int ReductionFactor { get; init; } = 3;
+    public int MaxEpochs { get; init; } = 30;
+
+    /// <summary>The epochs at which trials are compared, ascending.</summary>
+    public IReadOnlyList<int> Rungs
+    {
+        get
+        {
+            var rungs = new List<int>();
+            for (long epoch = GracePeriod; epoch < MaxEpochs; epoch *= ReductionFactor) rungs.Add((int)epoch);
+            return rungs;
+        }
+    }
+}

@@ -1,0 +1,141 @@
+using YamlDotNet.Core;
+using YamlDotNet.Core.Events;
+
+namespace SerSweep.Search.Yaml;
+
+/// <summary>
+/// Loads one YAML document into <see cref="YamlNode"/>s from YamlDotNet's event stream, guarding the
+/// cluster against hostile files: aliases are counted by the size they expand to (billion laughs),
+/// nesting depth is bounded, keys must be scalars and unique. Iterative, so no input can overflow the stack.
+/// </summary>
+public static class YamlLoader
+{
+    public static YamlNode? Load(string text, string file, SweepLimits limits, List<SweepError> errors)
+    {
+        var builder = new Builder(file, limits, errors);
+        try
+        {
+            var parser = new Parser(new StringReader(text));
+            while (parser.MoveNext())
+                if (!builder.Accept(parser.Current!))
+                    return null;
+        }
+        catch (YamlException e)
+        {
+            errors.Add(new SweepError(file, ToPosition(e.Start), $"YAML syntax error: {YamlMessage(e)}",
+                "check the indentation and the ':' / '-' at this line; quote values containing ':' or '#'"));
+            return null;
+        }
+        return builder.Root;
+    }
+
+    internal static SourcePosition ToPosition(Mark mark) => new((int)Math.Max(1, mark.Line), (int)Math.Max(1, mark.Column));
+
+    // YamlDotNet prefixes its messages with "(Line: 3, Col: 5, Idx: 20) - (Line: ...): "; the position is reported separately.
+    private static string YamlMessage(YamlException e)
+    {
+        var message = e.Message;
+        var cut = message.LastIndexOf("): ", StringComparison.Ordinal);
+        return (cut >= 0 && message.StartsWith("(Line", StringComparison.Ordinal) ? message[(cut + 3)..] : message).Trim();
+    }
+
+    private sealed class Builder(string file, SweepLimits limits, List<SweepError> errors)
+    {
+        private readonly Stack<(YamlNode Node, YamlScalar? PendingKey)> open = new();
+        private readonly Dictionary<string, (YamlNode Node, long Size)> anchors = new();
+        // Anchors of collections still open: they become usable, with their final size, when the collection closes.
+        private readonly Dictionary<YamlNode, string> openAnchors = new(ReferenceEqualityComparer.Instance);
+        // Expanded size of each open collection so far; the size of a node counts aliased subtrees every time they appear.
+        private readonly Stack<long> sizes = new();
+        private long totalSize;
+        private int documents;
+
+        public YamlNode? Root { get; private set; }
+
+        public bool Accept(ParsingEvent e)
+        {
+            switch (e)
+            {
+                case DocumentStart when ++documents > 1:
+                    return Fail(e.Start, "a sweep file holds one YAML document, found a second one", "remove the '---' line and everything after it, or split the file");
+                case Scalar scalar:
+                    var node = new YamlScalar(ToPosition(e.Start), scalar.Value, scalar.Style == ScalarStyle.Plain);
+                    if (!scalar.Anchor.IsEmpty) anchors[scalar.Anchor.Value] = (node, 1);
+                    return Attach(node, 1);
+                case AnchorAlias alias:
+                    if (!anchors.TryGetValue(alias.Value.Value, out var target))
+                        return Fail(e.Start, $"unknown alias '*{alias.Value.Value}'", "define the anchor '&name' before using '*name'");
+                    return Attach(target.Node, target.Size);
+                case SequenceStart start:
+                    return Open(new YamlSequence(ToPosition(e.Start)), start.Anchor);
+                case MappingStart start:
+                    return Open(new YamlMapping(ToPosition(e.Start)), start.Anchor);
+                case SequenceEnd or MappingEnd:
+                    var (closed, _) = open.Pop();
+                    var size = sizes.Pop();
+                    if (openAnchors.Remove(closed, out var name)) anchors[name] = (closed, size);
+                    return Attach(closed, size, alreadyCounted: true);
+            }
+            return true;
+        }
+
+        private bool Open(YamlNode node, AnchorName anchor)
+        {
+            if (open.Count >= limits.MaxDepth)
+                return Fail(node.Position, $"nesting deeper than {limits.MaxDepth} levels", "a sweep file needs only a few levels: flatten this structure");
+            if (!anchor.IsEmpty) openAnchors[node] = anchor.Value;
+            open.Push((node, null));
+            sizes.Push(1);
+            return Count(node.Position, 1);
+        }
+
+        private bool Attach(YamlNode node, long size, bool alreadyCounted = false)
+        {
+            if (!alreadyCounted && !Count(node.Position, size)) return false;
+            if (open.Count == 0)
+            {
+                Root = node;
+                return true;
+            }
+            var (parent, pendingKey) = open.Pop();
+            sizes.Push(sizes.Pop() + size);
+            switch (parent)
+            {
+                case YamlSequence sequence:
+                    sequence.Items.Add(node);
+                    open.Push((parent, null));
+                    return true;
+                case YamlMapping mapping when pendingKey is null:
+                    open.Push((parent, node as YamlScalar));
+                    if (node is YamlScalar key)
+                    {
+                        if (mapping.Entries.Any(entry => entry.Key.Value == key.Value))
+                            return Fail(node.Position, $"duplicate key '{key.Value}'", "each key may appear once in a mapping: remove or merge the repeated one");
+                        return true;
+                    }
+                    return Fail(node.Position, $"a key must be a plain name, found {node.Describe()}", "write 'name: value'");
+                case YamlMapping mapping:
+                    mapping.Entries.Add(new(pendingKey, node));
+                    open.Push((parent, null));
+                    return true;
+            }
+            return true;
+        }
+
+        private bool Count(SourcePosition position, long size)
+        {
+            totalSize += size;
+            if (totalSize <= limits.MaxYamlNodes) return true;
+            return Fail(position, $"the document expands to more than {limits.MaxYamlNodes} YAML nodes (aliases are counted each time they are used)",
+                "a sweep file needs no large anchor/alias structures: write the values out");
+        }
+
+        private bool Fail(Mark mark, string message, string hint) => Fail(ToPosition(mark), message, hint);
+
+        private bool Fail(SourcePosition position, string message, string hint)
+        {
+            errors.Add(new SweepError(file, position, message, hint));
+            return false;
+        }
+    }
+}

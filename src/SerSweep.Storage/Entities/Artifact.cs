@@ -1,0 +1,15 @@
+namespace SerSweep.Storage.Entities;
+
+/// <summary>A file a trial produced (the model bundle), with its SHA-256 so that downloads can be verified.</summary>
+public sealed class Artifact
+{
+    public long Id { get; set; }
+    public long TrialId { get; set; }
+    public required string Kind { get; set; }
+    public required string Path { get; set; }
+    public required string Sha256 { get; set; }
+    public long SizeBytes { get; set; }
+    public DateTime CreatedAt { get; set; }
+
+    public const string BundleKind = "bundle";
+}

@@ -1,0 +1,43 @@
+namespace SerSweep.Storage.Entities;
+
+/// <summary>One point of the search space. Runs as one or more attempts; has at most one final result.</summary>
+public sealed class Trial
+{
+    public long Id { get; set; }
+    public long SweepId { get; set; }
+    /// <summary>0-based index within the sweep, as the strategy numbered it.</summary>
+    public int Index { get; set; }
+    /// <summary>The sampled parameters as a JSON object keyed by dotted path ("training.learning_rate": 0.001).</summary>
+    public required string ParametersJson { get; set; }
+    public int Seed { get; set; }
+    public TrialStatus Status { get; set; }
+    /// <summary>Number of attempts started so far.</summary>
+    public int Attempts { get; set; }
+    /// <summary>The only attempt whose reports are accepted; reports of older attempts are ignored.</summary>
+    public int CurrentAttempt { get; set; }
+    /// <summary>Until when the current attempt's silo holds the trial; renewed by its epoch reports.</summary>
+    public DateTime? LeaseExpiresAt { get; set; }
+    /// <summary>Silo of the current (or last) attempt.</summary>
+    public string? Silo { get; set; }
+    public FailureClass? FailureClass { get; set; }
+    public string? FailureMessage { get; set; }
+    /// <summary>Why the trial stopped before its last epoch (ASHA rung and cutoff, or early stopping).</summary>
+    public string? StopReason { get; set; }
+    /// <summary>The sweep's objective metric of the final result (or the best epoch so far while running).</summary>
+    public double? ObjectiveValue { get; set; }
+    /// <summary>Last epoch reported (1-based); 0 before the first.</summary>
+    public int LastEpoch { get; set; }
+    /// <summary>Newest epoch checkpoint of the trial (weights + optimizer + RNG): where the next attempt resumes.</summary>
+    public string? CheckpointPath { get; set; }
+    /// <summary>Epoch of <see cref="CheckpointPath"/>; 0 = none.</summary>
+    public int CheckpointEpoch { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? StartedAt { get; set; }
+    public DateTime? FinishedAt { get; set; }
+
+    public Sweep? Sweep { get; set; }
+    public List<TrialAttempt> AttemptHistory { get; set; } = [];
+    public List<EpochMetric> Epochs { get; set; } = [];
+    public TrialResult? Result { get; set; }
+    public List<Artifact> Artifacts { get; set; } = [];
+}

@@ -1,0 +1,22 @@
+namespace SerSweep.Storage.Entities;
+
+public enum TrialStatus
+{
+    /// <summary>Suggested by the strategy, waiting for a free slot (or for a re-issue after a failure).</summary>
+    Pending,
+    Running,
+    Completed,
+    /// <summary>Stopped by its own early-stopping patience.</summary>
+    EarlyStopped,
+    /// <summary>Stopped by ASHA; <see cref="Trial.StopReason"/> says at which rung and why.</summary>
+    Pruned,
+    /// <summary>Failed on its last allowed attempt; <see cref="Trial.FailureClass"/> says how.</summary>
+    Failed,
+    Cancelled,
+}
+
+public static class TrialStatuses
+{
+    /// <summary>True when the trial will not run again.</summary>
+    public static bool IsFinal(this TrialStatus status) => status is not (TrialStatus.Pending or TrialStatus.Running);
+}

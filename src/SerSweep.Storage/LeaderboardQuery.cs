@@ -1,0 +1,30 @@
+using SerSweep.Storage.Entities;
+
+namespace SerSweep.Storage;
+
+/// <summary>
+/// One page of a sweep's leaderboard. <see cref="SortBy"/> is "objective" (default), a metric name from
+/// <see cref="Core.Metrics"/>, "index", "finished_at", or "param:DOTTED.PATH" for a numeric hyperparameter.
+/// </summary>
+public sealed record LeaderboardQuery
+{
+    public const string Objective = "objective";
+    public const string ParameterPrefix = "param:";
+
+    public string SortBy { get; init; } = Objective;
+    /// <summary>null = the best first for the objective and metrics (by their direction), ascending otherwise.</summary>
+    public bool? Descending { get; init; }
+    public IReadOnlyList<TrialStatus> Statuses { get; init; } = [];
+    /// <summary>Numeric hyperparameter ranges, inclusive: dotted path -> (min, max), either end open.</summary>
+    public IReadOnlyDictionary<string, (double? Min, double? Max)> ParameterRanges { get; init; } = new Dictionary<string, (double?, double?)>();
+    public int Page { get; init; }
+    public int PageSize { get; init; } = 50;
+}
+
+public sealed record LeaderboardRow(
+    long TrialId, int Index, TrialStatus Status, string ParametersJson, double? ObjectiveValue,
+    double? ValAccuracy, double? ValMacroF1, double? TestAccuracy, double? TestMacroF1, double? TestUar,
+    int LastEpoch, int Attempts, string? Silo, FailureClass? FailureClass, string? StopReason,
+    DateTime? StartedAt, DateTime? FinishedAt);
+
+public sealed record Page<T>(IReadOnlyList<T> Items, int Total, int PageNumber, int PageSize);

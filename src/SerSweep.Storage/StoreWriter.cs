@@ -1,0 +1,110 @@
+using System.Threading.Channels;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace SerSweep.Storage;
+
+/// <summary>
+/// The single writer of the database. Every write is queued and a single loop applies whatever is queued in one
+/// transaction, so that many concurrent epoch reports and results cost one commit, and SQLite never sees two
+/// writers from this process. Each operation still succeeds or fails on its own (a failing one is rolled back
+/// to its savepoint and reported to its caller only).
+/// </summary>
+public sealed partial class StoreWriter : IAsyncDisposable
+{
+    private const int MaxBatch = 512;
+    private readonly IDbContextFactory<SerSweepDbContext> _contexts;
+    private readonly ILogger<StoreWriter> _logger;
+    private readonly Channel<IWrite> _queue = Channel.CreateUnbounded<IWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _loop;
+
+    public StoreWriter(IDbContextFactory<SerSweepDbContext> contexts, ILogger<StoreWriter> logger)
+    {
+        _contexts = contexts;
+        _logger = logger;
+        _loop = Task.Run(RunAsync);
+    }
+
+    /// <summary>Number of transactions committed so far (tests and benchmarks read it to see the batching).</summary>
+    public long Commits { get; private set; }
+
+    private Task<T> Enqueue<T>(Func<SerSweepDbContext, Task<T>> apply)
+    {
+        var write = new Write<T>(apply);
+        if (!_queue.Writer.TryWrite(write))
+            throw new ObjectDisposedException(nameof(StoreWriter));
+        return write.Completion.Task;
+    }
+
+    private async Task RunAsync()
+    {
+        var batch = new List<IWrite>(MaxBatch);
+        while (await _queue.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var write)) batch.Add(write);
+            await ApplyAsync(batch);
+        }
+    }
+
+    private async Task ApplyAsync(List<IWrite> batch)
+    {
+        var done = new List<(IWrite Write, object? Result)>(batch.Count);
+        var failed = new List<(IWrite Write, Exception Error)>();
+        try
+        {
+            await using var db = await _contexts.CreateDbContextAsync();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            foreach (var write in batch)
+            {
+                var savepoint = $"w{done.Count + failed.Count}";
+                await transaction.CreateSavepointAsync(savepoint);
+                try
+                {
+                    done.Add((write, await write.ApplyAsync(db)));
+                }
+                catch (Exception e) when (e is DbUpdateException or InvalidOperationException or ArgumentException)
+                {
+                    await transaction.RollbackToSavepointAsync(savepoint);
+                    failed.Add((write, e));
+                }
+                // Each write reads what it needs afresh: nothing tracked carries over to the next one.
+                db.ChangeTracker.Clear();
+            }
+            await transaction.CommitAsync();
+            Commits++;
+        }
+        catch (Exception e)
+        {
+            LogBatchFailed(e, batch.Count);
+            foreach (var write in batch) write.Fail(e);
+            return;
+        }
+        foreach (var (write, result) in done) write.Complete(result);
+        foreach (var (write, error) in failed) write.Fail(error);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _loop;
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A batch of {Count} writes failed and was rolled back")]
+    private partial void LogBatchFailed(Exception error, int count);
+
+    private interface IWrite
+    {
+        Task<object?> ApplyAsync(SerSweepDbContext db);
+        void Complete(object? result);
+        void Fail(Exception error);
+    }
+
+    private sealed class Write<T>(Func<SerSweepDbContext, Task<T>> apply) : IWrite
+    {
+        public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public async Task<object?> ApplyAsync(SerSweepDbContext db) => await apply(db);
+        public void Complete(object? result) => Completion.TrySetResult((T)result!);
+        public void Fail(Exception error) => Completion.TrySetException(error);
+    }
+}

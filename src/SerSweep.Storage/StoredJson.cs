@@ -1,0 +1,28 @@
+using System.Text.Json;
+
+namespace SerSweep.Storage;
+
+/// <summary>Precision, recall and F1 of one class on the test split.</summary>
+public sealed record ClassMetrics(string Emotion, double Precision, double Recall, double F1, int Support);
+
+/// <summary>A confusion matrix: <c>Counts[true][predicted]</c>, rows and columns in <see cref="Labels"/> order.</summary>
+public sealed record ConfusionMatrix(IReadOnlyList<string> Labels, IReadOnlyList<IReadOnlyList<int>> Counts);
+
+/// <summary>The one JSON format of the database's JSON columns (snake_case, compact).</summary>
+public static class StoredJson
+{
+    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+    };
+
+    public static string Write<T>(T value) => JsonSerializer.Serialize(value, Options);
+
+    public static T? Read<T>(string? json) => json is null ? default : JsonSerializer.Deserialize<T>(json, Options);
+
+    /// <summary>Parameters keep their dotted keys verbatim ("training.learning_rate"), so no naming policy applies.</summary>
+    public static string WriteParameters(IReadOnlyDictionary<string, object?> parameters) => JsonSerializer.Serialize(parameters);
+
+    public static Dictionary<string, JsonElement> ReadParameters(string json) =>
+        JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(json) ?? [];
+}

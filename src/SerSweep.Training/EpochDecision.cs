@@ -1,0 +1,8 @@
+namespace SerSweep.Training;
+
+/// <summary>The epoch callback's answer: go on, or stop the run (status <see cref="TrainingStatus.Pruned"/>) with a reason.</summary>
+public sealed record EpochDecision(bool ShouldStop, string? Reason)
+{
+    public static EpochDecision Continue { get; } = new(false, null);
+    public static EpochDecision Stop(string reason) => new(true, reason);
+}

@@ -1,0 +1,132 @@
+using System.IO.Compression;
+using System.Reflection;
+using System.Security.Cryptography;
+using System.Text.Json;
+using SerSweep.Core;
+using SerSweep.Training.Bundles;
+using SerSweep.Training.Data;
+
+namespace SerSweep.Training;
+
+/// <summary>
+/// A trained model as one self-describing .zip: <c>weights.pt</c> (TorchSharp state), <c>config.json</c>
+/// (the whole ExperimentConfig: model and feature config, hyperparameters, seed), <c>model.json</c>
+/// (input item shape, label map, parameter count), <c>normalization.json</c> (dataset mean/std of the training
+/// split, or null), <c>training.json</c> (status, per-epoch metrics, final val/test metrics with confusion
+/// matrices) and <c>manifest.json</c> (format version, code version, creation time, SHA-256 of every other
+/// entry). Loading refuses unknown format versions and entries whose hash does not match.
+/// </summary>
+public sealed record ModelBundle
+{
+    public const int FormatVersion = 1;
+
+    public required ExperimentConfig Config { get; init; }
+    public required int[] ItemShape { get; init; }
+    public required Emotion[] Classes { get; init; }
+    public NormalizationStats? Normalization { get; init; }
+    public required byte[] Weights { get; init; }
+    public required TrainingOutcome Training { get; init; }
+    public required string FeatureCacheKey { get; init; }
+    public string CodeVersion { get; init; } = CurrentCodeVersion;
+    public DateTimeOffset CreatedUtc { get; init; } = DateTimeOffset.UtcNow;
+
+    public static string CurrentCodeVersion { get; } =
+        typeof(ModelBundle).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "unknown";
+
+    private sealed record Manifest(int FormatVersion, string CodeVersion, DateTimeOffset CreatedUtc, Dictionary<string, string> Sha256);
+    private sealed record ModelInfo(int[] ItemShape, Emotion[] Classes, long ParameterCount, string FeatureCacheKey);
+
+    private const string ManifestEntry = "manifest.json";
+    private const string WeightsEntry = "weights.pt";
+    private const string ConfigEntry = "config.json";
+    private const string ModelEntry = "model.json";
+    private const string NormalizationEntry = "normalization.json";
+    private const string TrainingEntry = "training.json";
+
+    /// <summary>Writes the bundle atomically (temporary file, then rename).</summary>
+    public void Save(string path)
+    {
+        var entries = new Dictionary<string, byte[]>
+        {
+            [WeightsEntry] = Weights,
+            [ConfigEntry] = Json(Config),
+            [ModelEntry] = Json(new ModelInfo(ItemShape, Classes, Training.ParameterCount, FeatureCacheKey)),
+            [NormalizationEntry] = Json(Normalization),
+            [TrainingEntry] = Json(Training),
+        };
+        var manifest = new Manifest(FormatVersion, CodeVersion, CreatedUtc, entries.ToDictionary(e => e.Key, e => Sha256(e.Value)));
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        var temp = path + ".tmp";
+        using (var zip = ZipFile.Open(temp, ZipArchiveMode.Create))
+        {
+            foreach (var (name, bytes) in entries.Append(new(ManifestEntry, Json(manifest))))
+            {
+                using var stream = zip.CreateEntry(name, CompressionLevel.Optimal).Open();
+                stream.Write(bytes);
+            }
+        }
+        File.Move(temp, path, overwrite: true);
+    }
+
+    public static ModelBundle Load(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"model bundle not found: {path}", path);
+        Dictionary<string, byte[]> entries;
+        try
+        {
+            using var zip = ZipFile.OpenRead(path);
+            entries = zip.Entries.ToDictionary(e => e.FullName, e =>
+            {
+                using var stream = e.Open();
+                using var copy = new MemoryStream();
+                stream.CopyTo(copy);
+                return copy.ToArray();
+            });
+        }
+        catch (InvalidDataException e)
+        {
+            throw new BundleFormatException(path, $"not a model bundle (.zip): {e.Message}");
+        }
+        var manifest = Read<Manifest>(path, entries, ManifestEntry);
+        if (manifest.FormatVersion != FormatVersion)
+            throw new BundleFormatException(path, $"format version {manifest.FormatVersion} is not supported (this build reads version {FormatVersion})");
+        foreach (var (name, expected) in manifest.Sha256)
+        {
+            if (!entries.TryGetValue(name, out var bytes)) throw new BundleFormatException(path, $"entry {name} is missing");
+            if (Sha256(bytes) != expected) throw new BundleFormatException(path, $"entry {name} fails its SHA-256 check (the file is corrupt or was modified)");
+        }
+        foreach (var required in new[] { WeightsEntry, ConfigEntry, ModelEntry, NormalizationEntry, TrainingEntry })
+            if (!manifest.Sha256.ContainsKey(required)) throw new BundleFormatException(path, $"manifest does not cover entry {required}");
+
+        var model = Read<ModelInfo>(path, entries, ModelEntry);
+        return new ModelBundle
+        {
+            Config = Read<ExperimentConfig>(path, entries, ConfigEntry),
+            ItemShape = model.ItemShape,
+            Classes = model.Classes,
+            Normalization = JsonSerializer.Deserialize<NormalizationStats?>(entries[NormalizationEntry], BundleJson.Options),
+            Weights = entries[WeightsEntry],
+            Training = Read<TrainingOutcome>(path, entries, TrainingEntry),
+            FeatureCacheKey = model.FeatureCacheKey,
+            CodeVersion = manifest.CodeVersion,
+            CreatedUtc = manifest.CreatedUtc,
+        };
+    }
+
+    private static byte[] Json<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, BundleJson.Options);
+
+    private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
+
+    private static T Read<T>(string path, Dictionary<string, byte[]> entries, string name)
+    {
+        if (!entries.TryGetValue(name, out var bytes)) throw new BundleFormatException(path, $"entry {name} is missing");
+        try
+        {
+            return JsonSerializer.Deserialize<T>(bytes, BundleJson.Options) ?? throw new BundleFormatException(path, $"entry {name} is empty");
+        }
+        catch (JsonException e)
+        {
+            throw new BundleFormatException(path, $"entry {name} is not valid: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using SerSweep.Core;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace SerSweep.Training.Models;
+
+/// <summary>
+/// 1D CNN over MFCC frames: the input [N, 1, coefficients, frames] is read as [N, coefficients, frames]
+/// (each coefficient a channel, convolution over time), then conv blocks, global average pooling over
+/// time and the classifier head.
+/// </summary>
+public sealed class Cnn1d : Module<Tensor, Tensor>
+{
+    private readonly Sequential blocks;
+    private readonly ClassifierHead head;
+
+    public Cnn1d(string name, ModelConfig config, int inChannels, int coefficients, int numClasses) : base(name)
+    {
+        (blocks, var channels) = ConvBlock.Stack(1, config, inChannels * coefficients);
+        head = new ClassifierHead("head", channels, config.ClassifierWidth, config.Dropout, numClasses);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        using var frames = input.flatten(1, 2);
+        using var features = blocks.forward(frames);
+        using var pooled = features.mean([2L]);
+        return head.forward(pooled);
+    }
+}

@@ -1,0 +1,32 @@
+using SerSweep.Core;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace SerSweep.Training.Models;
+
+/// <summary>
+/// 2D CNN over a log-mel/MFCC "image" [N, C, H, W]: conv blocks (pooling after every block but the last),
+/// global average pooling, then the classifier head. With the <see cref="ModelConfig"/> defaults this is the
+/// peers' reference CNN (32/64/128/256, Dropout 0.3, Linear(256, 8): 390,856 parameters).
+/// </summary>
+public sealed class Cnn2d : Module<Tensor, Tensor>
+{
+    private readonly Sequential blocks;
+    private readonly ClassifierHead head;
+
+    public Cnn2d(string name, ModelConfig config, int inChannels, int numClasses) : base(name)
+    {
+        (blocks, var channels) = ConvBlock.Stack(2, config, inChannels);
+        head = new ClassifierHead("head", channels, config.ClassifierWidth, config.Dropout, numClasses);
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        using var features = blocks.forward(input);
+        // Global average pooling as a mean over H and W: same result as AdaptiveAvgPool2d(1) + flatten.
+        using var pooled = features.mean([2L, 3L]);
+        return head.forward(pooled);
+    }
+}

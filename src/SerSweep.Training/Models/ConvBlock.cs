@@ -1,0 +1,58 @@
+using SerSweep.Core;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace SerSweep.Training.Models;
+
+/// <summary>
+/// Conv (same padding) + optional BatchNorm + ReLU + optional pooling by 2 (null = none), in 1 dimension
+/// (over time) or 2 (over frequency and time).
+/// </summary>
+public sealed class ConvBlock : Module<Tensor, Tensor>
+{
+    private readonly Module<Tensor, Tensor> conv;
+    private readonly Module<Tensor, Tensor>? norm;
+    private readonly Module<Tensor, Tensor>? pool;
+
+    public ConvBlock(string name, int dimensions, int inChannels, int outChannels, int kernelSize, bool batchNorm, PoolKind? pool)
+        : base(name)
+    {
+        if (dimensions is not (1 or 2)) throw new ArgumentOutOfRangeException(nameof(dimensions), dimensions, "1 or 2");
+        conv = dimensions == 2
+            ? Conv2d(inChannels, outChannels, kernelSize, padding: kernelSize / 2)
+            : Conv1d(inChannels, outChannels, kernelSize, padding: kernelSize / 2);
+        norm = batchNorm ? (dimensions == 2 ? BatchNorm2d(outChannels) : BatchNorm1d(outChannels)) : null;
+        this.pool = (pool, dimensions) switch
+        {
+            (PoolKind.Max, 2) => MaxPool2d(2),
+            (PoolKind.Avg, 2) => AvgPool2d(2),
+            (PoolKind.Max, 1) => MaxPool1d(2),
+            (PoolKind.Avg, 1) => AvgPool1d(2),
+            _ => null,
+        };
+        RegisterComponents();
+    }
+
+    public override Tensor forward(Tensor input)
+    {
+        var x = conv.forward(input);
+        if (norm is not null) x = norm.forward(x);
+        x = x.relu_();
+        return pool is null ? x : pool.forward(x);
+    }
+
+    /// <summary>The conv blocks of <paramref name="config"/> (pooling after every block but the last) and their output channels.</summary>
+    public static (Sequential Blocks, int OutChannels) Stack(int dimensions, ModelConfig config, int inChannels)
+    {
+        var blocks = Sequential();
+        var channels = inChannels;
+        for (var i = 0; i < config.Channels.Count; i++)
+        {
+            var last = i == config.Channels.Count - 1;
+            blocks.append(new ConvBlock($"block{i}", dimensions, channels, config.Channels[i], config.KernelSize, config.BatchNorm, last ? null : config.Pool));
+            channels = config.Channels[i];
+        }
+        return (blocks, channels);
+    }
+}

@@ -1,0 +1,30 @@
+using SerSweep.Core;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SerSweep.Training;
+
+/// <summary>The optimizer of <c>training.optimizer</c>; L2 is its weight decay (decoupled for AdamW).</summary>
+public static class OptimizerFactory
+{
+    public static OptimizerHelper Create(TrainingConfig config, IEnumerable<Parameter> parameters)
+    {
+        if (config.Nesterov && (config.Optimizer != OptimizerKind.Sgd || config.Momentum <= 0))
+            throw new ArgumentException("training.nesterov needs optimizer sgd with momentum > 0");
+        return config.Optimizer switch
+        {
+            // PyTorch's betas (0.9, 0.999); TorchSharp's default beta2 is 0.99.
+            OptimizerKind.Adam => optim.Adam(parameters, config.LearningRate, beta1: 0.9, beta2: 0.999, weight_decay: config.L2),
+            OptimizerKind.AdamW => optim.AdamW(parameters, config.LearningRate, beta1: 0.9, beta2: 0.999, weight_decay: config.L2),
+            OptimizerKind.RmsProp => optim.RMSProp(parameters, config.LearningRate, momentum: config.Momentum, weight_decay: config.L2),
+            OptimizerKind.Sgd => optim.SGD(parameters, config.LearningRate, momentum: config.Momentum, weight_decay: config.L2, nesterov: config.Nesterov),
+            _ => throw new ArgumentOutOfRangeException(nameof(config), config.Optimizer, "unknown optimizer"),
+        };
+    }
+
+    public static void SetLearningRate(optim.Optimizer optimizer, double learningRate)
+    {
+        foreach (var group in optimizer.ParamGroups)
+            group.LearningRate = learningRate;
+    }
+}

@@ -1,0 +1,214 @@
+using System.Diagnostics;
+using System.Text.Json;
+using SerSweep.Core;
+using SerSweep.Training.Data;
+using SerSweep.Training.Evaluation;
+using SerSweep.Training.Models;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SerSweep.Training;
+
+/// <summary>
+/// Runs one training run of an <see cref="ExperimentConfig"/> on a <see cref="FeatureSet"/>: split, dataset
+/// normalisation from the training part, model, optimizer, epochs with validation, early stopping, epoch
+/// checkpoints, and at the end the best epoch's weights evaluated on validation and test and written as a
+/// <see cref="ModelBundle"/>. The run seed fixes initialisation, data order and dropout; with the same
+/// thread count the same request gives the same metrics in any process.
+/// </summary>
+public static class Trainer
+{
+    public static async Task<TrainingOutcome> RunAsync(TrainingRequest request, CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var config = request.Config;
+        var training = config.Training;
+        Validate(training);
+        torch.set_num_threads(training.Threads);
+
+        var features = request.Features;
+        var classes = LabelMap.For(config.Data);
+        var targets = LabelMap.Indices(classes, features.Labels, features.Files);
+        var split = Splits.Create(config.Data.Split, features.Labels, features.Actors);
+        if (split.Train.Length == 0 || split.Val.Length == 0)
+            throw new ArgumentException($"split '{split.Description}' leaves {split.Train.Length} training and {split.Val.Length} validation items; both must be non-empty");
+
+        var itemShape = features.Shape[1..];
+        using var rawData = tensor(features.Data, features.Shape.Select(d => (long)d).ToArray());
+        var normalization = config.Features.Normalize == Normalization.Dataset ? NormalizationStats.Compute(rawData, split.Train) : null;
+        using var data = normalization?.Apply(rawData) ?? rawData.alias();
+        using var labels = tensor(targets.Select(t => (long)t).ToArray());
+        using var classWeights = training.ClassWeights ? InverseFrequencyWeights(targets, split.Train, classes.Length) : null;
+
+        torch.manual_seed(training.Seed);
+        using var model = ModelFactory.Create(config.Model, itemShape, classes.Length);
+        var parameterCount = ModelFactory.ParameterCount(model);
+        using var optimizer = OptimizerFactory.Create(training, model.parameters());
+        var schedule = new LearningRateSchedule(training);
+        var l1Weights = model.parameters().Where(p => p.dim() > 1).ToArray();
+        var lowerIsBetter = Core.Metrics.LowerIsBetter(training.Metric);
+        var configJson = JsonSerializer.Serialize(config, BundleJson.Options);
+
+        var history = new List<EpochReport>();
+        var best = (Value: double.NaN, Epoch: 0, Weights: Array.Empty<byte>());
+        var startEpoch = 0;
+        if (request.ResumeFrom is { } resumeDir)
+        {
+            var (state, bestWeights) = TrainingCheckpoint.Load(resumeDir, model, optimizer);
+            if (state.ConfigJson != configJson)
+                throw new ArgumentException($"checkpoint {resumeDir} belongs to a run with a different configuration");
+            startEpoch = state.NextEpoch;
+            history.AddRange(state.History);
+            best = (state.BestValue, state.BestEpoch, bestWeights);
+            schedule.Plateau = state.Plateau;
+        }
+
+        TrainingOutcome Finish(TrainingStatus status, string? reason)
+        {
+            ClassificationReport? val = null, test = null;
+            string? bundlePath = null;
+            var keep = status is TrainingStatus.Completed or TrainingStatus.EarlyStopped or TrainingStatus.Pruned && best.Epoch > 0;
+            if (keep)
+            {
+                LoadWeights(model, best.Weights);
+                val = Evaluate(model, data, labels, targets, features.Actors, split.Val, training.BatchSize, classes);
+                test = split.Test.Length > 0 ? Evaluate(model, data, labels, targets, features.Actors, split.Test, training.BatchSize, classes) : null;
+            }
+            var outcome = new TrainingOutcome
+            {
+                Status = status, Reason = reason, Epochs = history, BestEpoch = best.Epoch, Val = val, Test = test,
+                Split = split.Description, ParameterCount = parameterCount, Elapsed = clock.Elapsed,
+            };
+            if (keep && request.BundlePath is { } path)
+            {
+                bundlePath = Path.GetFullPath(path);
+                new ModelBundle
+                {
+                    Config = config, ItemShape = itemShape, Classes = classes, Normalization = normalization,
+                    Weights = best.Weights, Training = outcome, FeatureCacheKey = features.CacheKey,
+                }.Save(bundlePath);
+            }
+            return outcome with { BundlePath = bundlePath, Elapsed = clock.Elapsed };
+        }
+
+        for (var epoch = startEpoch; epoch < training.Epochs; epoch++)
+        {
+            var epochClock = Stopwatch.StartNew();
+            var learningRate = schedule.For(epoch);
+            OptimizerFactory.SetLearningRate(optimizer, learningRate);
+            var epochSeed = unchecked(training.Seed * 1_000_003 + epoch + 1);
+            torch.manual_seed(epochSeed);
+            var order = split.Train.ToArray();
+            new Random(epochSeed).Shuffle(order);
+
+            model.train();
+            double lossSum = 0;
+            var correct = 0;
+            for (var start = 0; start < order.Length; start += training.BatchSize)
+            {
+                if (cancellationToken.IsCancellationRequested)
+                    return Finish(TrainingStatus.Cancelled, $"cancelled in epoch {epoch + 1}");
+                using var scope = NewDisposeScope();
+                var batch = order.AsSpan(start, Math.Min(training.BatchSize, order.Length - start)).ToArray();
+                var index = tensor(batch.Select(i => (long)i).ToArray());
+                var input = data.index_select(0, index);
+                var target = labels.index_select(0, index);
+                optimizer.zero_grad();
+                var logits = model.forward(input);
+                var loss = nn.functional.cross_entropy(logits, target, weight: classWeights, label_smoothing: training.LabelSmoothing);
+                var batchLoss = loss.item<float>();
+                if (training.L1 > 0)
+                    loss = loss + training.L1 * stack(l1Weights.Select(w => w.abs().sum())).sum();
+                if (!float.IsFinite(batchLoss) || !float.IsFinite(loss.item<float>()))
+                    return Finish(TrainingStatus.Diverged, $"loss became {batchLoss} in epoch {epoch + 1}");
+                loss.backward();
+                if (training.GradClip > 0)
+                    nn.utils.clip_grad_norm_(model.parameters(), training.GradClip);
+                optimizer.step();
+                lossSum += batchLoss * batch.Length;
+                correct += (int)logits.argmax(1).eq(target).sum().item<long>();
+            }
+
+            var val = Evaluate(model, data, labels, targets, features.Actors, split.Val, training.BatchSize, classes);
+            var report = new EpochReport(epoch + 1, training.Epochs, lossSum / order.Length, (double)correct / order.Length,
+                val.Loss ?? double.NaN, val.Accuracy, val.MacroF1, val.Uar, learningRate, epochClock.Elapsed);
+            history.Add(report);
+
+            var value = report.Metrics.TryGetValue(training.Metric, out var m)
+                ? m
+                : throw new ArgumentException($"training.metric '{training.Metric}' is not an epoch metric ({string.Join(", ", report.Metrics.Keys)})");
+            if (training.Schedule == LrSchedule.Plateau) schedule.Observe(value, lowerIsBetter);
+            if (best.Epoch == 0 || (lowerIsBetter ? value < best.Value : value > best.Value))
+                best = (value, epoch + 1, SaveWeights(model));
+
+            if (request.CheckpointDir is { } checkpointDir)
+                new TrainingCheckpoint
+                {
+                    NextEpoch = epoch + 1, History = history, BestValue = best.Value, BestEpoch = best.Epoch,
+                    Plateau = schedule.Plateau, ConfigJson = configJson,
+                }.Save(checkpointDir, model, optimizer, best.Weights);
+
+            if (request.OnEpoch is { } onEpoch)
+            {
+                var decision = await onEpoch(report, cancellationToken);
+                if (decision.ShouldStop) return Finish(TrainingStatus.Pruned, decision.Reason ?? $"stopped after epoch {epoch + 1}");
+            }
+            if (training.Patience > 0 && epoch + 1 - best.Epoch >= training.Patience)
+                return Finish(TrainingStatus.EarlyStopped, $"{training.Metric} did not improve for {training.Patience} epochs (best {best.Value:0.####} in epoch {best.Epoch})");
+        }
+        return Finish(TrainingStatus.Completed, null);
+    }
+
+    /// <summary>Mean cross-entropy (no smoothing, no class weights) and predictions of <paramref name="items"/>, in eval mode.</summary>
+    public static ClassificationReport Evaluate(
+        nn.Module<Tensor, Tensor> model, Tensor data, Tensor labels, int[] targets, int[] actors, int[] items, int batchSize, Emotion[] classes)
+    {
+        model.eval();
+        using var inference = inference_mode();
+        var predicted = new int[items.Length];
+        double lossSum = 0;
+        for (var start = 0; start < items.Length; start += batchSize)
+        {
+            using var scope = NewDisposeScope();
+            var count = Math.Min(batchSize, items.Length - start);
+            var index = tensor(items.AsSpan(start, count).ToArray().Select(i => (long)i).ToArray());
+            var logits = model.forward(data.index_select(0, index));
+            lossSum += nn.functional.cross_entropy(logits, labels.index_select(0, index), reduction: nn.Reduction.Sum).item<float>();
+            var argmax = logits.argmax(1).data<long>();
+            for (var i = 0; i < count; i++) predicted[start + i] = (int)argmax[i];
+        }
+        return ClassificationMetrics.Compute(classes, items.Select(i => targets[i]).ToArray(), predicted,
+            items.Select(i => actors[i]).ToArray(), items.Length > 0 ? lossSum / items.Length : null);
+    }
+
+    private static void Validate(TrainingConfig training)
+    {
+        if (training.Epochs < 1) throw new ArgumentException($"training.epochs must be >= 1, got {training.Epochs}");
+        if (training.BatchSize < 1) throw new ArgumentException($"training.batch_size must be >= 1, got {training.BatchSize}");
+        if (training.Threads < 1) throw new ArgumentException($"training.threads must be >= 1, got {training.Threads}");
+        if (!(training.LearningRate > 0)) throw new ArgumentException($"training.learning_rate must be > 0, got {training.LearningRate}");
+        if (training.LabelSmoothing is < 0 or >= 1) throw new ArgumentException($"training.label_smoothing must be in [0, 1), got {training.LabelSmoothing}");
+    }
+
+    /// <summary>N / (K * n_c) over the training items: rare classes weigh more.</summary>
+    private static Tensor InverseFrequencyWeights(int[] targets, int[] train, int classCount)
+    {
+        var counts = new float[classCount];
+        foreach (var i in train) counts[targets[i]]++;
+        return tensor(counts.Select(c => c > 0 ? train.Length / (classCount * c) : 0f).ToArray());
+    }
+
+    internal static byte[] SaveWeights(nn.Module model)
+    {
+        using var stream = new MemoryStream();
+        model.save(stream);
+        return stream.ToArray();
+    }
+
+    internal static void LoadWeights(nn.Module model, byte[] weights)
+    {
+        using var stream = new MemoryStream(weights);
+        model.load(stream);
+    }
+}

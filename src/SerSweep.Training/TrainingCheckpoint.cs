@@ -1,0 +1,57 @@
+using System.Text.Json;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace SerSweep.Training;
+
+/// <summary>
+/// The state after a finished epoch, enough to continue exactly: the weights, the optimizer state, the
+/// weights of the best epoch so far, and the trainer's bookkeeping (next epoch, history, early-stopping and
+/// plateau state). Random state needs no snapshot: every epoch reseeds data order and dropout from
+/// (run seed, epoch). Written into a temporary folder and swapped in, so a crash never leaves half a checkpoint.
+/// </summary>
+public sealed record TrainingCheckpoint
+{
+    public required int NextEpoch { get; init; }
+    public required List<EpochReport> History { get; init; }
+    public required double BestValue { get; init; }
+    public required int BestEpoch { get; init; }
+    public required LearningRateSchedule.PlateauState Plateau { get; init; }
+    /// <summary>The config the run started with, to refuse resuming a different run.</summary>
+    public required string ConfigJson { get; init; }
+
+    private const string StateFile = "state.json";
+    private const string WeightsFile = "model.pt";
+    private const string OptimizerFile = "optimizer.pt";
+    private const string BestWeightsFile = "best.pt";
+
+    public void Save(string dir, nn.Module model, OptimizerHelper optimizer, byte[] bestWeights)
+    {
+        var full = Path.GetFullPath(dir);
+        var staging = full + ".tmp";
+        var old = full + ".old";
+        if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
+        Directory.CreateDirectory(staging);
+        model.save(Path.Combine(staging, WeightsFile));
+        optimizer.save_state_dict(Path.Combine(staging, OptimizerFile));
+        File.WriteAllBytes(Path.Combine(staging, BestWeightsFile), bestWeights);
+        File.WriteAllText(Path.Combine(staging, StateFile), JsonSerializer.Serialize(this, BundleJson.Options));
+        if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
+        if (Directory.Exists(full)) Directory.Move(full, old);
+        Directory.Move(staging, full);
+        if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
+    }
+
+    /// <summary>Loads the state into <paramref name="model"/> and <paramref name="optimizer"/>; returns the bookkeeping and the best weights.</summary>
+    public static (TrainingCheckpoint State, byte[] BestWeights) Load(string dir, nn.Module model, OptimizerHelper optimizer)
+    {
+        var stateFile = Path.Combine(dir, StateFile);
+        if (!File.Exists(stateFile)) throw new FileNotFoundException($"no training checkpoint in {dir} ({StateFile} missing)", stateFile);
+        var state = JsonSerializer.Deserialize<TrainingCheckpoint>(File.ReadAllText(stateFile), BundleJson.Options)
+                    ?? throw new InvalidDataException($"{stateFile} is empty");
+        model.load(Path.Combine(dir, WeightsFile));
+        optimizer.load_state_dict(Path.Combine(dir, OptimizerFile));
+        return (state, File.ReadAllBytes(Path.Combine(dir, BestWeightsFile)));
+    }
+}

@@ -1,0 +1,18 @@
+using SerSweep.Core;
+
+namespace SerSweep.Training;
+
+/// <summary>One training run: the configuration, the features, and where to checkpoint and put the bundle.</summary>
+public sealed record TrainingRequest
+{
+    public required ExperimentConfig Config { get; init; }
+    public required FeatureSet Features { get; init; }
+    /// <summary>Folder for the epoch checkpoint (rewritten after every epoch); null = no checkpoints.</summary>
+    public string? CheckpointDir { get; init; }
+    /// <summary>Resume from the checkpoint in this folder; the run continues with the epoch after it.</summary>
+    public string? ResumeFrom { get; init; }
+    /// <summary>Where to write the model bundle (.zip) at the end; null = none.</summary>
+    public string? BundlePath { get; init; }
+    /// <summary>Called after every epoch; may stop the run.</summary>
+    public Func<EpochReport, CancellationToken, Task<EpochDecision>>? OnEpoch { get; init; }
+}

@@ -1,0 +1,56 @@
+using SerSweep.Core;
+using SerSweep.Search.Parsing;
+using SerSweep.Search.Strategies;
+using SerSweep.Testing;
+
+namespace SerSweep.Search.Tests;
+
+/// <summary>The repository's sweep.yaml: the seed experiment must be valid and small enough for 2 cores.</summary>
+public class SeedSweepTests
+{
+    private static SweepDefinition Seed => SweepFile.Load(Path.Combine(TestPaths.RepoRoot, "sweep.yaml")).GetDefinitionOrThrow();
+
+    [Fact]
+    public void The_seed_sweep_is_valid_and_searches_the_six_axes_of_the_issue()
+    {
+        var sweep = Seed;
+
+        Assert.Equal("ravdess-cnn", sweep.Name);
+        Assert.Equal(SearchMethod.Tpe, sweep.Search.Method);
+        Assert.Equal(new Objective(Metrics.ValAccuracy, Direction.Maximize), sweep.Search.Objective);
+        Assert.Equal(["training.optimizer", "training.learning_rate", "training.momentum", "training.l1", "training.l2", "model.dropout", "training.batch_size"],
+            sweep.Parameters.Select(p => p.Path));
+        Assert.Equal([OptimizerKind.Adam, OptimizerKind.RmsProp, OptimizerKind.Sgd], sweep.Parameters[0].Choices.Cast<OptimizerKind>());
+        Assert.Equal("1-4", sweep.Base.Data.Actors);
+        Assert.Equal(SplitPolicy.Stratified, sweep.Base.Data.Split.Policy);
+        Assert.Equal(FeatureKind.LogMel, sweep.Base.Features.Kind);
+        Assert.True(Path.IsPathRooted(sweep.Base.Data.Path), "a relative data.path is resolved against the file's folder");
+    }
+
+    [Fact]
+    public void The_seed_sweep_fits_two_cores()
+    {
+        var sweep = Seed;
+
+        Assert.InRange(sweep.Search.MaxTrials!.Value, 12, 16);
+        Assert.InRange(sweep.Base.Training.Epochs, 10, 15);
+        Assert.Equal(2, sweep.Search.MaxConcurrent);
+        Assert.Equal(1, sweep.Base.Training.Threads);
+        Assert.NotNull(sweep.Asha);
+        Assert.Equal([3, 6], sweep.Asha!.Rungs);
+    }
+
+    [Fact]
+    public void A_trial_config_applies_the_suggestion_and_the_trial_seed()
+    {
+        var sweep = Seed;
+        var trial = SearchStrategies.Create(sweep).Ask()!;
+
+        var config = sweep.ConfigFor(trial);
+
+        Assert.Equal(TrialSeeds.ForTrial(sweep.Seed, 0), config.Training.Seed);
+        Assert.Equal(trial.Parameters["training.learning_rate"], config.Training.LearningRate);
+        Assert.Equal(trial.Parameters["training.optimizer"], config.Training.Optimizer);
+        Assert.Equal(sweep.Base.Data.Split.Seed, config.Data.Split.Seed);
+    }
+}

@@ -1,0 +1,43 @@
+using SerSweep.Core;
+using SerSweep.Training.Models;
+using static TorchSharp.torch;
+
+namespace SerSweep.Training.Tests;
+
+public class ModelTests
+{
+    [Fact]
+    public void Default_config_is_the_peers_reference_cnn_with_390856_parameters()
+    {
+        using var model = ModelFactory.Create(new ModelConfig(), [1, 64, 300], 8);
+
+        Assert.Equal(390_856, ModelFactory.ParameterCount(model));
+        using var input = randn(2, 1, 64, 300);
+        using var output = model.forward(input);
+        Assert.Equal([2L, 8L], output.shape);
+    }
+
+    [Fact]
+    public void Hidden_classifier_adds_a_layer_of_that_width()
+    {
+        var config = new ModelConfig { Channels = [8, 16], ClassifierWidth = 32 };
+        using var model = ModelFactory.Create(config, [1, 16, 40], 8);
+
+        // conv 1->8 (72+8) + bn 16, conv 8->16 (1152+16) + bn 32, linear 16->32 (512+32), linear 32->8 (256+8)
+        Assert.Equal(80 + 16 + 1168 + 32 + 544 + 264, ModelFactory.ParameterCount(model));
+        using var output = model.forward(randn(3, 1, 16, 40));
+        Assert.Equal([3L, 8L], output.shape);
+    }
+
+    [Fact]
+    public void Cnn1d_convolves_over_frames_with_coefficients_as_channels()
+    {
+        var config = new ModelConfig { Architecture = Architecture.Cnn1d, Channels = [16, 32], KernelSize = 5, BatchNorm = false, Pool = PoolKind.Avg };
+        using var model = ModelFactory.Create(config, [1, 40, 300], 8);
+
+        // conv 40->16 k5 (3200+16), conv 16->32 k5 (2560+32), linear 32->8 (256+8)
+        Assert.Equal(3216 + 2592 + 264, ModelFactory.ParameterCount(model));
+        using var output = model.forward(randn(2, 1, 40, 300));
+        Assert.Equal([2L, 8L], output.shape);
+    }
+}

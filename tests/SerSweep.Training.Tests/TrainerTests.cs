@@ -1,0 +1,159 @@
+using SerSweep.Core;
+using SerSweep.Testing;
+
+namespace SerSweep.Training.Tests;
+
+public class TrainerTests
+{
+    private static readonly FeatureSet Features = SyntheticFeatures.Create();
+
+    private static Task<TrainingOutcome> Run(ExperimentConfig config, Func<EpochReport, CancellationToken, Task<EpochDecision>>? onEpoch = null,
+        string? checkpointDir = null, string? resumeFrom = null, string? bundlePath = null, CancellationToken cancellationToken = default) =>
+        Trainer.RunAsync(new TrainingRequest
+        {
+            Config = config, Features = Features, OnEpoch = onEpoch, CheckpointDir = checkpointDir, ResumeFrom = resumeFrom, BundlePath = bundlePath,
+        }, cancellationToken);
+
+    [Fact]
+    public async Task Learns_a_separable_set_and_reports_every_epoch()
+    {
+        var outcome = await Run(SyntheticFeatures.SmallConfig(epochs: 8));
+
+        Assert.Equal(TrainingStatus.Completed, outcome.Status);
+        Assert.Equal(8, outcome.Epochs.Count);
+        Assert.True(outcome.Epochs[^1].TrainLoss < outcome.Epochs[0].TrainLoss, "training loss should fall");
+        Assert.True(outcome.Val!.Accuracy >= 0.5, $"val accuracy {outcome.Val.Accuracy}: {string.Join("; ", outcome.Epochs)}");
+        Assert.NotNull(outcome.Test);
+        Assert.Equal(8, outcome.Test!.ConfusionMatrix.Length);
+        Assert.Equal(outcome.Test.Count, outcome.Test.ConfusionMatrix.Sum(row => row.Sum()));
+        Assert.InRange(outcome.BestEpoch, 1, 8);
+    }
+
+    [Fact]
+    public async Task Same_seed_gives_identical_metrics_and_another_seed_does_not()
+    {
+        var config = SyntheticFeatures.SmallConfig(epochs: 2);
+        var a = await Run(config);
+        var b = await Run(config);
+        var c = await Run(config with { Training = config.Training with { Seed = 7 } });
+
+        Assert.Equal(a.Epochs.Select(e => e.TrainLoss), b.Epochs.Select(e => e.TrainLoss));
+        Assert.Equal(a.Epochs.Select(e => e.ValLoss), b.Epochs.Select(e => e.ValLoss));
+        Assert.NotEqual(a.Epochs.Select(e => e.TrainLoss), c.Epochs.Select(e => e.TrainLoss));
+    }
+
+    [Fact]
+    public async Task Resuming_from_a_checkpoint_continues_exactly()
+    {
+        var dir = TestPaths.NewTempDir();
+        var config = SyntheticFeatures.SmallConfig(epochs: 4) with
+        {
+            Training = SyntheticFeatures.SmallConfig().Training with { Epochs = 4, Schedule = LrSchedule.Plateau, PlateauPatience = 0, Optimizer = OptimizerKind.Adam },
+        };
+        var straight = await Run(config);
+
+        var stopped = await Run(config, (r, _) => Task.FromResult(r.Epoch == 2 ? EpochDecision.Stop("test pause") : EpochDecision.Continue), checkpointDir: dir);
+        Assert.Equal(TrainingStatus.Pruned, stopped.Status);
+        Assert.Equal("test pause", stopped.Reason);
+        var resumed = await Run(config, resumeFrom: dir);
+
+        Assert.Equal(TrainingStatus.Completed, resumed.Status);
+        Assert.Equal(straight.Epochs.Select(e => (e.TrainLoss, e.ValLoss, e.LearningRate)), resumed.Epochs.Select(e => (e.TrainLoss, e.ValLoss, e.LearningRate)));
+        Assert.Equal(straight.Test!.Accuracy, resumed.Test!.Accuracy);
+    }
+
+    [Fact]
+    public async Task Resuming_with_a_different_config_is_refused()
+    {
+        var dir = TestPaths.NewTempDir();
+        var config = SyntheticFeatures.SmallConfig(epochs: 1);
+        await Run(config, checkpointDir: dir);
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Run(config with { Training = config.Training with { LearningRate = 0.5 } }, resumeFrom: dir));
+        Assert.Contains("different configuration", error.Message);
+    }
+
+    [Fact]
+    public async Task Exploding_loss_ends_as_diverged_not_as_a_crash()
+    {
+        var config = SyntheticFeatures.SmallConfig(epochs: 3);
+        var outcome = await Run(config with
+        {
+            Model = config.Model with { BatchNorm = false },
+            Training = config.Training with { Optimizer = OptimizerKind.Sgd, LearningRate = 1e12 },
+        });
+
+        Assert.Equal(TrainingStatus.Diverged, outcome.Status);
+        Assert.Contains("loss became", outcome.Reason);
+        Assert.Null(outcome.Test);
+    }
+
+    [Fact]
+    public async Task Cancellation_stops_within_one_batch()
+    {
+        using var cts = new CancellationTokenSource();
+        var config = SyntheticFeatures.SmallConfig(epochs: 50);
+        var outcome = await Run(config, (r, _) =>
+        {
+            cts.Cancel();
+            return Task.FromResult(EpochDecision.Continue);
+        }, cancellationToken: cts.Token);
+
+        Assert.Equal(TrainingStatus.Cancelled, outcome.Status);
+        Assert.Single(outcome.Epochs);
+    }
+
+    [Fact]
+    public async Task Early_stopping_ends_the_run_after_patience_epochs_without_improvement()
+    {
+        var config = SyntheticFeatures.SmallConfig(epochs: 40);
+        // A tiny learning rate on val_loss keeps improving slowly; val_accuracy plateaus quickly on this set.
+        var outcome = await Run(config with { Training = config.Training with { Patience = 2, LearningRate = 0.05 } });
+
+        Assert.Equal(TrainingStatus.EarlyStopped, outcome.Status);
+        Assert.Equal(outcome.BestEpoch + 2, outcome.Epochs.Count);
+        Assert.Contains("did not improve for 2 epochs", outcome.Reason);
+    }
+
+    [Fact]
+    public async Task Learning_rate_schedules_follow_their_definitions()
+    {
+        var config = SyntheticFeatures.SmallConfig(epochs: 4);
+        var step = await Run(config with { Training = config.Training with { Schedule = LrSchedule.Step, StepSize = 2, Gamma = 0.1 } });
+        var cosine = await Run(config with { Training = config.Training with { Schedule = LrSchedule.Cosine } });
+
+        Assert.Equal([0.01, 0.01, 0.001, 0.001], step.Epochs.Select(e => Math.Round(e.LearningRate, 10)));
+        Assert.Equal([0.01, 0.01 * (1 + Math.Cos(Math.PI / 4)) / 2, 0.005, 0.01 * (1 + Math.Cos(3 * Math.PI / 4)) / 2],
+            cosine.Epochs.Select(e => e.LearningRate), (x, y) => Math.Abs(x - y) < 1e-12);
+    }
+
+    [Fact]
+    public async Task Class_weights_label_smoothing_and_grad_clipping_train()
+    {
+        var config = SyntheticFeatures.SmallConfig(epochs: 2);
+        var outcome = await Run(config with { Training = config.Training with { ClassWeights = true, LabelSmoothing = 0.1, GradClip = 0.5 } });
+        var plain = await Run(config);
+
+        Assert.Equal(TrainingStatus.Completed, outcome.Status);
+        Assert.NotEqual(plain.Epochs[0].TrainLoss, outcome.Epochs[0].TrainLoss);
+    }
+
+    [Fact]
+    public async Task Bundle_round_trip_predicts_like_the_trained_model()
+    {
+        var path = Path.Combine(TestPaths.NewTempDir(), "model.zip");
+        var outcome = await Run(SyntheticFeatures.SmallConfig(epochs: 2), bundlePath: path);
+
+        using var predictor = Predictor.Load(path);
+        var predictions = predictor.Predict(Features.Data);
+
+        Assert.Equal(path, outcome.BundlePath);
+        Assert.Equal(Features.Count, predictions.Length);
+        Assert.All(predictions, p => Assert.Equal(1.0, p.Probabilities.Values.Sum(), 4));
+        var bundle = predictor.Bundle;
+        Assert.Equal(outcome.Test!.Accuracy, bundle.Training.Test!.Accuracy);
+        Assert.Equal(42, bundle.Config.Training.Seed);
+        Assert.NotNull(bundle.Normalization);
+        Assert.Equal(Emotions.All, bundle.Classes);
+    }
+}
