@@ -20,7 +20,7 @@ public static class HyperparameterImportance
     /// <param name="rows">Trials; only those with a value of <paramref name="objective"/> count.</param>
     /// <param name="topFraction">The quantile that counts as "best" (at least two trials).</param>
     public static IReadOnlyList<ParameterImportance> Compute(
-        IReadOnlyList<LeaderboardRow> rows, IReadOnlyList<string> parameters, string objective, bool lowerIsBetter,
+        IReadOnlyList<TrialRow> rows, IReadOnlyList<string> parameters, string objective, bool lowerIsBetter,
         double topFraction = 0.1)
     {
         var scored = rows.Where(r => r.Metric(objective) is { } v && double.IsFinite(v)).ToList();
@@ -40,7 +40,7 @@ public static class HyperparameterImportance
             .ToList();
     }
 
-    private static double Divergence(string parameter, List<LeaderboardRow> all, List<LeaderboardRow> top)
+    private static double Divergence(string parameter, List<TrialRow> all, List<TrialRow> top)
     {
         var values = all.Where(r => r.Parameters.ContainsKey(parameter)).Select(r => r.Parameters[parameter]).ToList();
         if (values.Count < MinTrials)

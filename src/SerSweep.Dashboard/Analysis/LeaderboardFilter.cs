@@ -5,7 +5,7 @@ namespace SerSweep.Dashboard.Analysis;
 /// <summary>An inclusive range on one numeric hyperparameter; an open end is null.</summary>
 public sealed record ParameterRange(string Parameter, double? Min, double? Max)
 {
-    public bool Contains(LeaderboardRow row)
+    public bool Contains(TrialRow row)
     {
         if (Min is null && Max is null)
             return true;
@@ -20,8 +20,8 @@ public sealed record LeaderboardFilter(IReadOnlySet<string> Statuses, IReadOnlyL
 {
     public static LeaderboardFilter None { get; } = new(new HashSet<string>(), []);
 
-    public bool Matches(LeaderboardRow row) =>
+    public bool Matches(TrialRow row) =>
         (Statuses.Count == 0 || Statuses.Contains(row.Status)) && Ranges.All(range => range.Contains(row));
 
-    public IReadOnlyList<LeaderboardRow> Apply(IReadOnlyList<LeaderboardRow> rows) => rows.Where(Matches).ToList();
+    public IReadOnlyList<TrialRow> Apply(IReadOnlyList<TrialRow> rows) => rows.Where(Matches).ToList();
 }

@@ -8,7 +8,7 @@ public sealed class HyperparameterImportanceTests
     private static readonly string[] Parameters = ["training.learning_rate", "model.dropout", "training.optimizer"];
 
     /// <summary>Random trials whose objective is <paramref name="objective"/> of (lr, dropout, optimizer) plus a little noise.</summary>
-    private static List<LeaderboardRow> Trials(Func<double, double, string, double> objective, int count = 80)
+    private static List<TrialRow> Trials(Func<double, double, string, double> objective, int count = 80)
     {
         var random = new Random(7);
         return Enumerable.Range(0, count).Select(i =>
@@ -16,7 +16,7 @@ public sealed class HyperparameterImportanceTests
             var lr = Math.Pow(10, -5 + 4 * random.NextDouble());
             var dropout = 0.5 * random.NextDouble();
             var optimizer = random.Next(3) switch { 0 => "adam", 1 => "sgd", _ => "rmsprop" };
-            return new LeaderboardRow
+            return new TrialRow
             {
                 TrialId = i, Index = i, Status = "completed",
                 Parameters = new Dictionary<string, HyperparameterValue>

@@ -17,8 +17,8 @@ public sealed class LeaderboardTests : IDisposable
     public void Dispose() => context.Dispose();
 
     /// <summary>30 trials: index i has learning rate from a log ladder and accuracy that peaks at i = 17.</summary>
-    private static List<LeaderboardRow> Trials() =>
-        Enumerable.Range(0, 30).Select(i => new LeaderboardRow
+    private static List<TrialRow> Trials() =>
+        Enumerable.Range(0, 30).Select(i => new TrialRow
         {
             TrialId = 100 + i,
             Index = i,
@@ -32,7 +32,7 @@ public sealed class LeaderboardTests : IDisposable
             EpochsDone = 5,
         }).ToList();
 
-    private IRenderedComponent<Leaderboard> Render(List<LeaderboardRow> rows) =>
+    private IRenderedComponent<Leaderboard> Render(List<TrialRow> rows) =>
         context.Render<Leaderboard>(p => p
             .Add(c => c.Rows, rows)
             .Add(c => c.MetricNames, ["val_accuracy", "val_loss"])

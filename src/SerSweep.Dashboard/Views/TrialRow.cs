@@ -1,7 +1,7 @@
 namespace SerSweep.Dashboard.Views;
 
 /// <summary>One trial as a leaderboard line: what it tried (parameters) and what it scored (metrics).</summary>
-public sealed record LeaderboardRow
+public sealed record TrialRow
 {
     public required long TrialId { get; init; }
     /// <summary>The trial's index within its sweep (the order the strategy asked for it).</summary>
