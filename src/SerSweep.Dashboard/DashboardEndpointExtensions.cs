@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using SerSweep.Dashboard.Access;
+using SerSweep.Dashboard.Api;
 using SerSweep.Dashboard.Components;
 using SerSweep.Dashboard.Hosting;
 
@@ -19,6 +20,7 @@ public static class DashboardEndpointExtensions
         app.MapDashboardAssets();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapLoginEndpoints();
+        app.MapSweepApi();
         return app;
     }
 }

@@ -1,13 +1,15 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.DependencyInjection;
 using SerSweep.Dashboard.Access;
+using SerSweep.Dashboard.Data;
 
 namespace SerSweep.Dashboard;
 
 public static class DashboardServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the dashboard: interactive server components, the access rules and its settings (bound from the
+    /// Registers the dashboard (it reads the database the host registered with <c>AddSerSweepStorage</c>): interactive
+    /// server components, the access rules and its settings (bound from the
     /// <c>Dashboard</c> configuration section, then <paramref name="configure"/>). Pair with
     /// <see cref="DashboardEndpointExtensions.MapSerSweepDashboard"/>.
     /// </summary>
@@ -29,6 +31,7 @@ public static class DashboardServiceCollectionExtensions
         services.AddAuthorization();
         services.AddCascadingAuthenticationState();
         services.AddSingleton<DashboardAccess>();
+        services.AddSingleton<TrialRows>();
         return services;
     }
 }
