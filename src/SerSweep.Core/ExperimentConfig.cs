@@ -53,6 +53,11 @@ public sealed record SplitConfig
 public enum FeatureKind { LogMel, Mfcc }
 public enum MelScale { Htk, Slaney }
 public enum Normalization { None, Utterance, Dataset }
+/// <summary>
+/// The log applied to the mel energies before the DCT of an MFCC: <c>Natural</c> = DCT of log(mel + 1e-6), the
+/// peers' features.py; <c>Db</c> = DCT of 10*log10(max(mel, 1e-10)) floored at max - 80 dB (torchaudio.transforms.MFCC).
+/// </summary>
+public enum MfccLog { Natural, Db }
 
 public sealed record FeatureConfig
 {
@@ -67,6 +72,7 @@ public sealed record FeatureConfig
     /// <summary>Upper mel edge in Hz; null = sample_rate / 2.</summary>
     public double? FMax { get; init; }
     public MelScale MelScale { get; init; } = MelScale.Htk;
+    public MfccLog MfccLog { get; init; } = MfccLog.Natural;
     /// <summary>Fixed clip length: crop or zero-pad to this many seconds (after the offset).</summary>
     public double ClipSeconds { get; init; } = 3.0;
     public double OffsetSeconds { get; init; }

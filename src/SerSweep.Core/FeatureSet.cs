@@ -16,6 +16,13 @@ public sealed record FeatureSet
     public required string[] Files { get; init; }
     /// <summary>Content-addressed cache key (dataset fingerprint + feature config).</summary>
     public required string CacheKey { get; init; }
+    /// <summary>
+    /// The resampled, trimmed, offset and cropped/padded clip of each item, row-major [Count, WaveformLength], so that
+    /// training can augment waveforms per batch and recompute features on the fly; null when not kept.
+    /// </summary>
+    public float[]? Waveforms { get; init; }
+    /// <summary>Samples per item in <see cref="Waveforms"/> (clip_seconds * sample_rate); 0 when there are none.</summary>
+    public int WaveformLength { get; init; }
 
     public int Count => Shape[0];
     public int ItemLength => Shape[1] * Shape[2] * Shape[3];

@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using SerSweep.Audio.Catalog;
+using SerSweep.Audio.Features;
+using SerSweep.Core;
+
+namespace SerSweep.Audio.Cache;
+
+/// <summary>The outcome of <see cref="FeatureCache.GetOrCompute(DataConfig, FeatureConfig, IProgress{FeatureProgress}?, CancellationToken)"/>.</summary>
+public sealed record FeatureCacheResult(
+    FeatureSet Features, bool Computed, string CachePath, double AudioSeconds,
+    IReadOnlyList<CatalogProblem> Problems, TimeSpan Elapsed);
+
+/// <summary>
+/// Features computed once per (dataset fingerprint, feature config) and shared by every process through one
+/// content-addressed file per key under <see cref="Directory"/> (layout: <see cref="FeatureCacheFile"/>).
+/// Writes go to a temp file renamed into place; an exclusive lock file per key makes concurrent processes
+/// (trials on several workers) compute once while the others wait and load; a file failing its length or SHA-256
+/// check is rebuilt. The augmentation settings are not part of the key: they apply later, in training.
+/// </summary>
+public sealed class FeatureCache(string directory)
+{
+    private static readonly TimeSpan LockPollInterval = TimeSpan.FromMilliseconds(100);
+    private int _computations;
+
+    public string Directory { get; } = Path.GetFullPath(directory);
+
+    /// <summary>How many times this instance ran the feature pipeline (loads do not count).</summary>
+    public int Computations => _computations;
+
+    /// <summary>The cache key: SHA-256 of the format version, the dataset fingerprint and the feature config (augmentation excluded).</summary>
+    public static string Key(string datasetFingerprint, FeatureConfig config)
+    {
+        var keyed = config with { Augment = new AugmentConfig() };
+        var text = $"sersweep-features/{FeatureCacheHeader.CurrentFormat}\n{datasetFingerprint}\n{JsonSerializer.Serialize(keyed, FeatureCacheFile.Json)}";
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+
+    public string PathOf(string key) => Path.Combine(Directory, $"{key}.features");
+
+    /// <summary>Selects the files of <paramref name="data"/> (root, actors, emotions) and gets their features.</summary>
+    public FeatureCacheResult GetOrCompute(DataConfig data, FeatureConfig config,
+        IProgress<FeatureProgress>? progress = null, CancellationToken cancellation = default) =>
+        GetOrCompute(RavdessCatalog.Scan(data.Path, CatalogFilter.From(data)), config, progress, cancellation);
+
+    public FeatureCacheResult GetOrCompute(RavdessCatalog catalog, FeatureConfig config,
+        IProgress<FeatureProgress>? progress = null, CancellationToken cancellation = default)
+    {
+        var clock = Stopwatch.StartNew();
+        if (catalog.Entries.Count == 0)
+            throw new InvalidOperationException($"no RAVDESS files selected under {catalog.Root}" +
+                (catalog.Problems.Count > 0 ? $"; problems: {string.Join("; ", catalog.Problems.Take(5))}" : ""));
+        System.IO.Directory.CreateDirectory(Directory);
+        var fingerprint = catalog.Fingerprint();
+        var key = Key(fingerprint, config);
+        var path = PathOf(key);
+
+        if (TryLoad(path, clock) is { } cached) return cached;
+        using (AcquireLock(path + ".lock", cancellation))
+        {
+            // Whoever held the lock before us may have just written it.
+            if (TryLoad(path, clock) is { } written) return written;
+            Interlocked.Increment(ref _computations);
+            var run = FeaturePipeline.Run(catalog, config, progress, cancellation);
+            var header = new FeatureCacheHeader
+            {
+                Key = key,
+                DatasetFingerprint = fingerprint,
+                Config = config,
+                CreatedUtc = DateTime.UtcNow,
+                Shape = run.Shape,
+                WaveformLength = run.WaveformLength,
+                Files = run.Entries.Select(e => e.RelativePath).ToArray(),
+                Labels = run.Entries.Select(e => e.Name.Emotion).ToArray(),
+                Actors = run.Entries.Select(e => e.Actor).ToArray(),
+                AudioSeconds = run.AudioSeconds,
+                Problems = run.Problems.ToArray(),
+                BlobOffset = 0,
+                FeatureFloats = 0,
+                WaveformFloats = 0,
+                BlobSha256 = "",
+            };
+            var temp = $"{path}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
+            try
+            {
+                header = FeatureCacheFile.Write(temp, header, run.Features, run.Waveforms);
+                File.Move(temp, path, overwrite: true);
+            }
+            finally
+            {
+                File.Delete(temp);
+            }
+            return Result(header, run.Features, run.Waveforms, computed: true, path, clock);
+        }
+    }
+
+    private static FeatureCacheResult? TryLoad(string path, Stopwatch clock) =>
+        FeatureCacheFile.TryRead(path, out _) is var (header, features, waveforms)
+            ? Result(header, features, waveforms, computed: false, path, clock)
+            : null;
+
+    private static FeatureCacheResult Result(FeatureCacheHeader header, float[] features, float[] waveforms, bool computed, string path, Stopwatch clock)
+    {
+        var set = new FeatureSet
+        {
+            Data = features,
+            Shape = header.Shape,
+            Labels = header.Labels,
+            Actors = header.Actors,
+            Files = header.Files,
+            CacheKey = header.Key,
+            Waveforms = waveforms,
+            WaveformLength = header.WaveformLength,
+        };
+        return new FeatureCacheResult(set, computed, path, header.AudioSeconds, header.Problems, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// An exclusive lock across processes: FileShare.None is an flock(LOCK_EX) on Unix and a sharing lock on Windows;
+    /// the OS drops it when the holder exits, so a crashed computation never blocks the next one.
+    /// </summary>
+    private static FileStream AcquireLock(string lockPath, CancellationToken cancellation)
+    {
+        while (true)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            try
+            {
+                return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException e) when (e.GetType() == typeof(IOException)) // held by another; not a missing folder
+            {
+                cancellation.WaitHandle.WaitOne(LockPollInterval);
+            }
+        }
+    }
+}

@@ -1,0 +1,146 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using SerSweep.Audio.Catalog;
+using SerSweep.Core;
+
+namespace SerSweep.Audio.Cache;
+
+/// <summary>What a cache file's JSON header records: everything but the float blobs.</summary>
+public sealed record FeatureCacheHeader
+{
+    public const int CurrentFormat = 1;
+    public int Format { get; init; } = CurrentFormat;
+    public required string Key { get; init; }
+    public required string DatasetFingerprint { get; init; }
+    public required FeatureConfig Config { get; init; }
+    public required DateTime CreatedUtc { get; init; }
+    /// <summary>[N, 1, height, frames] of the features blob.</summary>
+    public required int[] Shape { get; init; }
+    /// <summary>Samples per clip in the waveform blob ([N, waveform_length]).</summary>
+    public required int WaveformLength { get; init; }
+    public required string[] Files { get; init; }
+    public required Emotion[] Labels { get; init; }
+    public required int[] Actors { get; init; }
+    public required double AudioSeconds { get; init; }
+    public required CatalogProblem[] Problems { get; init; }
+    /// <summary>Byte offset of the blob: features (float32 LE) then waveforms (float32 LE); a multiple of 64.</summary>
+    public required long BlobOffset { get; init; }
+    public required long FeatureFloats { get; init; }
+    public required long WaveformFloats { get; init; }
+    /// <summary>SHA-256 (hex) of the blob's bytes: a truncated or corrupted file fails this and is rebuilt.</summary>
+    public required string BlobSha256 { get; init; }
+}
+
+/// <summary>
+/// The on-disk layout of one cache entry (see docs/audio.md): 8-byte magic "SSFEAT01", uint32 LE header length,
+/// UTF-8 JSON header (<see cref="FeatureCacheHeader"/>), zero padding to a 64-byte boundary, then the float32
+/// little-endian blob: features [N, 1, H, W] followed by waveforms [N, L]. The blob is aligned and contiguous so
+/// the file can be memory-mapped and viewed as float arrays.
+/// </summary>
+public static class FeatureCacheFile
+{
+    public static ReadOnlySpan<byte> Magic => "SSFEAT01"u8;
+    private const int Alignment = 64;
+    private const int MaxHeaderBytes = 256 << 20;
+
+    internal static JsonSerializerOptions Json { get; } = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    /// <summary>Writes the entry to <paramref name="path"/> (the caller renames it into place).</summary>
+    public static FeatureCacheHeader Write(string path, FeatureCacheHeader header, float[] features, float[] waveforms)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(MemoryMarshal.AsBytes(features.AsSpan()));
+        hash.AppendData(MemoryMarshal.AsBytes(waveforms.AsSpan()));
+        header = header with
+        {
+            FeatureFloats = features.Length,
+            WaveformFloats = waveforms.Length,
+            BlobSha256 = Convert.ToHexStringLower(hash.GetHashAndReset()),
+            BlobOffset = 0,
+        };
+        // The offset is part of the header, whose length depends on the offset's digits: 32 spare bytes absorb that.
+        var json = JsonSerializer.SerializeToUtf8Bytes(header, Json);
+        header = header with { BlobOffset = AlignUp(Magic.Length + 4 + json.Length + 32) };
+        json = JsonSerializer.SerializeToUtf8Bytes(header, Json);
+        if (Magic.Length + 4 + json.Length > header.BlobOffset)
+            throw new InvalidOperationException("cache header outgrew its reserved space");
+
+        using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20);
+        Span<byte> prefix = stackalloc byte[12];
+        Magic.CopyTo(prefix);
+        BinaryPrimitives.WriteUInt32LittleEndian(prefix[8..], (uint)json.Length);
+        stream.Write(prefix);
+        stream.Write(json);
+        stream.Write(new byte[header.BlobOffset - stream.Position]);
+        stream.Write(MemoryMarshal.AsBytes(features.AsSpan()));
+        stream.Write(MemoryMarshal.AsBytes(waveforms.AsSpan()));
+        stream.Flush(flushToDisk: true);
+        return header;
+    }
+
+    /// <summary>Reads and verifies an entry; null (with the reason) when it is missing, partial, corrupt or of another format.</summary>
+    public static (FeatureCacheHeader Header, float[] Features, float[] Waveforms)? TryRead(string path, out string? invalidReason)
+    {
+        invalidReason = null;
+        FileStream stream;
+        try
+        {
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
+        }
+        catch (FileNotFoundException)
+        {
+            return null;
+        }
+        using (stream)
+        {
+            try
+            {
+                Span<byte> prefix = stackalloc byte[12];
+                stream.ReadExactly(prefix);
+                if (!prefix[..8].SequenceEqual(Magic))
+                    return Invalid("wrong magic", out invalidReason);
+                var headerLength = BinaryPrimitives.ReadUInt32LittleEndian(prefix[8..]);
+                if (headerLength > MaxHeaderBytes || headerLength > stream.Length)
+                    return Invalid($"header length {headerLength} is impossible", out invalidReason);
+                var json = new byte[headerLength];
+                stream.ReadExactly(json);
+                var header = JsonSerializer.Deserialize<FeatureCacheHeader>(json, Json);
+                if (header is null || header.Format != FeatureCacheHeader.CurrentFormat)
+                    return Invalid($"format {header?.Format} is not {FeatureCacheHeader.CurrentFormat}", out invalidReason);
+                var expectedLength = header.BlobOffset + 4 * (header.FeatureFloats + header.WaveformFloats);
+                if (stream.Length != expectedLength)
+                    return Invalid($"file is {stream.Length} bytes, header says {expectedLength} (truncated or partial write)", out invalidReason);
+                stream.Position = header.BlobOffset;
+                var features = new float[header.FeatureFloats];
+                var waveforms = new float[header.WaveformFloats];
+                stream.ReadExactly(MemoryMarshal.AsBytes(features.AsSpan()));
+                stream.ReadExactly(MemoryMarshal.AsBytes(waveforms.AsSpan()));
+                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                hash.AppendData(MemoryMarshal.AsBytes(features.AsSpan()));
+                hash.AppendData(MemoryMarshal.AsBytes(waveforms.AsSpan()));
+                if (Convert.ToHexStringLower(hash.GetHashAndReset()) != header.BlobSha256)
+                    return Invalid("blob SHA-256 does not match the header (corrupt)", out invalidReason);
+                return (header, features, waveforms);
+            }
+            catch (Exception e) when (e is EndOfStreamException or JsonException or NotSupportedException)
+            {
+                return Invalid($"unreadable: {e.Message}", out invalidReason);
+            }
+        }
+    }
+
+    private static (FeatureCacheHeader, float[], float[])? Invalid(string reason, out string? invalidReason)
+    {
+        invalidReason = reason;
+        return null;
+    }
+
+    private static long AlignUp(long offset) => (offset + Alignment - 1) / Alignment * Alignment;
+}

@@ -1,0 +1,140 @@
+using SerSweep.Audio.Dsp;
+using SerSweep.Core;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace SerSweep.Audio.Features;
+
+/// <summary>
+/// Log-mel / MFCC features of a batch of waveforms on TorchSharp, the same maths as the peers' torchaudio pipeline:
+/// torch.stft (periodic Hann window of win_length centred in n_fft, center + reflect padding), power 2, mel filterbank
+/// matmul, log(x + 1e-6); MFCC = orthonormal DCT-II of that (or of dB mels, see <see cref="MfccLog"/>).
+/// The window, filterbank and DCT are built once; one call handles the whole batch.
+/// </summary>
+public sealed class FeatureExtractor : IDisposable
+{
+    /// <summary>Added before the natural log so that silence stays finite (features.py: log(x + 1e-6)).</summary>
+    public const double LogOffset = 1e-6;
+    private const double DbAmin = 1e-10, DbTopDb = 80.0, NormalizeEpsilon = 1e-5;
+
+    private readonly Tensor _window;      // [win_length]
+    private readonly Tensor _melT;        // [n_mels, n_fft/2 + 1]
+    private readonly Tensor? _dctT;       // [n_mfcc, n_mels]
+
+    public FeatureConfig Config { get; }
+    /// <summary>Samples of one clip: clip_seconds x sample_rate.</summary>
+    public int ClipSamples { get; }
+    /// <summary>Frames kept per clip: clip_samples / hop_length (of the 1 + that centred frames, the last is dropped, as in features.py).</summary>
+    public int FrameCount { get; }
+    /// <summary>Feature rows: n_mels for log-mel, n_mfcc for MFCC.</summary>
+    public int Height => Config.Kind == FeatureKind.Mfcc ? Config.NMfcc : Config.NMels;
+    /// <summary>[channels, height, frames] of one item.</summary>
+    public int[] ItemShape => [1, Height, FrameCount];
+    public int ItemLength => Height * FrameCount;
+
+    public FeatureExtractor(FeatureConfig config)
+    {
+        Validate(config);
+        Config = config;
+        ClipSamples = ClipSamplesOf(config);
+        FrameCount = ClipSamples / config.HopLength;
+        var nFreqs = config.NFft / 2 + 1;
+        var fMax = config.FMax ?? config.SampleRate / 2.0;
+        _window = hann_window(config.WinLength, periodic: true, dtype: float32);
+        _melT = tensor(MelFilterbank.Create(nFreqs, config.FMin, fMax, config.NMels, config.SampleRate, config.MelScale), [nFreqs, config.NMels])
+            .t().contiguous();
+        if (config.Kind == FeatureKind.Mfcc)
+            _dctT = tensor(DctMatrix.Create(config.NMfcc, config.NMels), [config.NMels, config.NMfcc]).t().contiguous();
+    }
+
+    public static int ClipSamplesOf(FeatureConfig config) => (int)Math.Round(config.ClipSeconds * config.SampleRate);
+
+    /// <summary>Mel energies [B, n_mels, 1 + T / hop] of waveforms [B, T] (all centred frames).</summary>
+    public Tensor MelPower(Tensor waveforms) => MelPower(waveforms, waveforms.shape[^1] / Config.HopLength + 1);
+
+    /// <summary>log(mel + 1e-6), [B, n_mels, 1 + T / hop].</summary>
+    public Tensor LogMel(Tensor waveforms)
+    {
+        using var scope = NewDisposeScope();
+        return log(MelPower(waveforms).add_(LogOffset)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>MFCC [B, n_mfcc, 1 + T / hop] with the configured <see cref="MfccLog"/>.</summary>
+    public Tensor Mfcc(Tensor waveforms)
+    {
+        using var scope = NewDisposeScope();
+        return MfccOf(MelPower(waveforms)).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Features of clips [B, clip_samples] as the cache and training use them: [B, 1, height, frames], per-utterance
+    /// normalised when the config says so (dataset normalisation is training's, from its training split).
+    /// </summary>
+    public Tensor Compute(Tensor clips)
+    {
+        using var scope = NewDisposeScope();
+        var mel = MelPower(clips, FrameCount);
+        var features = Config.Kind == FeatureKind.Mfcc ? MfccOf(mel) : log(mel.add_(LogOffset));
+        if (Config.Normalize == Normalization.Utterance)
+        {
+            var (std, mean) = std_mean(features, [1, 2], keepdim: true);
+            features = features.sub_(mean).div_(std.add_(NormalizeEpsilon));
+        }
+        return features.unsqueeze(1).MoveToOuterDisposeScope();
+    }
+
+    private Tensor MelPower(Tensor waveforms, long frames)
+    {
+        using var scope = NewDisposeScope();
+        var spec = stft(waveforms, Config.NFft, Config.HopLength, Config.WinLength, _window,
+            center: true, pad_mode: PaddingModes.Reflect, normalized: false, onesided: true, return_complex: true);
+        var power = view_as_real(spec.narrow(-1, 0, frames)).square().sum(-1);    // [B, freqs, frames]
+        return matmul(_melT, power).MoveToOuterDisposeScope();                   // [B, n_mels, frames]
+    }
+
+    private Tensor MfccOf(Tensor mel)
+    {
+        using var scope = NewDisposeScope();
+        Tensor logMel;
+        if (Config.MfccLog == MfccLog.Db)
+        {
+            // torchaudio.transforms.MFCC: AmplitudeToDB(power, top_db=80), the floor taken per item.
+            logMel = log10(mel.clamp_min(DbAmin)).mul_(10.0);
+            var floor = logMel.amax([1, 2], keepdim: true).sub_(DbTopDb);
+            logMel = maximum(logMel, floor);
+        }
+        else
+        {
+            logMel = log(mel.add(LogOffset));
+        }
+        return matmul(_dctT!, logMel).MoveToOuterDisposeScope();
+    }
+
+    private static void Validate(FeatureConfig c)
+    {
+        void Require(bool ok, string field, object value, string rule)
+        {
+            if (!ok) throw new ArgumentException($"features.{field} = {value}: {rule}");
+        }
+        Require(c.SampleRate is >= 1000 and <= 384000, "sample_rate", c.SampleRate, "must be 1000..384000");
+        Require(c.NFft is >= 16 and <= 65536, "n_fft", c.NFft, "must be 16..65536");
+        Require(c.WinLength >= 1 && c.WinLength <= c.NFft, "win_length", c.WinLength, $"must be 1..n_fft ({c.NFft})");
+        Require(c.HopLength >= 1, "hop_length", c.HopLength, "must be >= 1");
+        Require(c.NMels >= 1 && c.NMels <= c.NFft / 2 + 1, "n_mels", c.NMels, $"must be 1..n_fft/2+1 ({c.NFft / 2 + 1})");
+        Require(c.Kind != FeatureKind.Mfcc || (c.NMfcc >= 1 && c.NMfcc <= c.NMels), "n_mfcc", c.NMfcc, $"must be 1..n_mels ({c.NMels})");
+        var fMax = c.FMax ?? c.SampleRate / 2.0;
+        Require(c.FMin >= 0 && c.FMin < fMax, "f_min", c.FMin, $"must be >= 0 and below f_max ({fMax})");
+        Require(fMax <= c.SampleRate / 2.0, "f_max", fMax, $"must be <= sample_rate / 2 ({c.SampleRate / 2.0})");
+        Require(c.ClipSeconds > 0 && c.ClipSeconds <= 60, "clip_seconds", c.ClipSeconds, "must be in (0, 60]");
+        Require(c.OffsetSeconds >= 0, "offset_seconds", c.OffsetSeconds, "must be >= 0");
+        Require(ClipSamplesOf(c) > c.NFft / 2, "clip_seconds", c.ClipSeconds, $"the clip must be longer than n_fft / 2 samples ({c.NFft / 2}) for reflect padding");
+        Require(!c.TrimSilence || c.TrimDb > 0, "trim_db", c.TrimDb, "must be > 0");
+    }
+
+    public void Dispose()
+    {
+        _window.Dispose();
+        _melT.Dispose();
+        _dctT?.Dispose();
+    }
+}
