@@ -50,13 +50,16 @@ public sealed class TrialRows(IDbContextFactory<SerSweepDbContext> contexts)
             .OrderBy(t => t.Index).ToListAsync(cancel);
     }
 
-    /// <summary>The searched parameters in the order the sweep file lists them (or as the trials have them).</summary>
+    /// <summary>The parameters the trials sampled, in the order the sweep file lists them.</summary>
     public static IReadOnlyList<string> ParameterNames(Sweep sweep, IReadOnlyList<TrialRow> rows)
     {
+        var sampled = rows.SelectMany(r => r.Parameters.Keys).Distinct(StringComparer.Ordinal).ToList();
         var definition = SweepFile.Parse(sweep.YamlText, sweep.SourcePath ?? "sweep.yaml").Definition;
-        return definition is not null
-            ? definition.Parameters.Select(p => p.Path).ToList()
-            : rows.SelectMany(r => r.Parameters.Keys).Distinct(StringComparer.Ordinal).ToList();
+        if (definition is null)
+            return sampled;
+        // File order first; conditional parameters no trial sampled yet have nothing to show.
+        var inFileOrder = definition.Parameters.Select(p => p.Path).Where(sampled.Contains).ToList();
+        return [.. inFileOrder, .. sampled.Except(inFileOrder)];
     }
 
     public static IReadOnlyList<string> MetricNames(IReadOnlyList<TrialRow> rows, string objective) =>
