@@ -8,8 +8,8 @@ using static TorchSharp.torch;
 
 // Times the reference CNN exactly as ../shared/bench/peers/train.py does (see its docstring): training
 // samples/s on random input (fresh model + Adam per run, 3 warm-up + 20 timed steps, batch 32), inference
-// samples/s (eval + inference mode, batch 32) and batch-1 latency; with --bundle and --wav also the warm
-// single-file predict latency (decode + features + forward). Prints one JSON line.
+// samples/s (eval + inference mode, batch 32) and batch-1 latency; with --wav also the warm single-file
+// predict latency of the reference CNN (decode + features + forward, as `sersweep predict`). Prints one JSON line.
 var options = BenchOptions.Parse(args);
 set_num_threads(options.Threads);
 const int batch = 32;
@@ -85,4 +85,9 @@ var result = new Dictionary<string, object?>
     ["infer_b32_samples_per_s"] = Summary.Of(infer),
     ["latency_b1_ms_mean"] = Summary.Of(latency),
 };
+if (options.Wav is { } wav)
+{
+    var bundle = ReferenceBundle.Create(Directory.CreateTempSubdirectory("sersweep-bench-").FullName);
+    result["predict_file_ms"] = Summary.Of(PredictLatency.Measure(bundle, wav));
+}
 Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));

@@ -199,14 +199,14 @@ public static class Trainer
         return tensor(counts.Select(c => c > 0 ? train.Length / (classCount * c) : 0f).ToArray());
     }
 
-    internal static byte[] SaveWeights(nn.Module model)
+    public static byte[] SaveWeights(nn.Module model)
     {
         using var stream = new MemoryStream();
         model.save(stream);
         return stream.ToArray();
     }
 
-    internal static void LoadWeights(nn.Module model, byte[] weights)
+    public static void LoadWeights(nn.Module model, byte[] weights)
     {
         using var stream = new MemoryStream(weights);
         model.load(stream);
