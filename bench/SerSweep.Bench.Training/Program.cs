@@ -17,11 +17,14 @@ var lossFunction = nn.CrossEntropyLoss();
 var config = new ExperimentConfig();
 
 var train = new List<double>();
+long parameterCount = 0;
 var trainFaults = new List<double>();
 for (var run = 0; run < options.Runs; run++)
 {
     manual_seed(run);
-    using var model = ModelFactory.Create(config.Model, [1, 64, 300], 8);
+    using var generator = new Generator((ulong)run);
+    using var model = ModelFactory.Create(config.Model, [1, 64, 300], 8, generator);
+    parameterCount = ModelFactory.ParameterCount(model);
     using var optimizer = OptimizerFactory.Create(config.Training, model.parameters());
     using var x = randn(batch, 1, 64, 300);
     using var y = randint(0, 8, [batch]);
@@ -49,7 +52,8 @@ var latency = new List<double>();
 for (var run = 0; run < options.Runs; run++)
 {
     manual_seed(run);
-    using var model = ModelFactory.Create(config.Model, [1, 64, 300], 8);
+    using var generator = new Generator((ulong)run);
+    using var model = ModelFactory.Create(config.Model, [1, 64, 300], 8, generator);
     model.eval();
     using var x = randn(batch, 1, 64, 300);
     using var x1 = randn(1, 1, 64, 300);
@@ -79,7 +83,7 @@ var result = new Dictionary<string, object?>
     ["threads"] = options.Threads,
     ["torch"] = __version__,
     ["GLIBC_TUNABLES"] = Environment.GetEnvironmentVariable("GLIBC_TUNABLES") ?? "",
-    ["params"] = ModelFactory.ParameterCount(ModelFactory.Create(config.Model, [1, 64, 300], 8)),
+    ["params"] = parameterCount,
     ["train_random_samples_per_s"] = Summary.Of(train),
     ["train_random_minflt_per_step"] = Summary.Of(trainFaults),
     ["infer_b32_samples_per_s"] = Summary.Of(infer),

@@ -14,8 +14,8 @@ public static class ReferenceBundle
     public static string Create(string directory)
     {
         var config = new ExperimentConfig();
-        manual_seed(0);
-        using var model = ModelFactory.Create(config.Model, [1, 64, 300], 8);
+        using var generator = new Generator(0);
+        using var model = ModelFactory.Create(config.Model, [1, 64, 300], 8, generator);
         var path = Path.Combine(directory, "reference-cnn.zip");
         new ModelBundle
         {
