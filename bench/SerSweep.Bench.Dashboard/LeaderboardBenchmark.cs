@@ -7,7 +7,7 @@ using Microsoft.Extensions.Logging;
 using SerSweep.Dashboard.Data;
 using SerSweep.Storage;
 
-namespace SerSweep.Dashboard.Bench;
+namespace SerSweep.Bench.Dashboard;
 
 /// <summary>
 /// The sweep page of a 10 000-trial sweep served by a real Kestrel host over a real SQLite file: the whole

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
-using SerSweep.Dashboard.Bench;
+using SerSweep.Bench.Dashboard;
 
 // The leaderboard of a 10 000-trial sweep: how long until its first page is rendered. Run on a quiet machine:
-//   dotnet run -c Release --project bench/SerSweep.Dashboard.Bench [-- --iterations 20]
+//   dotnet run -c Release --project bench/SerSweep.Bench.Dashboard [-- --iterations 20]
 // Plain Stopwatch timings (median and p95 after warm-up): BenchmarkDotNet's Roslyn conflicts with Orleans' here.
 var iterations = args is ["--iterations", var n] ? int.Parse(n, CultureInfo.InvariantCulture) : 20;
 await using var bench = await LeaderboardBenchmark.StartAsync();

@@ -3,7 +3,7 @@ using SerSweep.Core;
 using SerSweep.Storage;
 using SerSweep.Storage.Entities;
 
-namespace SerSweep.Dashboard.Bench;
+namespace SerSweep.Bench.Dashboard;
 
 /// <summary>A SQLite file (migrated by Storage) holding one finished sweep of 10 000 trials with results.</summary>
 public static class TenThousandTrials
