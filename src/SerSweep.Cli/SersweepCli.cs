@@ -11,6 +11,9 @@ public static class SersweepCli
         var root = new RootCommand("SerSweep: hyperparameter sweeps of CNNs for speech emotion recognition on an Orleans cluster.");
         root.Subcommands.Add(DoctorCommand.Create());
         root.Subcommands.Add(ValidateCommand.Create());
+        root.Subcommands.Add(SiloCommand.Create());
+        root.Subcommands.Add(SweepCommand.Create());
+        root.Subcommands.Add(ExportCommand.Create());
         return root;
     }
 
