@@ -107,7 +107,9 @@ public sealed partial class TrialGrain(
             {
                 return await call();
             }
-            catch (Exception e) when (e is OrleansException or TimeoutException or SiloUnavailableException)
+            // Any failure of the call itself (dead or restarting coordinator silo, lost directory entry, timeout):
+            // the report is retried; only this attempt's cancellation stops the loop.
+            catch (Exception e) when (e is not OperationCanceledException)
             {
                 LogCoordinatorUnreachable(_assignment!.TrialId, e.Message);
             }
