@@ -11,6 +11,9 @@ public static class SersweepCli
         var root = new RootCommand("SerSweep: hyperparameter sweeps of CNNs for speech emotion recognition on an Orleans cluster.");
         root.Subcommands.Add(DoctorCommand.Create());
         root.Subcommands.Add(ValidateCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(EvaluateCommand.Create());
+        root.Subcommands.Add(PredictCommand.Create());
         root.Subcommands.Add(SiloCommand.Create());
         root.Subcommands.Add(SweepCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
@@ -29,12 +32,18 @@ public static class SersweepCli
         }
         try
         {
-            return await parse.InvokeAsync();
+            // The default handler would print a UserInputException's stack trace and exit 1: it is bad input (exit 2).
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (UserInputException e)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.BadInput;
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"error: {e}");
+            return ExitCodes.RunFailed;
         }
     }
 }
