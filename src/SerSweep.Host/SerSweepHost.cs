@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using SerSweep.Cluster;
 using SerSweep.Cluster.Trainers;
+using SerSweep.Dashboard;
 using SerSweep.Storage;
 using StackExchange.Redis;
 
@@ -25,11 +26,13 @@ public static class SerSweepHost
     {
         if (options.Coordinates)
         {
-            var web = WebApplication.CreateSlimBuilder();
+            var web = WebApplication.CreateBuilder();
             web.WebHost.UseUrls(options.Urls);
             Configure(web, options, configureServices);
+            web.Services.AddSerSweepDashboard();
             var app = web.Build();
             app.MapGet("/healthz", () => Microsoft.AspNetCore.Http.Results.Text("ok"));
+            app.MapSerSweepDashboard();
             return app;
         }
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
