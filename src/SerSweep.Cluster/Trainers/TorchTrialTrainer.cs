@@ -20,6 +20,8 @@ public sealed class TorchTrialTrainer(FeatureSetLoader features, SerSweepCluster
         if (options.DataRoot is { } root) config = config with { Data = config.Data with { Path = root } };
         config = config with { Training = config.Training with { Threads = threads } };
         var featureSet = await features.LoadAsync(config, cancel);
+        if (assignment.ResumeFromEpoch > 0 && await ReportCheckpointedEpochsAsync(assignment, onEpoch, cancel))
+            return new TrialOutcome { TrialId = assignment.TrialId, Attempt = assignment.Attempt, End = TrialEnd.Cancelled, Reason = "superseded" };
 
         var outcome = await Trainer.RunAsync(new TrainingRequest
         {
@@ -35,6 +37,17 @@ public sealed class TorchTrialTrainer(FeatureSetLoader features, SerSweepCluster
             },
         }, cancel);
         return Outcome(assignment, outcome);
+    }
+
+    /// <summary>Reports the epochs the checkpoint holds beyond what the coordinator knows; true when the attempt is superseded.</summary>
+    private static async Task<bool> ReportCheckpointedEpochsAsync(TrialAssignment assignment, Func<EpochProgress, CancellationToken, Task<EpochAnswer>> onEpoch, CancellationToken cancel)
+    {
+        var stateFile = Path.Combine(assignment.CheckpointDir, "state.json");
+        if (!File.Exists(stateFile)) return false;
+        var checkpoint = JsonSerializer.Deserialize<TrainingCheckpoint>(await File.ReadAllTextAsync(stateFile, cancel), BundleJson.Options);
+        foreach (var report in checkpoint?.History.Where(r => r.Epoch > assignment.ResumeFromEpoch) ?? [])
+            if ((await onEpoch(Progress(assignment, report), cancel)).Verdict == EpochVerdict.Abandon) return true;
+        return false;
     }
 
     private static EpochProgress Progress(TrialAssignment a, EpochReport r) => new(
