@@ -10,6 +10,7 @@ public static class SersweepCli
     {
         var root = new RootCommand("SerSweep: hyperparameter sweeps of CNNs for speech emotion recognition on an Orleans cluster.");
         root.Subcommands.Add(DoctorCommand.Create());
+        root.Subcommands.Add(FeaturesCommand.Create());
         return root;
     }
 
@@ -25,12 +26,18 @@ public static class SersweepCli
         }
         try
         {
-            return await parse.InvokeAsync();
+            // Without this, System.CommandLine's own handler swallows UserInputException and returns 1, not 2.
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (UserInputException e)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return ExitCodes.BadInput;
+        }
+        catch (Exception e)
+        {
+            Console.Error.WriteLine($"error: {e}");
+            return ExitCodes.RunFailed;
         }
     }
 }
