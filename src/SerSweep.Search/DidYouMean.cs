@@ -5,9 +5,13 @@ public static class DidYouMean
 {
     public static string? Closest(string wrong, IEnumerable<string> known)
     {
+        var candidates = known.ToArray();
+        // An abbreviation of a snake_case name by its initials ("lr" for "learning_rate") beats any spelling distance.
+        var abbreviated = candidates.FirstOrDefault(c => IsInitials(wrong, c));
+        if (abbreviated is not null) return abbreviated;
         string? best = null;
         var bestDistance = int.MaxValue;
-        foreach (var candidate in known)
+        foreach (var candidate in candidates)
         {
             var distance = Distance(wrong.ToLowerInvariant(), candidate.ToLowerInvariant());
             if (distance < bestDistance)
@@ -19,6 +23,17 @@ public static class DidYouMean
         // Only suggest what is plausibly a typo: at most a third of the name differs.
         return best is not null && bestDistance <= Math.Max(2, wrong.Length / 3) ? best : null;
     }
+
+    private static bool IsInitials(string wrong, string candidate)
+    {
+        var (wrongPrefix, wrongName) = SplitLast(wrong);
+        var (prefix, name) = SplitLast(candidate);
+        var parts = name.Split('_');
+        return parts.Length > 1 && wrongPrefix == prefix && string.Concat(parts.Select(p => p[0])) == wrongName;
+    }
+
+    private static (string Prefix, string Name) SplitLast(string path) =>
+        path.LastIndexOf('.') is var dot and >= 0 ? (path[..dot], path[(dot + 1)..]) : ("", path);
 
     /// <summary>Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps.</summary>
     public static int Distance(string a, string b)

@@ -35,6 +35,16 @@ public sealed record ParameterSpec
     public IReadOnlyList<ParameterCondition> Conditions { get; init; } = [];
     public SourcePosition Position { get; init; }
 
+    /// <summary>The sweep.yaml key of the distribution: value, values, uniform, loguniform or int_uniform.</summary>
+    public string Keyword => Kind switch
+    {
+        ParameterKind.Constant => "value",
+        ParameterKind.Choice => "values",
+        ParameterKind.LogUniform => "loguniform",
+        ParameterKind.IntUniform => "int_uniform",
+        _ => "uniform",
+    };
+
     public bool IsCategorical => Kind is ParameterKind.Choice or ParameterKind.Constant;
     public bool IsInteger => ValueTypes.IsInteger(ValueType);
 

@@ -44,11 +44,15 @@ public sealed partial class StoreWriter
             .SetProperty(x => x.StrategyState, strategyState)
             .SetProperty(x => x.PrunerState, prunerState)));
 
-    /// <summary>Adds the trial the strategy suggested; idempotent on (sweep, index), so a replayed suggestion returns the stored trial.</summary>
-    public Task<Trial> AddTrialAsync(long sweepId, int index, string parametersJson, int seed) => Enqueue(async db =>
+    /// <summary>
+    /// Adds the trial the strategy suggested, with the strategy's state after the suggestion in the same transaction
+    /// (a restarted coordinator never suggests it again nor loses it). Idempotent on (sweep, index).
+    /// </summary>
+    public Task<Trial> AddTrialAsync(long sweepId, int index, string parametersJson, int seed, string? strategyState = null) => Enqueue(async db =>
     {
         var existing = await db.Trials.AsNoTracking().SingleOrDefaultAsync(t => t.SweepId == sweepId && t.Index == index);
         if (existing is not null) return existing;
+        await SaveStrategyStateAsync(db, sweepId, strategyState);
         var trial = new Trial
         {
             SweepId = sweepId, Index = index, ParametersJson = parametersJson, Seed = seed,
@@ -107,9 +111,10 @@ public sealed partial class StoreWriter
 
     /// <summary>
     /// Commits the final result of a trial, idempotently: only the current attempt may commit, and only once.
-    /// A repeated or late commit changes nothing and says why.
+    /// A repeated or late commit changes nothing and says why. The strategy's state after being told the result is
+    /// stored with it.
     /// </summary>
-    public Task<CommitOutcome> CommitResultAsync(TrialResult result, double? objective, string? stopReason, Artifact? bundle) => Enqueue(async db =>
+    public Task<CommitOutcome> CommitResultAsync(TrialResult result, double? objective, string? stopReason, Artifact? bundle, string? strategyState = null) => Enqueue(async db =>
     {
         var trial = await db.Trials.SingleAsync(t => t.Id == result.TrialId);
         if (await db.TrialResults.AnyAsync(r => r.TrialId == result.TrialId)) return CommitOutcome.AlreadyCommitted;
@@ -133,6 +138,7 @@ public sealed partial class StoreWriter
             bundle.CreatedAt = now;
             db.Artifacts.Add(bundle);
         }
+        await SaveStrategyStateAsync(db, trial.SweepId, strategyState);
         await db.SaveChangesAsync();
         return CommitOutcome.Committed;
     });
@@ -142,7 +148,7 @@ public sealed partial class StoreWriter
     /// (it keeps its checkpoint, so the next attempt resumes); without, it is Failed for good.
     /// Returns false for a superseded attempt or one that already ended.
     /// </summary>
-    public Task<bool> FailAttemptAsync(long trialId, int attempt, FailureClass failure, string message, bool retry) => Enqueue(async db =>
+    public Task<bool> FailAttemptAsync(long trialId, int attempt, FailureClass failure, string message, bool retry, string? strategyState = null) => Enqueue(async db =>
     {
         var trial = await db.Trials.SingleAsync(t => t.Id == trialId);
         if (trial.CurrentAttempt != attempt || trial.Status != TrialStatus.Running) return false;
@@ -153,6 +159,7 @@ public sealed partial class StoreWriter
         trial.LeaseExpiresAt = null;
         trial.Status = retry ? TrialStatus.Pending : TrialStatus.Failed;
         if (!retry) trial.FinishedAt = now;
+        await SaveStrategyStateAsync(db, trial.SweepId, strategyState);
         await db.SaveChangesAsync();
         return true;
     });
@@ -182,6 +189,13 @@ public sealed partial class StoreWriter
         foreach (var gone in stored.Values) gone.Status = "Dead";
         return await db.SaveChangesAsync();
     });
+
+    private static async Task SaveStrategyStateAsync(SerSweepDbContext db, long sweepId, string? strategyState)
+    {
+        if (strategyState is null) return;
+        var sweep = await db.Sweeps.SingleAsync(s => s.Id == sweepId);
+        sweep.StrategyState = strategyState;
+    }
 
     private static async Task CloseOpenAttemptAsync(SerSweepDbContext db, Trial trial, FailureClass failure, string message, DateTime now)
     {

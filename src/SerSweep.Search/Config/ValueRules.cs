@@ -9,17 +9,18 @@ namespace SerSweep.Search.Config;
 /// </summary>
 public static partial class ValueRules
 {
-    private sealed record Rule(Func<object, bool> Holds, string Requirement);
+    /// <summary>A requirement ("in [0, 1)") and how to meet it.</summary>
+    public sealed record Rule(Func<object, bool> Holds, string Requirement, string Hint);
 
-    private static readonly Rule Positive = new(v => Number(v) > 0, "greater than 0");
-    private static readonly Rule NonNegative = new(v => Number(v) >= 0, "at least 0");
-    private static readonly Rule Fraction = new(v => Number(v) is >= 0 and < 1, "in [0, 1)");
-    private static readonly Rule AtLeastOne = new(v => Number(v) >= 1, "at least 1");
-    private static readonly Rule KnownMetric = new(v => Metrics.All.Contains((string)v), $"one of {string.Join(", ", Metrics.All)}");
-    private static readonly Rule ActorList = new(v => IsActorList((string)v), "a list of actors 1..24 such as \"1-4\" or \"1,3,5-8\"");
-    private static readonly Rule OptionalActorList = new(v => (string)v == "" || IsActorList((string)v), "empty or a list of actors 1..24 such as \"4\" or \"21-24\"");
-    private static readonly Rule PositiveChannels = new(v => v is IReadOnlyList<int> { Count: > 0 } list && list.All(c => c > 0), "a non-empty list of positive channel counts");
-    private static readonly Rule PositiveFactors = new(v => v is IReadOnlyList<double> list && list.All(f => f > 0), "a list of positive speed factors");
+    private static readonly Rule Positive = new(v => Number(v) > 0, "greater than 0", "use a positive value");
+    private static readonly Rule NonNegative = new(v => Number(v) >= 0, "at least 0", "use 0 (off) or a positive value");
+    private static readonly Rule Fraction = new(v => Number(v) is >= 0 and < 1, "in [0, 1)", "use a fraction from 0 up to, not including, 1");
+    private static readonly Rule AtLeastOne = new(v => Number(v) >= 1, "at least 1", "use a whole number of 1 or more");
+    private static readonly Rule KnownMetric = new(v => Metrics.All.Contains((string)v), $"one of {string.Join(", ", Metrics.All)}", "use a validation metric such as val_accuracy or val_loss");
+    private static readonly Rule ActorList = new(v => IsActorList((string)v), "a list of actors 1..24 such as \"1-4\" or \"1,3,5-8\"", "RAVDESS has actors 1 to 24: write single actors and ranges separated by commas");
+    private static readonly Rule OptionalActorList = new(v => (string)v == "" || IsActorList((string)v), "empty or a list of actors 1..24 such as \"4\" or \"21-24\"", "RAVDESS has actors 1 to 24: write single actors and ranges separated by commas");
+    private static readonly Rule PositiveChannels = new(v => v is IReadOnlyList<int> { Count: > 0 } list && list.All(c => c > 0), "a non-empty list of positive channel counts", "write one output channel count per conv block, e.g. [16, 32, 64]");
+    private static readonly Rule PositiveFactors = new(v => v is IReadOnlyList<double> list && list.All(f => f > 0), "a list of positive speed factors", "write factors around 1, e.g. [0.9, 1.0, 1.1], or [] for none");
 
     private static readonly Dictionary<string, Rule> Rules = new()
     {
@@ -66,9 +67,9 @@ public static partial class ValueRules
         ["training.threads"] = AtLeastOne,
     };
 
-    /// <summary>Null when the value is fine for the field, else what it must be ("in [0, 1)").</summary>
-    public static string? Violation(string path, object? value) =>
-        value is not null && Rules.TryGetValue(path, out var rule) && !rule.Holds(value) ? rule.Requirement : null;
+    /// <summary>Null when the value is fine for the field, else the rule it breaks.</summary>
+    public static Rule? Violation(string path, object? value) =>
+        value is not null && Rules.TryGetValue(path, out var rule) && !rule.Holds(value) ? rule : null;
 
     private static double Number(object value) => Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture);
 

@@ -24,9 +24,9 @@ internal static class ConfigSectionReader
                 continue;
             }
             if (!reader.TryRead(value, field.Path, field.Type, out var converted)) continue;
-            if (ValueRules.Violation(field.Path, converted) is { } requirement)
+            if (ValueRules.Violation(field.Path, converted) is { } rule)
             {
-                reader.Error(value, $"{field.Path} must be {requirement}, got {value.Describe()}", $"change it to a value {requirement}");
+                reader.Error(value, $"{field.Path} must be {rule.Requirement}, got {value.Describe()}", rule.Hint);
                 continue;
             }
             record = SetOwn(record, field, converted);

@@ -65,7 +65,7 @@ internal sealed class ParameterReader(YamlReader reader)
         }
         if (kinds.Count != 1)
         {
-            reader.Error(kinds.Count == 0 ? node : kinds[1].Key,
+            reader.Error(kinds.Count == 0 ? key : kinds[1].Key,
                 kinds.Count == 0 ? $"{path}: no distribution given" : $"{path}: more than one distribution ({string.Join(", ", kinds.Select(k => k.Key.Value))})",
                 "give exactly one of value, values, uniform, loguniform, int_uniform");
             return (null, null);
@@ -177,8 +177,8 @@ internal sealed class ParameterReader(YamlReader reader)
 
     private bool InRange(ConfigField field, YamlNode node, object? value)
     {
-        if (ValueRules.Violation(field.Path, value) is not { } requirement) return true;
-        reader.Error(node, $"{field.Path} must be {requirement}, got {node.Describe()}", $"keep every value of {field.Path} {requirement}");
+        if (ValueRules.Violation(field.Path, value) is not { } rule) return true;
+        reader.Error(node, $"{field.Path} must be {rule.Requirement}, got {node.Describe()}", $"every value a parameter takes must be valid: {rule.Hint}");
         return false;
     }
 

@@ -24,7 +24,8 @@ public static class SweepFile
         var root = YamlLoader.Load(text, path, limits, errors);
         if (errors.Count > 0) return new(null, errors);
         var definition = new SweepReader(new YamlReader(path, errors), limits).Read(root, path);
-        return errors.Count == 0 ? new(definition, errors) : new(null, errors);
+        // Checks run section by section and then across sections; the user reads them in file order.
+        return errors.Count == 0 ? new(definition, errors) : new(null, [.. errors.OrderBy(e => e.Line).ThenBy(e => e.Column)]);
     }
 
     /// <summary>

@@ -29,8 +29,8 @@ internal sealed partial class SweepReader(YamlReader reader, SweepLimits limits)
         YamlNode? nameNode = null;
         reader.ReadMapping(root, "the top level", new Dictionary<string, Action<YamlScalar, YamlNode>>
         {
-            ["name"] = (_, v) => { nameNode = v; name = reader.Read<string>(v, "name") ?? name; },
-            ["seed"] = (_, v) => seed = reader.Read<int?>(v, "seed") ?? seed,
+            ["name"] = (_, v) => { nameNode = v; name = reader.Read(v, "name", name); },
+            ["seed"] = (_, v) => seed = reader.Read<int>(v, "seed", seed),
             ["data"] = (_, v) => config = config with { Data = (DataConfig)Section(v, "data", config.Data) },
             ["features"] = (_, v) => config = config with { Features = (FeatureConfig)Section(v, "features", config.Features) },
             ["model"] = (_, v) => config = config with { Model = (ModelConfig)Section(v, "model", config.Model) },
@@ -59,7 +59,7 @@ internal sealed partial class SweepReader(YamlReader reader, SweepLimits limits)
         searchNode = node;
         reader.ReadMapping(node, "search", new Dictionary<string, Action<YamlScalar, YamlNode>>
         {
-            ["method"] = (_, v) => { methodNode = v; search = search with { Method = reader.Read<SearchMethod?>(v, "search.method") ?? search.Method }; },
+            ["method"] = (_, v) => { methodNode = v; search = search with { Method = reader.Read(v, "search.method", search.Method) }; },
             ["max_trials"] = (_, v) => { maxTrialsNode = v; search = search with { MaxTrials = reader.ReadInt(v, "search.max_trials", 1) }; },
             ["max_concurrent"] = (_, v) => search = search with { MaxConcurrent = reader.ReadInt(v, "search.max_concurrent", 1) ?? search.MaxConcurrent },
             ["time_limit"] = (_, v) => search = search with { TimeLimit = ReadDuration(v) },
@@ -77,17 +77,21 @@ internal sealed partial class SweepReader(YamlReader reader, SweepLimits limits)
         objectiveNode = node;
         string? metric = null;
         Direction? direction = null;
-        YamlNode? metricNode = null;
+        YamlNode? metricNode = null, directionNode = null;
         reader.ReadMapping(node, "search.objective", new Dictionary<string, Action<YamlScalar, YamlNode>>
         {
-            ["metric"] = (_, v) => { metricNode = v; metric = reader.Read<string>(v, "search.objective.metric"); },
-            ["direction"] = (_, v) => direction = reader.Read<Direction?>(v, "search.objective.direction"),
+            ["metric"] = (_, v) => { metricNode = v; metric = reader.Read<string?>(v, "search.objective.metric", null); },
+            ["direction"] = (_, v) =>
+            {
+                directionNode = v;
+                if (reader.TryRead(v, "search.objective.direction", typeof(Direction), out var given)) direction = (Direction)given!;
+            },
         });
         if (metric is null || metricNode is null) return;
         if (!CheckMetric(metricNode, metric, "search.objective.metric", allowTrain: false)) return;
         var natural = Metrics.LowerIsBetter(metric) ? Direction.Minimize : Direction.Maximize;
         if (direction is { } given && given != natural)
-            reader.Error(node, $"search.objective: {metric} is better when {(natural == Direction.Minimize ? "lower" : "higher")}, but direction is {ConfigSchema.KeyOf(given.ToString())}",
+            reader.Error(directionNode!, $"search.objective: {metric} is better when {(natural == Direction.Minimize ? "lower" : "higher")}, but direction is {ConfigSchema.KeyOf(given.ToString())}",
                 $"write direction: {ConfigSchema.KeyOf(natural.ToString())}, or leave direction out");
         search = search with { Objective = new Objective(metric, natural) };
     }
@@ -148,7 +152,7 @@ internal sealed partial class SweepReader(YamlReader reader, SweepLimits limits)
         int? grace = 1, factor = 3, maxEpochs = null;
         reader.ReadMapping(node, "early_stopping.asha", new Dictionary<string, Action<YamlScalar, YamlNode>>
         {
-            ["metric"] = (_, v) => { ashaMetricNode = v; metric = reader.Read<string>(v, "early_stopping.asha.metric"); },
+            ["metric"] = (_, v) => { ashaMetricNode = v; metric = reader.Read<string?>(v, "early_stopping.asha.metric", null); },
             ["grace_period"] = (_, v) => grace = reader.ReadInt(v, "early_stopping.asha.grace_period", 1),
             ["reduction_factor"] = (_, v) => factor = reader.ReadInt(v, "early_stopping.asha.reduction_factor", 2),
             ["max_epochs"] = (_, v) => { ashaMaxEpochsNode = v; maxEpochs = reader.ReadInt(v, "early_stopping.asha.max_epochs", 1); },
@@ -190,7 +194,7 @@ internal sealed partial class SweepReader(YamlReader reader, SweepLimits limits)
         {
             if (parameter.GridCount is not { } count)
             {
-                reader.Error(parameter.Position, $"grid search cannot enumerate {parameter.Path}: {ConfigSchema.KeyOf(parameter.Kind.ToString())} is continuous",
+                reader.Error(parameter.Position, $"grid search cannot enumerate {parameter.Path}: {parameter.Keyword}{(parameter.Kind == ParameterKind.Uniform ? " without q" : "")} is continuous",
                     "give it 'values: [...]', a 'q' step, or use method: random or tpe");
                 return;
             }

@@ -51,7 +51,8 @@ internal sealed class YamlReader(string file, List<SweepError> errors)
         return false;
     }
 
-    public T? Read<T>(YamlNode node, string path) => TryRead(node, path, typeof(T), out var value) ? (T?)value : default;
+    /// <summary>The node as a <typeparamref name="T"/>, or <paramref name="fallback"/> after recording the error.</summary>
+    public T Read<T>(YamlNode node, string path, T fallback) => TryRead(node, path, typeof(T), out var value) ? (T)value! : fallback;
 
     /// <summary>An integer at least <paramref name="min"/>, or null after recording the error.</summary>
     public int? ReadInt(YamlNode node, string path, int min)

@@ -12,6 +12,8 @@ internal static class NormalDistribution
     /// <summary>log(Φ(b) − Φ(a)) for a &lt; b, computed on the side where it does not cancel.</summary>
     public static double LogMass(double a, double b)
     {
+        // Both ends beyond 9 standard deviations: the mass is 1 to within 1e-18 (most kernels of a large history).
+        if (a < -9 && b > 9) return 0;
         // Φ(b) − Φ(a) = Φ(−a) − Φ(−b): use the tail that keeps the values small and exact.
         var mass = a > 0 ? Cdf(-a) - Cdf(-b) : Cdf(b) - Cdf(a);
         return Math.Log(Math.Max(mass, 1e-300));

@@ -65,7 +65,7 @@ public static class YamlLoader
                 case AnchorAlias alias:
                     if (!anchors.TryGetValue(alias.Value.Value, out var target))
                         return Fail(e.Start, $"unknown alias '*{alias.Value.Value}'", "define the anchor '&name' before using '*name'");
-                    return Attach(target.Node, target.Size);
+                    return Count(ToPosition(e.Start), target.Size) && Attach(target.Node, target.Size, alreadyCounted: true);
                 case SequenceStart start:
                     return Open(new YamlSequence(ToPosition(e.Start)), start.Anchor);
                 case MappingStart start:

@@ -1,0 +1,74 @@
+using Orleans.Concurrency;
+
+namespace SerSweep.Cluster.Contracts;
+
+/// <summary>One per sweep (key = sweep id), on a coordinator silo: asks the strategy, dispatches trials, applies ASHA, records results.</summary>
+public interface ISweepCoordinatorGrain : IGrainWithIntegerKey
+{
+    /// <summary>Loads the stored sweep and runs it (idempotent: also what a restarted coordinator calls).</summary>
+    Task Start();
+    Task Pause();
+    Task Resume();
+    /// <summary>Cancels running trials, starts no more, marks the sweep stopped.</summary>
+    Task Stop();
+    Task<SweepProgress> GetProgress();
+
+    /// <summary>An epoch of a running attempt; the answer says whether it goes on (ASHA) or was superseded.</summary>
+    Task<EpochAnswer> ReportEpoch(EpochProgress epoch);
+    /// <summary>The end of an attempt; idempotent per (trial, attempt); late reports of superseded attempts are ignored.</summary>
+    Task ReportOutcome(TrialOutcome outcome);
+    /// <summary>An attempt is alive (renews its lease between epochs).</summary>
+    [OneWay]
+    Task Heartbeat(long trialId, int attempt);
+    /// <summary>The silo running these attempts died: re-issue them (they resume from their last checkpoint).</summary>
+    [OneWay]
+    Task AttemptsLost(IReadOnlyList<TrialAttemptRef> attempts, string reason);
+}
+
+/// <summary>The cluster's trial slots (key 0, on a coordinator silo): which worker runs what, never more than its slots.</summary>
+public interface ISlotSchedulerGrain : IGrainWithIntegerKey
+{
+    /// <summary>Reserves a slot on the worker with the most free slots; null when every slot is taken.</summary>
+    Task<string?> TryReserve(TrialAttemptRef attempt);
+    /// <summary>Records an attempt that is already running on a silo (after a coordinator restart).</summary>
+    Task Adopt(TrialAttemptRef attempt, string silo);
+    Task Release(TrialAttemptRef attempt);
+    /// <summary>Membership says this silo is dead: frees its slots and tells the sweeps whose attempts ran there.</summary>
+    Task SiloDied(string silo);
+    Task<IReadOnlyList<SiloSlots>> GetSilos();
+}
+
+/// <summary>One attempt of one trial (key = trial id + attempt number), placed on a worker silo.</summary>
+public interface ITrialGrain : IGrainWithIntegerCompoundKey
+{
+    /// <summary>Starts training on a dedicated thread and returns at once.</summary>
+    Task Start(TrialAssignment assignment);
+    /// <summary>Stops the run within one batch; it reports a cancelled outcome.</summary>
+    Task Cancel();
+    /// <summary>The silo address when this activation is training; null when it is not (e.g. a fresh activation).</summary>
+    Task<string?> RunningOn();
+}
+
+/// <summary>
+/// One per feature-cache key: makes sure the entry is computed once cluster-wide and serves its file in chunks to
+/// workers that do not share the cache folder.
+/// </summary>
+public interface IFeatureSetGrain : IGrainWithStringKey
+{
+    /// <summary>Computes the entry if it is missing (once, whoever asks) and says where it is.</summary>
+    Task<FeatureSetLocation> Ensure(string experimentConfigJson);
+    /// <summary>Up to <see cref="FeatureSetLocation.MaxChunkBytes"/> bytes of the entry's file from <paramref name="offset"/>.</summary>
+    Task<byte[]> ReadChunk(long offset, int length);
+}
+
+[GenerateSerializer, Immutable]
+public sealed record FeatureSetLocation(
+    [property: Id(0)] string CacheKey,
+    [property: Id(1)] string Path,
+    [property: Id(2)] long Bytes,
+    [property: Id(3)] string Sha256,
+    [property: Id(4)] string Silo)
+{
+    /// <summary>Chunks stay far below Orleans' message size limit.</summary>
+    public const int MaxChunkBytes = 4 * 1024 * 1024;
+}

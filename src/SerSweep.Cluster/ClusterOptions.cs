@@ -1,0 +1,22 @@
+namespace SerSweep.Cluster;
+
+/// <summary>Settings of the SerSweep grains in one silo.</summary>
+public sealed record SerSweepClusterOptions
+{
+    /// <summary>This silo's role: coordinator, worker or all.</summary>
+    public string Role { get; init; } = Contracts.SiloRoles.All;
+    /// <summary>Trials this silo runs at once (workers).</summary>
+    public int Slots { get; init; } = 1;
+    /// <summary>torch threads of each trial (workers).</summary>
+    public int ThreadsPerTrial { get; init; } = 1;
+    /// <summary>Epoch checkpoints, one folder per trial; shared by every worker (a re-issued attempt resumes from it).</summary>
+    public string CheckpointDir { get; init; } = Path.GetFullPath("artifacts/checkpoints");
+    /// <summary>Model bundles, one per trial.</summary>
+    public string BundleDir { get; init; } = Path.GetFullPath("artifacts/bundles");
+    /// <summary>An attempt that neither reports nor heartbeats for this long is considered lost and re-issued.</summary>
+    public TimeSpan Lease { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>Attempts a trial gets before it is failed for good (preemptions by dead silos do not count).</summary>
+    public int MaxAttempts { get; init; } = 3;
+    /// <summary>How often a running attempt heartbeats (and how often coordinators look for free slots and expired leases).</summary>
+    public TimeSpan Heartbeat { get; init; } = TimeSpan.FromSeconds(2);
+}

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime.MembershipService.SiloMetadata;
+using SerSweep.Cluster.Contracts;
+using SerSweep.Cluster.Placement;
+
+namespace SerSweep.Cluster;
+
+public static class ClusterServices
+{
+    /// <summary>
+    /// The SerSweep grains in a silo: role and slots advertised as silo metadata, role placement, the local slot
+    /// limit, and on a coordinator the sweep launcher and the membership watcher (which need the database:
+    /// register storage with its writer first). The host registers the <see cref="Trainers.ITrialTrainer"/>.
+    /// </summary>
+    public static ISiloBuilder AddSerSweep(this ISiloBuilder silo, SerSweepClusterOptions options)
+    {
+        if (!SiloRoles.Names.Contains(options.Role))
+            throw new ArgumentException($"unknown role '{options.Role}': use {string.Join(", ", SiloRoles.Names)}", nameof(options));
+        var runsTrials = SiloRoles.RunsTrials(options.Role);
+        silo.UseSiloMetadata(new Dictionary<string, string>
+        {
+            [SiloRoles.RoleKey] = options.Role,
+            [SiloRoles.SlotsKey] = (runsTrials ? options.Slots : 0).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [SiloRoles.ThreadsKey] = options.ThreadsPerTrial.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        });
+        var services = silo.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(new WorkerSlots(runsTrials ? options.Slots : 0));
+        services.AddSingleton<SiloDirectory>();
+        services.AddPlacementDirector<WorkerPlacement, RolePlacementDirector>();
+        services.AddPlacementDirector<CoordinatorPlacement, RolePlacementDirector>();
+        if (SiloRoles.Coordinates(options.Role))
+        {
+            services.AddSingleton<SweepLauncher>();
+            services.AddHostedService<CoordinatorService>();
+        }
+        return silo;
+    }
+}

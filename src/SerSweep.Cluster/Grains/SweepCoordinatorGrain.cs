@@ -1,0 +1,389 @@
+using Microsoft.Extensions.Logging;
+using SerSweep.Cluster.Contracts;
+using SerSweep.Cluster.Placement;
+using SerSweep.Search;
+using SerSweep.Search.Strategies;
+using SerSweep.Storage;
+using SerSweep.Storage.Entities;
+using StrategyResult = SerSweep.Search.Strategies.TrialResult;
+using StrategyStatus = SerSweep.Search.Strategies.TrialStatus;
+using TrialStatus = SerSweep.Storage.Entities.TrialStatus;
+
+namespace SerSweep.Cluster.Grains;
+
+/// <summary>
+/// Runs one sweep. The database is the system of record: on activation this grain rebuilds itself from the
+/// stored sweep (YAML, strategy state) and trials, so a restarted coordinator silo continues every unfinished
+/// sweep. It starts trial attempts while the sweep has fewer than max_concurrent running and the slot scheduler
+/// has a free worker slot, and records every report through the single <see cref="StoreWriter"/>.
+/// </summary>
+[CoordinatorPlacement]
+public sealed partial class SweepCoordinatorGrain(
+    StoreWriter writer, SweepQueries queries, SerSweepClusterOptions options, ILogger<SweepCoordinatorGrain> logger)
+    : Grain, ISweepCoordinatorGrain
+{
+    private sealed record Running(int Attempt, string Silo, int Index)
+    {
+        public DateTime LastSeen { get; set; } = DateTime.UtcNow;
+        public bool Cancelling { get; set; }
+    }
+
+    private readonly Dictionary<long, Running> _running = [];
+    private readonly LinkedList<long> _waiting = [];
+    private readonly Dictionary<long, (int Index, int Seed, string ParametersJson)> _trials = [];
+    private Sweep _sweep = null!;
+    private SweepDefinition _definition = null!;
+    private ISearchStrategy _strategy = null!;
+    private string? _savedStrategyState;
+    private bool _exhausted;
+    private bool _loaded;
+    private int _finished;
+    private int _failed;
+    private IGrainTimer? _timer;
+
+    private long SweepId => this.GetPrimaryKeyLong();
+    private ISlotSchedulerGrain Scheduler => GrainFactory.GetGrain<ISlotSchedulerGrain>(0);
+
+    public async Task Start()
+    {
+        if (!_loaded) await LoadAsync();
+        if (IsOver(_sweep.Status)) return;
+        if (_sweep.Status == SweepStatus.Pending) await SetStatusAsync(SweepStatus.Running);
+        _timer ??= this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(options.Heartbeat, options.Heartbeat) { KeepAlive = true });
+        await PumpAsync();
+    }
+
+    public async Task Pause()
+    {
+        await Start();
+        if (_sweep.Status == SweepStatus.Running) await SetStatusAsync(SweepStatus.Paused);
+    }
+
+    public async Task Resume()
+    {
+        await Start();
+        if (_sweep.Status != SweepStatus.Paused) return;
+        await SetStatusAsync(SweepStatus.Running);
+        await PumpAsync();
+    }
+
+    public async Task Stop()
+    {
+        if (!_loaded) await LoadAsync();
+        if (IsOver(_sweep.Status)) return;
+        await SetStatusAsync(SweepStatus.Stopped);
+        foreach (var (trialId, run) in _running)
+        {
+            run.Cancelling = true;
+            await TrialGrain(trialId, run.Attempt).Cancel();
+        }
+        await writer.CancelUnfinishedTrialsAsync(SweepId);
+        _waiting.Clear();
+        StopTimer();
+    }
+
+    public async Task<SweepProgress> GetProgress()
+    {
+        if (!_loaded) await LoadAsync();
+        var best = await queries.BestTrialAsync(SweepId);
+        return new SweepProgress(SweepId, _sweep.Name, _sweep.Status.ToString(), _strategy.Budget, _trials.Count, _running.Count,
+            _finished, _failed, best?.Trial.ObjectiveValue, best?.Trial.Id);
+    }
+
+    public async Task<EpochAnswer> ReportEpoch(EpochProgress epoch)
+    {
+        if (!_loaded) await LoadAsync();
+        if (!_running.TryGetValue(epoch.TrialId, out var run) || run.Attempt != epoch.Attempt) return EpochAnswer.Abandon;
+        run.LastSeen = DateTime.UtcNow;
+        var stored = await writer.RecordEpochAsync(new EpochMetric
+        {
+            TrialId = epoch.TrialId, Attempt = epoch.Attempt, Epoch = epoch.Epoch,
+            TrainLoss = epoch.TrainLoss, TrainAccuracy = epoch.TrainAccuracy, ValLoss = epoch.ValLoss, ValAccuracy = epoch.ValAccuracy,
+            ValMacroF1 = epoch.ValMacroF1, ValUar = epoch.ValUar, LearningRate = epoch.LearningRate, Seconds = epoch.Seconds,
+        }, epoch.Metric(_sweep.ObjectiveMetric), epoch.CheckpointWritten ? CheckpointDir(epoch.TrialId) : null, options.Lease);
+        if (!stored) return EpochAnswer.Abandon;
+        if (run.Cancelling || _sweep.Status == SweepStatus.Stopped) return new EpochAnswer(EpochVerdict.Stop, "sweep stopped");
+        return EpochAnswer.Continue;
+    }
+
+    public async Task ReportOutcome(TrialOutcome outcome)
+    {
+        if (!_loaded) await LoadAsync();
+        if (!_running.TryGetValue(outcome.TrialId, out var run) || run.Attempt != outcome.Attempt)
+        {
+            LogLateReport(outcome.TrialId, outcome.Attempt);
+            return;
+        }
+        _running.Remove(outcome.TrialId);
+        await Scheduler.Release(new TrialAttemptRef(SweepId, outcome.TrialId, outcome.Attempt));
+
+        if (outcome.HasResult) await CommitAsync(outcome, run);
+        else if (outcome.End == TrialEnd.Cancelled && (run.Cancelling || _sweep.Status == SweepStatus.Stopped))
+            await writer.FailAttemptAsync(outcome.TrialId, outcome.Attempt, FailureClass.Preempted, outcome.Reason ?? "cancelled", retry: false);
+        else await FailAsync(outcome.TrialId, outcome.Attempt, run.Index, Classify(outcome.End), outcome.Reason ?? outcome.End.ToString());
+        await PumpAsync();
+    }
+
+    public Task Heartbeat(long trialId, int attempt)
+    {
+        if (_running.TryGetValue(trialId, out var run) && run.Attempt == attempt) run.LastSeen = DateTime.UtcNow;
+        return Task.CompletedTask;
+    }
+
+    public async Task AttemptsLost(IReadOnlyList<TrialAttemptRef> attempts, string reason)
+    {
+        if (!_loaded) await LoadAsync();
+        foreach (var attempt in attempts)
+        {
+            if (!_running.TryGetValue(attempt.TrialId, out var run) || run.Attempt != attempt.Attempt) continue;
+            _running.Remove(attempt.TrialId);
+            await PreemptAsync(attempt.TrialId, attempt.Attempt, reason);
+        }
+        await PumpAsync();
+    }
+
+    private async Task LoadAsync()
+    {
+        _sweep = await queries.GetSweepAsync(SweepId) ?? throw new ArgumentException($"No sweep with id {SweepId} in the database.");
+        _definition = SweepDefinitions.FromStored(_sweep);
+        _savedStrategyState = _sweep.StrategyState;
+        _strategy = _savedStrategyState is null ? SearchStrategies.Create(_definition) : SearchStrategies.Restore(_definition, _savedStrategyState);
+        _exhausted = IsOver(_sweep.Status);
+        foreach (var trial in await queries.TrialsAsync(SweepId))
+        {
+            _trials[trial.Id] = (trial.Index, trial.Seed, trial.ParametersJson);
+            if (trial.Status == TrialStatus.Pending) _waiting.AddLast(trial.Id);
+            else if (trial.Status == TrialStatus.Running) await RecoverAsync(trial);
+            else if (trial.Status == TrialStatus.Failed) _failed++;
+            else _finished++;
+        }
+        _loaded = true;
+    }
+
+    /// <summary>
+    /// A trial the database says is running, seen by a (re)started coordinator: if its attempt still trains on a
+    /// worker, keep it (its reports go on); otherwise it was lost with its silo and is re-issued.
+    /// </summary>
+    private async Task RecoverAsync(Trial trial)
+    {
+        string? silo = null;
+        try
+        {
+            silo = await TrialGrain(trial.Id, trial.CurrentAttempt).RunningOn().WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException or SiloUnavailableException)
+        {
+            LogRecoveryProbeFailed(trial.Id, e.Message);
+        }
+        var attempt = new TrialAttemptRef(SweepId, trial.Id, trial.CurrentAttempt);
+        if (silo is not null)
+        {
+            _running[trial.Id] = new Running(trial.CurrentAttempt, silo, trial.Index);
+            await Scheduler.Adopt(attempt, silo);
+        }
+        else await PreemptAsync(trial.Id, trial.CurrentAttempt, "its attempt was not running after a coordinator restart");
+    }
+
+    private async Task TickAsync(CancellationToken cancel)
+    {
+        var expired = _running.Where(r => DateTime.UtcNow - r.Value.LastSeen > options.Lease).Select(r => (r.Key, r.Value)).ToList();
+        foreach (var (trialId, run) in expired)
+        {
+            _running.Remove(trialId);
+            await Scheduler.Release(new TrialAttemptRef(SweepId, trialId, run.Attempt));
+            await CancelQuietlyAsync(trialId, run.Attempt);
+            await PreemptAsync(trialId, run.Attempt, $"lease expired: no report for {options.Lease.TotalSeconds:0}s");
+        }
+        await PumpAsync();
+    }
+
+    /// <summary>Starts attempts while the sweep may run more and a worker has a free slot; completes the sweep when nothing is left.</summary>
+    private async Task PumpAsync()
+    {
+        while (_sweep.Status == SweepStatus.Running && _running.Count < Math.Max(1, _sweep.MaxConcurrent))
+        {
+            var trialId = await NextTrialAsync();
+            if (trialId is null) break;
+            var (index, _, _) = _trials[trialId.Value];
+            // Reserved under attempt 0 until the database has numbered the attempt; Adopt then re-keys it.
+            var reservation = new TrialAttemptRef(SweepId, trialId.Value, 0);
+            var silo = await Scheduler.TryReserve(reservation);
+            if (silo is null)
+            {
+                _waiting.AddFirst(trialId.Value);
+                break;
+            }
+            var lease = await writer.StartAttemptAsync(trialId.Value, silo, options.Lease);
+            if (lease is null)
+            {
+                await Scheduler.Release(reservation);
+                continue;
+            }
+            var attempt = reservation with { Attempt = lease.Attempt };
+            await Scheduler.Adopt(attempt, silo);
+            _running[trialId.Value] = new Running(lease.Attempt, silo, index);
+            try
+            {
+                await PlacementHint.OnSilo(silo, async () => { await TrialGrain(trialId.Value, lease.Attempt).Start(Assignment(trialId.Value, lease)); return 0; });
+            }
+            catch (Exception e) when (e is OrleansException or InvalidOperationException or TimeoutException)
+            {
+                // The worker refused or vanished before training began: not the trial's fault, try again later.
+                LogStartFailed(trialId.Value, silo, e.Message);
+                _running.Remove(trialId.Value);
+                await Scheduler.Release(attempt);
+                await PreemptAsync(trialId.Value, lease.Attempt, $"could not start on {silo}: {e.Message}");
+                break;
+            }
+        }
+        if (_sweep.Status == SweepStatus.Running && _exhausted && _running.Count == 0 && _waiting.Count == 0)
+        {
+            await SetStatusAsync(SweepStatus.Completed);
+            StopTimer();
+        }
+    }
+
+    private async Task<long?> NextTrialAsync()
+    {
+        if (_waiting.First is { } first)
+        {
+            _waiting.RemoveFirst();
+            return first.Value;
+        }
+        if (_exhausted) return null;
+        if (_definition.Search.TimeLimit is { } limit && DateTime.UtcNow - (_sweep.StartedAt ?? DateTime.UtcNow) > limit)
+        {
+            _exhausted = true;
+            return null;
+        }
+        var suggestion = _strategy.Ask();
+        if (suggestion is null)
+        {
+            _exhausted = true;
+            return null;
+        }
+        var state = _strategy.SaveState();
+        var trial = await writer.AddTrialAsync(SweepId, suggestion.Index, TrialParameters.ToJson(suggestion.Parameters), suggestion.Seed, state);
+        _savedStrategyState = state;
+        _trials[trial.Id] = (trial.Index, trial.Seed, trial.ParametersJson);
+        return trial.Id;
+    }
+
+    private TrialAssignment Assignment(long trialId, AttemptLease lease)
+    {
+        var (index, seed, parameters) = _trials[trialId];
+        var config = _definition.ConfigFor(new TrialSuggestion(index, seed, TrialParameters.FromJson(parameters)));
+        return new TrialAssignment(SweepId, trialId, index, lease.Attempt, ConfigJson.Write(config), CheckpointDir(trialId),
+            lease.ResumeFromEpoch, Path.Combine(options.BundleDir, $"sweep-{SweepId}", $"trial-{index:D4}.zip"), _sweep.ObjectiveMetric);
+    }
+
+    private async Task CommitAsync(TrialOutcome outcome, Running run)
+    {
+        var objective = outcome.Metric(_sweep.ObjectiveMetric);
+        var status = outcome.End switch { TrialEnd.Pruned => TrialStatus.Pruned, TrialEnd.EarlyStopped => TrialStatus.EarlyStopped, _ => TrialStatus.Completed };
+        var told = TellStrategy(run.Index, status == TrialStatus.Pruned ? StrategyStatus.Pruned : StrategyStatus.Completed, objective, outcome.Epochs);
+        var result = new Storage.Entities.TrialResult
+        {
+            TrialId = outcome.TrialId, Attempt = outcome.Attempt, Outcome = status, Epochs = outcome.Epochs, BestEpoch = outcome.BestEpoch,
+            ValLoss = outcome.ValLoss, ValAccuracy = outcome.ValAccuracy, ValMacroF1 = outcome.ValMacroF1, ValUar = outcome.ValUar,
+            TestLoss = outcome.TestLoss, TestAccuracy = outcome.TestAccuracy, TestMacroF1 = outcome.TestMacroF1, TestUar = outcome.TestUar,
+            PerClassJson = outcome.PerClassJson, PerActorJson = outcome.PerActorJson, ConfusionJson = outcome.ConfusionJson,
+            DurationSeconds = outcome.Seconds,
+        };
+        var bundle = outcome.BundlePath is null ? null : new Artifact
+        {
+            Kind = Artifact.BundleKind, Path = outcome.BundlePath, Sha256 = outcome.BundleSha256 ?? "", SizeBytes = outcome.BundleBytes,
+        };
+        var stopReason = status == TrialStatus.Completed ? null : outcome.Reason;
+        var committed = await writer.CommitResultAsync(result, objective, stopReason, bundle, told);
+        if (committed == CommitOutcome.Committed)
+        {
+            _savedStrategyState = told;
+            _finished++;
+        }
+        else UndoTell();
+    }
+
+    private async Task FailAsync(long trialId, int attempt, int index, FailureClass failure, string message)
+    {
+        var stored = await queries.GetTrialAsync(trialId);
+        var retry = failure == FailureClass.Preempted || (stored?.Trial.Attempts ?? 0) < Math.Max(1, _sweep.MaxAttempts);
+        var told = retry ? null : TellStrategy(index, StrategyStatus.Failed, null, 0);
+        if (await writer.FailAttemptAsync(trialId, attempt, failure, message, retry, told))
+        {
+            if (retry) _waiting.AddLast(trialId);
+            else
+            {
+                _savedStrategyState = told;
+                _failed++;
+            }
+        }
+        else if (told is not null) UndoTell();
+    }
+
+    private async Task PreemptAsync(long trialId, int attempt, string reason)
+    {
+        if (await writer.FailAttemptAsync(trialId, attempt, FailureClass.Preempted, reason, retry: true))
+            _waiting.AddLast(trialId);
+    }
+
+    /// <summary>Tells the strategy and returns its new state; the state is stored in the same transaction as the result.</summary>
+    private string TellStrategy(int index, StrategyStatus status, double? value, int epochs)
+    {
+        _strategy.Tell(new StrategyResult(index, value is { } v && double.IsFinite(v) ? status : StrategyStatus.Failed, value, epochs));
+        return _strategy.SaveState();
+    }
+
+    /// <summary>The result was not stored (a racing or late report): forget the tell by going back to the stored state.</summary>
+    private void UndoTell() =>
+        _strategy = _savedStrategyState is null ? SearchStrategies.Create(_definition) : SearchStrategies.Restore(_definition, _savedStrategyState);
+
+    private static FailureClass Classify(TrialEnd end) => end switch
+    {
+        TrialEnd.Diverged => FailureClass.Diverged,
+        TrialEnd.OutOfMemory => FailureClass.OutOfMemory,
+        TrialEnd.Cancelled => FailureClass.Preempted,
+        _ => FailureClass.Crashed,
+    };
+
+    private async Task SetStatusAsync(SweepStatus status)
+    {
+        await writer.SetSweepStatusAsync(SweepId, status);
+        _sweep.Status = status;
+        if (status == SweepStatus.Running) _sweep.StartedAt ??= DateTime.UtcNow;
+    }
+
+    /// <summary>Asks a presumably lost attempt to stop; its silo may well be gone, which is fine.</summary>
+    private async Task CancelQuietlyAsync(long trialId, int attempt)
+    {
+        try
+        {
+            await TrialGrain(trialId, attempt).Cancel().WaitAsync(TimeSpan.FromSeconds(5));
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException or SiloUnavailableException)
+        {
+            LogRecoveryProbeFailed(trialId, e.Message);
+        }
+    }
+
+    private void StopTimer()
+    {
+        _timer?.Dispose();
+        _timer = null;
+    }
+
+    private static bool IsOver(SweepStatus status) => status is SweepStatus.Completed or SweepStatus.Stopped or SweepStatus.Failed;
+
+    private string CheckpointDir(long trialId) => Path.Combine(options.CheckpointDir, $"sweep-{SweepId}", $"trial-{trialId}");
+
+    private ITrialGrain TrialGrain(long trialId, int attempt) => GrainFactory.GetGrain<ITrialGrain>(trialId, attempt.ToString(System.Globalization.CultureInfo.InvariantCulture), null);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Ignored a late report of trial {TrialId} attempt {Attempt}: it is not the current attempt")]
+    private partial void LogLateReport(long trialId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not start trial {TrialId} on {Silo}: {Reason}")]
+    private partial void LogStartFailed(long trialId, string silo, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not ask trial {TrialId} whether it still runs: {Reason}")]
+    private partial void LogRecoveryProbeFailed(long trialId, string reason);
+}

@@ -1,0 +1,138 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using SerSweep.Cluster.Contracts;
+using SerSweep.Cluster.Placement;
+using SerSweep.Cluster.Trainers;
+
+namespace SerSweep.Cluster.Grains;
+
+/// <summary>
+/// One attempt of one trial on a worker silo. <see cref="Start"/> takes a local slot, starts training on a
+/// dedicated thread under <see cref="TaskScheduler.Default"/> (never on the Orleans scheduler) and returns at
+/// once; a keep-alive timer holds the activation while training and heartbeats to the coordinator. Reports go to
+/// the sweep's coordinator and are retried until it answers (it may be restarting).
+/// </summary>
+[WorkerPlacement]
+public sealed partial class TrialGrain(
+    ITrialTrainer trainer, WorkerSlots slots, SerSweepClusterOptions options, ILocalSiloDetails silo, ILogger<TrialGrain> logger)
+    : Grain, ITrialGrain
+{
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
+    private readonly CancellationTokenSource _cancel = new();
+    private TrialAssignment? _assignment;
+    private Task? _run;
+    private IGrainTimer? _timer;
+
+    public Task Start(TrialAssignment assignment)
+    {
+        if (_assignment is not null) return Task.CompletedTask;
+        if (!slots.TryAcquire())
+            throw new InvalidOperationException($"worker {silo.Name} has all its {slots.Slots} slots busy");
+        _assignment = assignment;
+        var coordinator = GrainFactory.GetGrain<ISweepCoordinatorGrain>(assignment.SweepId);
+        _run = Task.Factory.StartNew(
+            () => RunAsync(assignment, coordinator), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        _timer = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(options.Heartbeat, options.Heartbeat) { KeepAlive = true, Interleave = true });
+        return Task.CompletedTask;
+    }
+
+    public Task Cancel()
+    {
+        _cancel.Cancel();
+        return Task.CompletedTask;
+    }
+
+    public Task<string?> RunningOn() =>
+        Task.FromResult(_run is { IsCompleted: false } ? silo.SiloAddress.ToParsableString() : null);
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // A silo shutting down stops its trials; they report "cancelled" and the coordinator re-issues them.
+        _cancel.Cancel();
+        return _run ?? Task.CompletedTask;
+    }
+
+    private async Task TickAsync(CancellationToken cancel)
+    {
+        if (_run is { IsCompleted: true })
+        {
+            _timer?.Dispose();
+            DeactivateOnIdle();
+            return;
+        }
+        try
+        {
+            await GrainFactory.GetGrain<ISweepCoordinatorGrain>(_assignment!.SweepId).Heartbeat(_assignment.TrialId, _assignment.Attempt);
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException or SiloUnavailableException)
+        {
+            LogCoordinatorUnreachable(_assignment!.TrialId, e.Message);
+        }
+    }
+
+    private async Task RunAsync(TrialAssignment assignment, ISweepCoordinatorGrain coordinator)
+    {
+        TrialOutcome outcome;
+        var abandoned = false;
+        try
+        {
+            outcome = await trainer.RunAsync(assignment, options.ThreadsPerTrial, async (epoch, cancel) =>
+            {
+                var answer = await RetryAsync(() => coordinator.ReportEpoch(epoch), cancel) ?? EpochAnswer.Continue;
+                abandoned |= answer.Verdict == EpochVerdict.Abandon;
+                return answer;
+            }, _cancel.Token);
+        }
+        catch (Exception e)
+        {
+            LogAttemptFailed(e, assignment.TrialId, assignment.Attempt);
+            outcome = new TrialOutcome { TrialId = assignment.TrialId, Attempt = assignment.Attempt, End = Classify(e), Reason = e.GetBaseException().Message };
+        }
+        finally
+        {
+            slots.Release();
+        }
+        if (abandoned) return;
+        if (outcome.BundlePath is { } bundle && File.Exists(bundle))
+            outcome = outcome with { BundleSha256 = await Sha256Async(bundle), BundleBytes = new FileInfo(bundle).Length };
+        await RetryAsync(async () => { await coordinator.ReportOutcome(outcome); return outcome; }, CancellationToken.None);
+    }
+
+    /// <summary>Calls the coordinator until it answers; null when <paramref name="cancel"/> fires first.</summary>
+    private async Task<T?> RetryAsync<T>(Func<Task<T>> call, CancellationToken cancel) where T : class?
+    {
+        var delay = TimeSpan.FromMilliseconds(200);
+        while (true)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (Exception e) when (e is OrleansException or TimeoutException or SiloUnavailableException)
+            {
+                LogCoordinatorUnreachable(_assignment!.TrialId, e.Message);
+            }
+            if (cancel.IsCancellationRequested) return null;
+            await Task.Delay(delay, CancellationToken.None);
+            delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxRetryDelay.Ticks));
+        }
+    }
+
+    private static TrialEnd Classify(Exception e) =>
+        e is OutOfMemoryException || e.GetBaseException().Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase)
+            || e.GetBaseException().Message.Contains("can't allocate memory", StringComparison.OrdinalIgnoreCase)
+            ? TrialEnd.OutOfMemory
+            : TrialEnd.Crashed;
+
+    private static async Task<string> Sha256Async(string path)
+    {
+        await using var file = File.OpenRead(path);
+        return Convert.ToHexStringLower(await SHA256.HashDataAsync(file));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Trial {TrialId}: coordinator unreachable, retrying: {Reason}")]
+    private partial void LogCoordinatorUnreachable(long trialId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Trial {TrialId} attempt {Attempt} failed")]
+    private partial void LogAttemptFailed(Exception error, long trialId, int attempt);
+}

@@ -1,0 +1,41 @@
+using SerSweep.Search;
+using SerSweep.Search.Parsing;
+using SerSweep.Storage.Entities;
+
+namespace SerSweep.Cluster;
+
+/// <summary>Turns a stored sweep back into its definition (the YAML is kept verbatim; the database is the record).</summary>
+public static class SweepDefinitions
+{
+    public static SweepDefinition FromStored(Sweep sweep)
+    {
+        var path = sweep.SourcePath ?? $"sweep {sweep.Id}";
+        var definition = SweepFile.Parse(sweep.YamlText, path).GetDefinitionOrThrow();
+        return ResolveDataPath(definition, sweep.SourcePath);
+    }
+
+    /// <summary>A relative data.path is relative to the sweep file's folder, as <see cref="SweepFile.Load"/> does it.</summary>
+    public static SweepDefinition ResolveDataPath(SweepDefinition definition, string? sourcePath)
+    {
+        if (sourcePath is null || Path.IsPathRooted(definition.Base.Data.Path) || !File.Exists(sourcePath)) return definition;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(sourcePath))!;
+        var data = definition.Base.Data with { Path = Path.GetFullPath(Path.Combine(folder, definition.Base.Data.Path)) };
+        return definition with { Base = definition.Base with { Data = data } };
+    }
+
+    /// <summary>The row a new sweep starts as.</summary>
+    public static Sweep NewSweep(SweepDefinition definition, string yamlText, string? sourcePath, int maxAttempts) => new()
+    {
+        Name = definition.Name,
+        YamlText = yamlText,
+        SourcePath = sourcePath is null ? null : Path.GetFullPath(sourcePath),
+        Seed = definition.Seed,
+        Status = SweepStatus.Pending,
+        Method = definition.Search.Method.ToString().ToLowerInvariant(),
+        ObjectiveMetric = definition.Search.Objective.Metric,
+        Maximize = definition.Search.Objective.Direction == Direction.Maximize,
+        MaxTrials = Search.Strategies.SearchStrategies.Create(definition).Budget,
+        MaxConcurrent = definition.Search.MaxConcurrent,
+        MaxAttempts = maxAttempts,
+    };
+}

@@ -1,0 +1,24 @@
+using SerSweep.Cluster.Contracts;
+using SerSweep.Search;
+using SerSweep.Search.Parsing;
+using SerSweep.Storage;
+using SerSweep.Storage.Entities;
+
+namespace SerSweep.Cluster;
+
+/// <summary>Starts sweeps on the coordinator (CLI, dashboard, file watcher all come through here) and controls them.</summary>
+public sealed class SweepLauncher(StoreWriter writer, IGrainFactory grains, SerSweepClusterOptions options)
+{
+    /// <summary>Validates the YAML; when valid, stores it as a new sweep (next version of its name) and starts it.</summary>
+    public async Task<(Sweep? Sweep, IReadOnlyList<SweepError> Errors)> LaunchAsync(string yamlText, string? sourcePath)
+    {
+        var parsed = SweepFile.Parse(yamlText, sourcePath ?? "sweep.yaml");
+        if (!parsed.IsValid) return (null, parsed.Errors);
+        var definition = SweepDefinitions.ResolveDataPath(parsed.Definition!, sourcePath);
+        var sweep = await writer.CreateSweepAsync(SweepDefinitions.NewSweep(definition, yamlText, sourcePath, options.MaxAttempts));
+        await Coordinator(sweep.Id).Start();
+        return (sweep, []);
+    }
+
+    public ISweepCoordinatorGrain Coordinator(long sweepId) => grains.GetGrain<ISweepCoordinatorGrain>(sweepId);
+}

@@ -1,0 +1,97 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using SerSweep.Cluster.Contracts;
+using SerSweep.Core;
+
+namespace SerSweep.Cluster.Trainers;
+
+/// <summary>What the synthetic trainer does, for tests, the load benchmark and the process-cluster test.</summary>
+public sealed record SyntheticTrainerOptions
+{
+    /// <summary>Wall time of one epoch (spent in small "batches" that check cancellation); zero = the no-op trainer.</summary>
+    public TimeSpan EpochDuration { get; init; }
+    /// <summary>Fails chosen attempts: (trial index, attempt) -> how, or null to train normally.</summary>
+    public Func<int, int, TrialEnd?> Failure { get; init; } = (_, _) => null;
+}
+
+/// <summary>
+/// A trainer without TorchSharp: deterministic metrics from (learning rate, seed, epoch), and real checkpoint files
+/// whose running state hash makes a resumed run finish with exactly the value of an uninterrupted one. It lets the
+/// cluster's placement, slots, leases, resumption and exactly-once results be tested quickly.
+/// </summary>
+public sealed class SyntheticTrainer(SyntheticTrainerOptions options) : ITrialTrainer
+{
+    private const int BatchesPerEpoch = 10;
+    private const string CheckpointFile = "synthetic-checkpoint.json";
+
+    private sealed record Checkpoint(int Epoch, string State);
+
+    public async Task<TrialOutcome> RunAsync(TrialAssignment assignment, int threads, Func<EpochProgress, CancellationToken, Task<EpochAnswer>> onEpoch, CancellationToken cancel)
+    {
+        var config = JsonSerializer.Deserialize<ExperimentConfig>(assignment.ConfigJson, ConfigJson.Options)!;
+        var failure = options.Failure(assignment.Index, assignment.Attempt);
+        if (failure is TrialEnd.Crashed) throw new InvalidOperationException($"synthetic crash of trial {assignment.Index} attempt {assignment.Attempt}");
+        if (failure is TrialEnd.OutOfMemory) throw new OutOfMemoryException($"synthetic out-of-memory of trial {assignment.Index}");
+
+        var (epoch, state) = (0, $"seed:{config.Training.Seed}");
+        var checkpointPath = Path.Combine(assignment.CheckpointDir, CheckpointFile);
+        if (assignment.ResumeFromEpoch > 0)
+        {
+            var saved = JsonSerializer.Deserialize<Checkpoint>(await File.ReadAllTextAsync(checkpointPath, cancel))!;
+            (epoch, state) = (saved.Epoch, saved.State);
+        }
+        Directory.CreateDirectory(assignment.CheckpointDir);
+
+        var epochs = config.Training.Epochs;
+        var started = DateTime.UtcNow;
+        var (end, reason) = (TrialEnd.Completed, (string?)null);
+        while (epoch < epochs)
+        {
+            for (var batch = 0; batch < BatchesPerEpoch; batch++)
+            {
+                if (cancel.IsCancellationRequested) return Outcome(assignment, TrialEnd.Cancelled, "cancelled", epoch, state, config, started);
+                if (options.EpochDuration > TimeSpan.Zero) await Task.Delay(options.EpochDuration / BatchesPerEpoch, CancellationToken.None);
+            }
+            epoch++;
+            state = Hash($"{state}|{epoch}");
+            if (failure is TrialEnd.Diverged && epoch == 2) return Outcome(assignment, TrialEnd.Diverged, "loss is NaN", epoch, state, config, started);
+            await File.WriteAllTextAsync(checkpointPath, JsonSerializer.Serialize(new Checkpoint(epoch, state)), CancellationToken.None);
+            var accuracy = Accuracy(config, epoch);
+            var answer = await onEpoch(new EpochProgress(
+                assignment.TrialId, assignment.Attempt, epoch, epochs, 1 - accuracy, accuracy, 1.1 - accuracy, accuracy,
+                accuracy * 0.9, accuracy * 0.95, config.Training.LearningRate, options.EpochDuration.TotalSeconds, CheckpointWritten: true), cancel);
+            if (answer.Verdict == EpochVerdict.Abandon) return Outcome(assignment, TrialEnd.Cancelled, answer.Reason, epoch, state, config, started);
+            if (answer.Verdict == EpochVerdict.Stop) { (end, reason) = (TrialEnd.Pruned, answer.Reason); break; }
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(assignment.BundlePath)!);
+        await File.WriteAllTextAsync(assignment.BundlePath, $"synthetic bundle of trial {assignment.TrialId}: {state}", CancellationToken.None);
+        return Outcome(assignment, end, reason, epoch, state, config, started);
+    }
+
+    /// <summary>Rises with the epochs towards a ceiling set by the learning rate (best near 1e-3) and the seed.</summary>
+    public static double Accuracy(ExperimentConfig config, int epoch)
+    {
+        var distance = Math.Abs(Math.Log10(config.Training.LearningRate) + 3);
+        var ceiling = 0.9 - 0.15 * distance + 0.01 * (config.Training.Seed % 5);
+        return Math.Clamp(ceiling * (1 - Math.Exp(-epoch / 3.0)), 0, 1);
+    }
+
+    private static TrialOutcome Outcome(TrialAssignment a, TrialEnd end, string? reason, int epoch, string state, ExperimentConfig config, DateTime started)
+    {
+        var hasResult = end is TrialEnd.Completed or TrialEnd.Pruned && epoch > 0;
+        var accuracy = hasResult ? Accuracy(config, epoch) : (double?)null;
+        var bundle = hasResult ? a.BundlePath : null;
+        return new TrialOutcome
+        {
+            TrialId = a.TrialId, Attempt = a.Attempt, End = end, Reason = reason ?? (hasResult ? $"state {state}" : null),
+            Epochs = epoch, BestEpoch = hasResult ? epoch : 0,
+            ValAccuracy = accuracy, ValLoss = 1.1 - accuracy, ValMacroF1 = accuracy * 0.9, ValUar = accuracy * 0.95,
+            TestAccuracy = accuracy - 0.02, TestLoss = 1.15 - accuracy, TestMacroF1 = accuracy * 0.88, TestUar = accuracy * 0.93,
+            BundlePath = bundle, Seconds = (DateTime.UtcNow - started).TotalSeconds,
+        };
+    }
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..16];
+}

@@ -1,0 +1,120 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using SerSweep.Dashboard.Data;
+using SerSweep.Storage;
+using SerSweep.Storage.Entities;
+
+namespace SerSweep.Dashboard.Api;
+
+/// <summary>
+/// JSON for scripts: sweeps, their trials (a leaderboard page, sorted and filtered in SQL), one trial, and the
+/// model bundles. Ids are route-constrained integers looked up in the database; a file path never comes from the
+/// URL, only from the artifact row, so there is nothing to traverse. Unknown ids are 404.
+/// </summary>
+internal static class SweepApi
+{
+    public static void MapSweepApi(this IEndpointRouteBuilder endpoints)
+    {
+        var api = endpoints.MapGroup("/api");
+
+        api.MapGet("/sweeps", async (SweepQueries queries, CancellationToken cancel) =>
+            Results.Json(await queries.ListSweepsAsync(cancel), DashboardJson.Options));
+
+        api.MapGet("/sweeps/{id:long}", async (long id, SweepQueries queries, CancellationToken cancel) =>
+            await queries.GetSweepSummaryAsync(id, cancel) is { } summary && await queries.GetSweepAsync(id, cancel) is { } sweep
+                ? Results.Json(new { summary, yaml = sweep.YamlText, sweep.Error }, DashboardJson.Options)
+                : NoSweep(id));
+
+        api.MapGet("/sweeps/{id:long}/trials", async (long id, HttpRequest request, SweepQueries queries, CancellationToken cancel) =>
+        {
+            if (await queries.GetSweepAsync(id, cancel) is null)
+                return NoSweep(id);
+            if (LeaderboardRequest.Parse(request.Query) is not { } query)
+                return LeaderboardRequest.BadRequest(request.Query);
+            try
+            {
+                return Results.Json(await queries.LeaderboardAsync(id, query, cancel), DashboardJson.Options);
+            }
+            catch (ArgumentException e)
+            {
+                return Results.Problem(e.Message, statusCode: StatusCodes.Status400BadRequest);
+            }
+        });
+
+        api.MapGet("/trials/{id:long}", async (long id, SweepQueries queries, CancellationToken cancel) =>
+        {
+            if (await queries.GetTrialAsync(id, cancel) is not { } details)
+                return NoTrial(id);
+            var trial = details.Trial;
+            return Results.Json(new
+            {
+                trial.Id, trial.SweepId, trial.Index, trial.Status, trial.Seed, trial.Attempts, trial.Silo,
+                trial.ObjectiveValue, trial.LastEpoch, trial.StopReason, trial.FailureClass, trial.FailureMessage,
+                trial.StartedAt, trial.FinishedAt,
+                Parameters = StoredJson.ReadParameters(trial.ParametersJson),
+                AttemptHistory = details.Attempts.Select(a => new { a.Number, a.Silo, a.ResumedFromEpoch, a.StartedAt, a.FinishedAt, a.Outcome, a.FailureClass, a.FailureMessage }),
+                Epochs = details.Epochs.Select(e => new { e.Epoch, e.Attempt, e.TrainLoss, e.TrainAccuracy, e.ValLoss, e.ValAccuracy, e.ValMacroF1, e.ValUar, e.LearningRate, e.Seconds }),
+                Metrics = Views.TrialViews.FinalMetrics(details.Result),
+                details.PerClass,
+                details.PerActor,
+                details.Confusion,
+                Bundle = details.Bundle is { } b ? new { b.Sha256, b.SizeBytes, Url = $"/api/trials/{trial.Id}/model" } : null,
+            }, DashboardJson.Options);
+        });
+
+        api.MapGet("/sweeps/{id:long}/best-model", async (long id, SweepQueries queries, HttpContext context, CancellationToken cancel) =>
+        {
+            if (await queries.GetSweepAsync(id, cancel) is not { } sweep)
+                return NoSweep(id);
+            if (await queries.BestTrialAsync(id, cancel) is not { } best)
+                return Results.Problem($"sweep {id} has no finished trial yet", statusCode: StatusCodes.Status404NotFound);
+            return BundleDownload.Serve(context, sweep, best.Trial, best.Bundle);
+        }).AddEndpointFilter<AccessFilter>();
+
+        api.MapGet("/trials/{id:long}/model", async (long id, SweepQueries queries, HttpContext context, CancellationToken cancel) =>
+        {
+            if (await queries.GetTrialAsync(id, cancel) is not { } details)
+                return NoTrial(id);
+            var sweep = await queries.GetSweepAsync(details.Trial.SweepId, cancel);
+            return BundleDownload.Serve(context, sweep!, details.Trial, details.Bundle);
+        }).AddEndpointFilter<AccessFilter>();
+
+        api.MapPost("/sweeps", async (HttpRequest request, IServiceProvider services, CancellationToken cancel) =>
+        {
+            if (services.GetService(typeof(ISweepControl)) is not ISweepControl control)
+                return ReadOnly();
+            using var reader = new StreamReader(request.Body);
+            var yaml = await reader.ReadToEndAsync(cancel);
+            var parse = Search.Parsing.SweepFile.Parse(yaml, "request body");
+            if (!parse.IsValid)
+                return Results.Json(new { errors = parse.Errors.Select(e => new { e.Line, e.Column, e.Message, e.Hint }) }, DashboardJson.Options,
+                    statusCode: StatusCodes.Status400BadRequest);
+            var id = await control.StartAsync(yaml, cancel);
+            return Results.Json(new { id, url = $"/sweeps/{id}" }, DashboardJson.Options, statusCode: StatusCodes.Status201Created);
+        }).AddEndpointFilter<AccessFilter>().DisableAntiforgery();
+
+        MapControl(api, "pause", (control, id, cancel) => control.PauseAsync(id, cancel));
+        MapControl(api, "resume", (control, id, cancel) => control.ResumeAsync(id, cancel));
+        MapControl(api, "stop", (control, id, cancel) => control.StopAsync(id, cancel));
+    }
+
+    private static void MapControl(RouteGroupBuilder api, string verb, Func<ISweepControl, long, CancellationToken, Task> act) =>
+        api.MapPost($"/sweeps/{{id:long}}/{verb}", async (long id, SweepQueries queries, IServiceProvider services, CancellationToken cancel) =>
+        {
+            if (services.GetService(typeof(ISweepControl)) is not ISweepControl control)
+                return ReadOnly();
+            if (await queries.GetSweepAsync(id, cancel) is null)
+                return NoSweep(id);
+            await act(control, id, cancel);
+            return Results.NoContent();
+        }).AddEndpointFilter<AccessFilter>().DisableAntiforgery();
+
+    private static IResult NoSweep(long id) => Results.Problem($"no sweep with id {id}", statusCode: StatusCodes.Status404NotFound);
+
+    private static IResult NoTrial(long id) => Results.Problem($"no trial with id {id}", statusCode: StatusCodes.Status404NotFound);
+
+    private static IResult ReadOnly() =>
+        Results.Problem("this host does not run a coordinator; start sweeps with `sersweep sweep` or `sersweep silo --role coordinator`",
+            statusCode: StatusCodes.Status409Conflict);
+}

@@ -1,0 +1,44 @@
+namespace SerSweep.Dashboard.Views;
+
+/// <summary>One trial as a leaderboard line: what it tried (parameters) and what it scored (metrics).</summary>
+public sealed record TrialRow
+{
+    public required long TrialId { get; init; }
+    /// <summary>The trial's index within its sweep (the order the strategy asked for it).</summary>
+    public required int Index { get; init; }
+    public required string Status { get; init; }
+    /// <summary>Sampled hyperparameters keyed by dotted path (e.g. <c>training.learning_rate</c>).</summary>
+    public IReadOnlyDictionary<string, HyperparameterValue> Parameters { get; init; } = new Dictionary<string, HyperparameterValue>();
+    /// <summary>Final (or last reported) metrics keyed by metric name (see <c>SerSweep.Core.Metrics</c>).</summary>
+    public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
+    public int EpochsDone { get; init; }
+    /// <summary>Why the trial stopped before its last epoch (ASHA rung, early stopping, failure), if it did.</summary>
+    public string? StopReason { get; init; }
+    public DateTimeOffset? FinishedAt { get; init; }
+
+    public double? Metric(string name) => Metrics.TryGetValue(name, out var value) ? value : null;
+
+    /// <summary>Sort key of a numeric parameter; missing sorts first ascending.</summary>
+    public double NumberOf(string parameter) =>
+        Parameters.TryGetValue(parameter, out var value) && value.Number is { } number ? number : double.NegativeInfinity;
+
+    /// <summary>Sort key of a categorical parameter.</summary>
+    public string TextOf(string parameter) => Parameters.TryGetValue(parameter, out var value) ? value.Text : "";
+
+    /// <summary>Sort key of a metric; missing sorts first ascending (and last descending).</summary>
+    public double MetricOrMin(string name) => Metric(name) ?? double.NegativeInfinity;
+}
+
+/// <summary>A hyperparameter value: its text as written, and its number when it is numeric.</summary>
+public sealed record HyperparameterValue(string Text, double? Number)
+{
+    public static HyperparameterValue Of(double number) =>
+        new(number.ToString("G6", System.Globalization.CultureInfo.InvariantCulture), number);
+
+    public static HyperparameterValue Of(string text) =>
+        double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var number)
+            ? new(text, number)
+            : new(text, null);
+
+    public override string ToString() => Text;
+}

@@ -1,0 +1,34 @@
+using Microsoft.Extensions.DependencyInjection;
+using SerSweep.Cluster.Trainers;
+using SerSweep.Storage.Entities;
+
+namespace SerSweep.Cluster.Tests;
+
+public sealed class PlacementAndSlotsTests
+{
+    [Fact]
+    public async Task Trials_run_only_on_workers_never_more_than_their_slots_and_each_has_one_result()
+    {
+        await using var cluster = await TestCluster.StartAsync(workers: 2, slots: 2, new SyntheticTrainerOptions { EpochDuration = TimeSpan.FromMilliseconds(150) });
+        var sweep = await cluster.LaunchAsync(TestCluster.SweepYaml(trials: 10, concurrent: 10, epochs: 3));
+
+        var progress = await cluster.WaitForEndAsync(sweep.Id, TimeSpan.FromSeconds(60));
+
+        Assert.Equal("Completed", progress.Status);
+        var trials = await cluster.Queries.TrialsAsync(sweep.Id);
+        Assert.Equal(10, trials.Count);
+        Assert.All(trials, t => Assert.Equal(TrialStatus.Completed, t.Status));
+        var results = await cluster.ReadAsync(db => Task.FromResult(db.TrialResults.Select(r => r.TrialId).ToList()));
+        Assert.Equal(trials.Select(t => t.Id).Order(), results.Order());
+
+        var coordinator = cluster.Coordinator.SiloAddress.ToParsableString();
+        var workers = cluster.Workers.Select(w => w.SiloAddress.ToParsableString()).ToHashSet();
+        var attempts = await cluster.AttemptsAsync();
+        Assert.All(attempts, a => Assert.Contains(a.Silo, workers));
+        Assert.DoesNotContain(attempts, a => a.Silo == coordinator);
+        var peaks = cluster.Workers.Select(w => w.ServiceProvider.GetRequiredService<WorkerSlots>().Peak).ToList();
+        Assert.All(peaks, peak => Assert.InRange(peak, 1, 2));
+        Assert.Equal(4, peaks.Sum()); // both workers were filled: 10 trials wanting to run at once, 4 slots
+        Assert.Equal(0, cluster.Coordinator.ServiceProvider.GetRequiredService<WorkerSlots>().Peak);
+    }
+}

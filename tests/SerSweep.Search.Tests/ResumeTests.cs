@@ -1,0 +1,73 @@
+using SerSweep.Core;
+using SerSweep.Search.Strategies;
+
+namespace SerSweep.Search.Tests;
+
+/// <summary>A sweep restored from a saved state continues exactly as if it had never stopped.</summary>
+public class ResumeTests
+{
+    // A deterministic outcome per trial: some completed, some pruned, some failed, so every path is in the state.
+    private static TrialResult Outcome(TrialSuggestion t)
+    {
+        var lr = t.Parameters.TryGetValue("training.learning_rate", out var v) ? (double)v! : 1e-3;
+        var loss = Math.Pow(Math.Log10(lr) + 3, 2) + (t.Parameters.GetValueOrDefault("training.optimizer") is OptimizerKind.Sgd ? 0.5 : 0);
+        return (t.Index % 7) switch
+        {
+            3 => new TrialResult(t.Index, TrialStatus.Failed, null),
+            5 => new TrialResult(t.Index, TrialStatus.Pruned, loss + 1, Epochs: 2),
+            _ => new TrialResult(t.Index, TrialStatus.Completed, loss, Epochs: 5),
+        };
+    }
+
+    private static List<string> Drive(ISearchStrategy strategy, int asks, List<string> log)
+    {
+        for (var i = 0; i < asks && strategy.Ask() is { } trial; i++)
+        {
+            log.Add($"{trial.Index}/{trial.Seed}/{string.Join(",", trial.ParametersAsText.Select(p => $"{p.Key}={p.Value}"))}");
+            strategy.Tell(Outcome(trial));
+        }
+        return log;
+    }
+
+    [Theory]
+    [InlineData("grid")]
+    [InlineData("random")]
+    [InlineData("tpe")]
+    public void Save_restore_continue_equals_an_uninterrupted_run(string method)
+    {
+        var sweep = method == "grid" ? Sweeps.Conditional("grid") : Sweeps.Mixed(method, maxTrials: 30);
+        var uninterrupted = SearchStrategies.Create(sweep);
+        var expected = Drive(uninterrupted, 30, []);
+
+        var first = SearchStrategies.Create(sweep);
+        var log = Drive(first, method == "grid" ? 4 : 17, []);
+        var resumed = SearchStrategies.Restore(sweep, first.SaveState());
+        Drive(resumed, 30, log);
+
+        Assert.Equal(expected, log);
+        Assert.Equal(uninterrupted.SaveState(), resumed.SaveState());
+        Assert.Null(resumed.Ask());
+    }
+
+    [Fact]
+    public void A_state_of_another_method_is_refused()
+    {
+        var state = SearchStrategies.Create(Sweeps.Mixed("random")).SaveState();
+
+        var error = Assert.Throws<FormatException>(() => SearchStrategies.Restore(Sweeps.Mixed("tpe"), state));
+
+        Assert.Equal("the saved search state is of a random search, this sweep uses tpe", error.Message);
+    }
+
+    [Fact]
+    public void Telling_a_trial_that_was_never_asked_or_a_completed_trial_without_value_is_refused()
+    {
+        var strategy = SearchStrategies.Create(Sweeps.Mixed("tpe"));
+        strategy.Ask();
+
+        Assert.Throws<ArgumentException>(() => strategy.Tell(new TrialResult(5, TrialStatus.Completed, 1.0)));
+        Assert.Throws<ArgumentException>(() => strategy.Tell(new TrialResult(0, TrialStatus.Completed, null)));
+        Assert.Throws<ArgumentException>(() => strategy.Tell(new TrialResult(0, TrialStatus.Completed, double.NaN)));
+        strategy.Tell(new TrialResult(0, TrialStatus.Failed, null));
+    }
+}
