@@ -12,6 +12,9 @@ public static class SersweepCli
         root.Subcommands.Add(DoctorCommand.Create());
         root.Subcommands.Add(FeaturesCommand.Create());
         root.Subcommands.Add(ValidateCommand.Create());
+        root.Subcommands.Add(TrainCommand.Create());
+        root.Subcommands.Add(EvaluateCommand.Create());
+        root.Subcommands.Add(PredictCommand.Create());
         return root;
     }
 
@@ -27,7 +30,7 @@ public static class SersweepCli
         }
         try
         {
-            // Without this, System.CommandLine's own handler swallows UserInputException and returns 1, not 2.
+            // The default handler would print a UserInputException's stack trace and exit 1: it is bad input (exit 2).
             return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
         catch (UserInputException e)

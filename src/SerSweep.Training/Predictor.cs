@@ -1,3 +1,4 @@
+using SerSweep.Audio.Features;
 using SerSweep.Core;
 using SerSweep.Training.Models;
 using static TorchSharp.torch;
@@ -7,10 +8,15 @@ namespace SerSweep.Training;
 /// <summary>
 /// Inference from a <see cref="ModelBundle"/> alone: rebuilds the module from the bundled model config and
 /// item shape, loads the weights, applies the bundled dataset normalisation, and predicts in eval mode.
+/// WAV files go through the audio pipeline's clip loader and feature extractor with the bundled feature
+/// config (the code path training used); both are built once, so a warm prediction only decodes, extracts
+/// and runs the network.
 /// </summary>
 public sealed class Predictor : IDisposable
 {
     private readonly nn.Module<Tensor, Tensor> model;
+    private readonly ClipLoader clipLoader;
+    private readonly FeatureExtractor extractor;
 
     public ModelBundle Bundle { get; }
 
@@ -20,9 +26,25 @@ public sealed class Predictor : IDisposable
         model = ModelFactory.Create(bundle.Config.Model, bundle.ItemShape, bundle.Classes.Length);
         Trainer.LoadWeights(model, bundle.Weights);
         model.eval();
+        clipLoader = new ClipLoader(bundle.Config.Features with { Augment = new AugmentConfig() });
+        extractor = new FeatureExtractor(clipLoader.Config);
+    }
+
+    /// <summary>Predicts WAV files (decode, resample, clip, features, forward); a bad file throws <see cref="Audio.Wav.WavFormatException"/> naming it.</summary>
+    public Prediction[] PredictFiles(IReadOnlyList<string> paths)
+    {
+        if (!extractor.ItemShape.SequenceEqual(Bundle.ItemShape))
+            throw new InvalidDataException($"the bundle's feature config gives items of shape [{string.Join(", ", extractor.ItemShape)}] but the model expects [{string.Join(", ", Bundle.ItemShape)}]");
+        var clips = new float[(long)paths.Count * clipLoader.ClipSamples];
+        for (var i = 0; i < paths.Count; i++)
+            clipLoader.Load(paths[i], clips.AsSpan(i * clipLoader.ClipSamples, clipLoader.ClipSamples));
+        return Predict(FeaturePipeline.Extract(extractor, clips, paths.Count));
     }
 
     public static Predictor Load(string bundlePath) => new(ModelBundle.Load(bundlePath));
+
+    /// <summary>Items per forward pass: bounds the activation memory when a whole dataset is predicted.</summary>
+    public const int BatchSize = 64;
 
     /// <summary>Predicts items given as one row-major block [count, C, H, W] with the bundle's item shape.</summary>
     public Prediction[] Predict(float[] items)
@@ -31,22 +53,36 @@ public sealed class Predictor : IDisposable
         if (items.Length == 0 || items.Length % itemLength != 0)
             throw new ArgumentException($"expected a multiple of {itemLength} values (items of shape [{string.Join(", ", Bundle.ItemShape)}]), got {items.Length}");
         var count = items.Length / itemLength;
-        using var inference = inference_mode();
-        using var scope = NewDisposeScope();
-        var input = tensor(items, [count, .. Bundle.ItemShape.Select(d => (long)d)]);
-        if (Bundle.Normalization is { } stats) input = stats.Apply(input);
-        var probabilities = nn.functional.softmax(model.forward(input), 1).data<float>().ToArray();
         var classes = Bundle.Classes;
-        return Enumerable.Range(0, count).Select(n =>
+        var probabilities = new float[count * classes.Length];
+        using var inference = inference_mode();
+        for (var start = 0; start < count; start += BatchSize)
         {
-            var row = probabilities.AsSpan(n * classes.Length, classes.Length);
-            var best = 0;
-            for (var c = 1; c < row.Length; c++) if (row[c] > row[best]) best = c;
-            var map = new Dictionary<Emotion, double>(classes.Length);
-            for (var c = 0; c < row.Length; c++) map[classes[c]] = row[c];
-            return new Prediction(classes[best], map);
-        }).ToArray();
+            using var scope = NewDisposeScope();
+            var batch = Math.Min(BatchSize, count - start);
+            var input = tensor(items.AsSpan(start * itemLength, batch * itemLength).ToArray(), [batch, .. Bundle.ItemShape.Select(d => (long)d)]);
+            if (Bundle.Normalization is { } stats) input = stats.Apply(input);
+            nn.functional.softmax(model.forward(input), 1).data<float>().CopyTo(probabilities.AsSpan(start * classes.Length, batch * classes.Length));
+        }
+        return Enumerable.Range(0, count).Select(n => ToPrediction(probabilities.AsSpan(n * classes.Length, classes.Length))).ToArray();
     }
 
-    public void Dispose() => model.Dispose();
+    private Prediction ToPrediction(ReadOnlySpan<float> row)
+    {
+        var classes = Bundle.Classes;
+        var best = 0;
+        var map = new Dictionary<Emotion, double>(classes.Length);
+        for (var c = 0; c < row.Length; c++)
+        {
+            map[classes[c]] = row[c];
+            if (row[c] > row[best]) best = c;
+        }
+        return new Prediction(classes[best], map);
+    }
+
+    public void Dispose()
+    {
+        model.Dispose();
+        extractor.Dispose();
+    }
 }

@@ -106,6 +106,23 @@ public static class FeaturePipeline
         return new FeatureBatch(features, itemShape, clips, loader.ClipSamples, outcomes);
     }
 
+    /// <summary>
+    /// Features [count, 1, H, W] of clips already in memory ([count, clip_samples] in <paramref name="clips"/>), on
+    /// the calling thread with its libtorch settings: for training's on-the-fly features of augmented waveforms and
+    /// for prediction.
+    /// </summary>
+    public static float[] Extract(FeatureExtractor extractor, float[] clips, int count)
+    {
+        var features = new float[(long)count * extractor.ItemLength];
+        for (var start = 0; start < count; start += BatchSize)
+        {
+            var n = Math.Min(BatchSize, count - start);
+            Featurise(extractor, clips.AsSpan(start * extractor.ClipSamples, n * extractor.ClipSamples), n,
+                features.AsSpan(start * extractor.ItemLength, n * extractor.ItemLength));
+        }
+        return features;
+    }
+
     private static void Featurise(FeatureExtractor extractor, ReadOnlySpan<float> clips, int count, Span<float> features)
     {
         using var scope = NewDisposeScope();

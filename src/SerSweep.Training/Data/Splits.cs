@@ -1,3 +1,4 @@
+using SerSweep.Audio.Catalog;
 using SerSweep.Core;
 
 namespace SerSweep.Training.Data;
@@ -34,8 +35,8 @@ public static class Splits
     {
         if (string.IsNullOrWhiteSpace(config.TestActors))
             throw new ArgumentException("split: policy speaker needs test_actors (e.g. \"4\")");
-        var testActors = ActorList.Parse(config.TestActors, "split.test_actors");
-        var valActors = ActorList.Parse(config.ValActors, "split.val_actors");
+        var testActors = Actors(config.TestActors, "split.test_actors");
+        var valActors = string.IsNullOrWhiteSpace(config.ValActors) ? [] : Actors(config.ValActors, "split.val_actors");
         if (testActors.Overlaps(valActors))
             throw new ArgumentException($"split: test_actors ({config.TestActors}) and val_actors ({config.ValActors}) overlap");
         var test = items.Where(i => testActors.Contains(actors[i])).ToArray();
@@ -67,6 +68,18 @@ public static class Splits
         var (train, val) = TakeStratified(rest, labels, config.ValFraction, new Random(config.Seed + 1));
         return new DataSplit(train, val, test,
             $"actor k-fold: fold {config.Fold + 1}/{config.Folds}, test actors {string.Join(",", testActors.Order())}, val {config.ValFraction:0.##} of the rest, seed {config.Seed}");
+    }
+
+    private static HashSet<int> Actors(string text, string field)
+    {
+        try
+        {
+            return ActorSelection.Parse(text).Actors.ToHashSet();
+        }
+        catch (FormatException e)
+        {
+            throw new FormatException($"{field}: {e.Message}", e);
+        }
     }
 
     /// <summary>Takes round(fraction x class size) items of every class into the second part; both parts sorted.</summary>

@@ -1,0 +1,18 @@
+namespace SerSweep.Bench.Training;
+
+/// <summary>Command line of the benchmark: --threads N --runs N --warmup N --steps N [--bundle MODEL.zip --wav FILE.wav].</summary>
+public sealed record BenchOptions(int Threads, int Runs, int Warmup, int Steps, string? Bundle, string? Wav)
+{
+    public static BenchOptions Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>();
+        for (var i = 0; i + 1 < args.Length; i += 2)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal)) throw new ArgumentException($"unexpected argument '{args[i]}'");
+            values[args[i][2..]] = args[i + 1];
+        }
+        int Int(string name, int fallback) => values.TryGetValue(name, out var v) ? int.Parse(v) : fallback;
+        return new BenchOptions(Int("threads", 1), Int("runs", 3), Int("warmup", 3), Int("steps", 20),
+            values.GetValueOrDefault("bundle"), values.GetValueOrDefault("wav"));
+    }
+}

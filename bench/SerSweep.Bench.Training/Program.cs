@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Text.Json;
+using SerSweep.Bench.Training;
+using SerSweep.Core;
+using SerSweep.Training;
+using SerSweep.Training.Models;
+using static TorchSharp.torch;
+
+// Times the reference CNN exactly as ../shared/bench/peers/train.py does (see its docstring): training
+// samples/s on random input (fresh model + Adam per run, 3 warm-up + 20 timed steps, batch 32), inference
+// samples/s (eval + inference mode, batch 32) and batch-1 latency; with --bundle and --wav also the warm
+// single-file predict latency (decode + features + forward). Prints one JSON line.
+var options = BenchOptions.Parse(args);
+set_num_threads(options.Threads);
+const int batch = 32;
+var lossFunction = nn.CrossEntropyLoss();
+var config = new ExperimentConfig();
+
+var train = new List<double>();
+var trainFaults = new List<double>();
+for (var run = 0; run < options.Runs; run++)
+{
+    manual_seed(run);
+    using var model = ModelFactory.Create(config.Model, [1, 64, 300], 8);
+    using var optimizer = OptimizerFactory.Create(config.Training, model.parameters());
+    using var x = randn(batch, 1, 64, 300);
+    using var y = randint(0, 8, [batch]);
+    model.train();
+    void Steps(int n)
+    {
+        for (var i = 0; i < n; i++)
+        {
+            using var scope = NewDisposeScope();
+            optimizer.zero_grad();
+            lossFunction.forward(model.forward(x), y).backward();
+            optimizer.step();
+        }
+    }
+    Steps(options.Warmup);
+    var faults = ProcessCounters.MinorFaults();
+    var clock = Stopwatch.StartNew();
+    Steps(options.Steps);
+    train.Add(options.Steps * batch / clock.Elapsed.TotalSeconds);
+    trainFaults.Add((ProcessCounters.MinorFaults() - faults) / (double)options.Steps);
+}
+
+var infer = new List<double>();
+var latency = new List<double>();
+for (var run = 0; run < options.Runs; run++)
+{
+    manual_seed(run);
+    using var model = ModelFactory.Create(config.Model, [1, 64, 300], 8);
+    model.eval();
+    using var x = randn(batch, 1, 64, 300);
+    using var x1 = randn(1, 1, 64, 300);
+    using var inference = inference_mode();
+    void Calls(Tensor input, int n)
+    {
+        for (var i = 0; i < n; i++)
+        {
+            using var scope = NewDisposeScope();
+            model.forward(input);
+        }
+    }
+    Calls(x, options.Warmup);
+    var clock = Stopwatch.StartNew();
+    Calls(x, options.Steps);
+    infer.Add(options.Steps * batch / clock.Elapsed.TotalSeconds);
+    Calls(x1, 10);
+    clock.Restart();
+    Calls(x1, 100);
+    latency.Add(clock.Elapsed.TotalMilliseconds / 100);
+}
+
+var result = new Dictionary<string, object?>
+{
+    ["bench"] = "train",
+    ["side"] = "torchsharp",
+    ["threads"] = options.Threads,
+    ["torch"] = __version__,
+    ["GLIBC_TUNABLES"] = Environment.GetEnvironmentVariable("GLIBC_TUNABLES") ?? "",
+    ["params"] = ModelFactory.ParameterCount(ModelFactory.Create(config.Model, [1, 64, 300], 8)),
+    ["train_random_samples_per_s"] = Summary.Of(train),
+    ["train_random_minflt_per_step"] = Summary.Of(trainFaults),
+    ["infer_b32_samples_per_s"] = Summary.Of(infer),
+    ["latency_b1_ms_mean"] = Summary.Of(latency),
+};
+Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));

@@ -1,0 +1,125 @@
+using System.Text.Json;
+using SerSweep.Core;
+using SerSweep.Testing;
+using SerSweep.Training;
+using SerSweep.Training.Data;
+
+namespace SerSweep.Cli.Tests;
+
+/// <summary>
+/// `train`, `evaluate` and `predict` as child processes on the real RAVDESS Actor_01..04, with a small CNN on
+/// reduced features so that each run takes seconds.
+/// </summary>
+public class TrainEvaluatePredictTests
+{
+    private static readonly string Cache = Path.Combine(Path.GetTempPath(), "sersweep-cli-tests-features");
+
+    private static string[] SmallRun(string outDir, params string[] extra) =>
+    [
+        "train", "--json", "--out", outDir, "--cache", Cache,
+        "--set", $"data.path={TestPaths.Ravdess}", "--set", "features.n_mels=32", "--set", "features.hop_length=320",
+        "--set", "model.channels=[8, 16]", "--set", "training.epochs=3", "--set", "training.batch_size=16", .. extra,
+    ];
+
+    private static JsonElement Json(CliProcess.Result run)
+    {
+        Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}: {run.Stderr}");
+        return JsonDocument.Parse(run.Stdout).RootElement;
+    }
+
+    [Fact]
+    public async Task Train_in_two_fresh_processes_gives_identical_metrics()
+    {
+        var a = Json(await CliProcess.RunAsync(SmallRun(TestPaths.NewTempDir(), "--set", "training.seed=3")));
+        var b = Json(await CliProcess.RunAsync(SmallRun(TestPaths.NewTempDir(), "--set", "training.seed=3")));
+
+        Assert.Equal("completed", a.GetProperty("status").GetString());
+        Assert.Equal(3, a.GetProperty("epochs").GetArrayLength());
+        string Metrics(JsonElement run) =>
+            string.Join(";", run.GetProperty("epochs").EnumerateArray().Select(e => $"{e.GetProperty("train_loss").GetDouble():R},{e.GetProperty("val_loss").GetDouble():R}")) +
+            $"|{run.GetProperty("test").GetProperty("accuracy").GetDouble():R}|{run.GetProperty("test").GetProperty("macro_f1").GetDouble():R}";
+        Assert.Equal(Metrics(a), Metrics(b));
+        Assert.True(File.Exists(a.GetProperty("bundle").GetString()));
+    }
+
+    [Fact]
+    public async Task A_bundle_predicts_in_a_fresh_process_exactly_as_it_scored_when_trained()
+    {
+        var trained = Json(await CliProcess.RunAsync(SmallRun(TestPaths.NewTempDir())));
+        var bundlePath = trained.GetProperty("bundle").GetString()!;
+        var bundle = ModelBundle.Load(bundlePath);
+
+        // The test split of the run, rebuilt from the bundle's recorded config: predict those files in a new process.
+        var catalog = Audio.Catalog.RavdessCatalog.Scan(TestPaths.Ravdess, Audio.Catalog.CatalogFilter.From(bundle.Config.Data));
+        var split = Splits.Create(bundle.Config.Data.Split, catalog.Entries.Select(e => e.Name.Emotion).ToArray(), catalog.Entries.Select(e => e.Actor).ToArray());
+        var testFiles = split.Test.Select(i => catalog.Entries[i]).ToArray();
+        var predicted = Json(await CliProcess.RunAsync(["predict", bundlePath, .. testFiles.Select(e => e.Path), "--json"]));
+
+        var predictions = predicted.GetProperty("predictions").EnumerateArray().ToArray();
+        Assert.Equal(testFiles.Length, predictions.Length);
+        var correct = testFiles.Zip(predictions).Count(p => p.First.Name.Emotion.Name() == p.Second.GetProperty("emotion").GetString());
+        Assert.Equal(bundle.Training.Test!.Accuracy, (double)correct / testFiles.Length, 12);
+
+        // And the same probabilities as this process computes from the bundle.
+        using var predictor = Predictor.Load(bundlePath);
+        var local = predictor.PredictFiles([testFiles[0].Path])[0];
+        foreach (var (emotion, probability) in local.Probabilities)
+            Assert.Equal(probability, predictions[0].GetProperty("probabilities").GetProperty(emotion.Name()).GetDouble(), 6);
+    }
+
+    [Fact]
+    public async Task Evaluate_reports_metrics_on_a_chosen_actor_set()
+    {
+        var bundlePath = Json(await CliProcess.RunAsync(SmallRun(TestPaths.NewTempDir()))).GetProperty("bundle").GetString()!;
+
+        var run = Json(await CliProcess.RunAsync("evaluate", bundlePath, "--data", TestPaths.Ravdess, "--actors", "2-3", "--cache", Cache, "--json"));
+
+        Assert.Equal(120, run.GetProperty("files").GetInt32());
+        var metrics = run.GetProperty("metrics");
+        Assert.InRange(metrics.GetProperty("accuracy").GetDouble(), 0, 1);
+        Assert.InRange(metrics.GetProperty("macro_f1").GetDouble(), 0, 1);
+        Assert.InRange(metrics.GetProperty("uar").GetDouble(), 0, 1);
+        Assert.Equal(8, metrics.GetProperty("per_class").GetArrayLength());
+        Assert.Equal(120, metrics.GetProperty("confusion_matrix").EnumerateArray().Sum(row => row.EnumerateArray().Sum(n => n.GetInt32())));
+        Assert.Equal(["2", "3"], metrics.GetProperty("per_actor_accuracy").EnumerateObject().Select(p => p.Name));
+    }
+
+    [Fact]
+    public async Task Predict_names_a_bad_file_exits_2_and_still_predicts_the_good_ones()
+    {
+        var bundlePath = Json(await CliProcess.RunAsync(SmallRun(TestPaths.NewTempDir(), "--set", "training.epochs=1"))).GetProperty("bundle").GetString()!;
+        var notWav = Path.Combine(TestPaths.NewTempDir(), "notes.wav");
+        await File.WriteAllTextAsync(notWav, "this is not audio");
+        var good = Directory.GetFiles(Path.Combine(TestPaths.Ravdess, "Actor_01"), "*.wav").Order().First();
+
+        var run = await CliProcess.RunAsync("predict", bundlePath, good, notWav, "--json");
+
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.Contains("notes.wav", run.Stderr);
+        var result = JsonDocument.Parse(run.Stdout).RootElement;
+        var prediction = result.GetProperty("predictions").EnumerateArray().Single();
+        Assert.Equal(good, prediction.GetProperty("file").GetString());
+        Assert.Equal(1.0, prediction.GetProperty("probabilities").EnumerateObject().Sum(p => p.Value.GetDouble()), 4);
+        Assert.Equal(notWav, result.GetProperty("errors").EnumerateArray().Single().GetProperty("file").GetString());
+    }
+
+    [Fact]
+    public async Task Bad_input_is_exit_code_2_with_a_message_naming_it()
+    {
+        var unknownKey = await CliProcess.RunAsync("train", "--set", "training.epochz=3");
+        var missingData = await CliProcess.RunAsync("train", "--set", "data.path=/no/such/ravdess");
+        var missingModel = await CliProcess.RunAsync("predict", "/no/such/model.zip", "x.wav");
+        var notABundle = Path.Combine(TestPaths.NewTempDir(), "model.zip");
+        await File.WriteAllTextAsync(notABundle, "not a zip");
+        var corrupt = await CliProcess.RunAsync("evaluate", notABundle, "--data", TestPaths.Ravdess);
+
+        Assert.Equal(ExitCodes.BadInput, unknownKey.ExitCode);
+        Assert.Contains("did you mean 'training.epochs'", unknownKey.Stderr);
+        Assert.Equal(ExitCodes.BadInput, missingData.ExitCode);
+        Assert.Contains("/no/such/ravdess", missingData.Stderr);
+        Assert.Equal(ExitCodes.BadInput, missingModel.ExitCode);
+        Assert.Contains("/no/such/model.zip", missingModel.Stderr);
+        Assert.Equal(ExitCodes.BadInput, corrupt.ExitCode);
+        Assert.Contains("not a model bundle", corrupt.Stderr);
+    }
+}
