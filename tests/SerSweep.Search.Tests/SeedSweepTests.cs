@@ -24,7 +24,7 @@ public class SeedSweepTests
         Assert.Equal("1-4", sweep.Base.Data.Actors);
         Assert.Equal(SplitPolicy.Stratified, sweep.Base.Data.Split.Policy);
         Assert.Equal(FeatureKind.LogMel, sweep.Base.Features.Kind);
-        Assert.True(Path.IsPathRooted(sweep.Base.Data.Path), "a relative data.path is resolved against the file's folder");
+        Assert.Equal(Path.Combine(TestPaths.RepoRoot, "data", "ravdess"), sweep.Base.Data.Path); // relative to the file's folder
     }
 
     [Fact]

@@ -40,9 +40,16 @@ public static class SweepFile
             return new(null, [new SweepError(path, new(1, 1), $"file not found: {path}", "check the path; run from the folder holding sweep.yaml or give its full path")]);
         if (file.Length > limits.MaxFileBytes) return TooLarge(path, file.Length, limits);
         var result = Parse(File.ReadAllText(path), path, limits);
-        if (result.Definition is not { } definition || Path.IsPathRooted(definition.Base.Data.Path)) return result;
-        var dataPath = Path.GetFullPath(Path.Combine(file.DirectoryName!, definition.Base.Data.Path));
-        return result with { Definition = definition with { Base = definition.Base with { Data = definition.Base.Data with { Path = dataPath } } } };
+        return result.Definition is { } definition ? result with { Definition = ResolveDataPath(definition, file.FullName) } : result;
+    }
+
+    /// <summary>The definition with a relative <c>data.path</c> made absolute against the folder of <paramref name="sweepFilePath"/>.</summary>
+    public static SweepDefinition ResolveDataPath(SweepDefinition definition, string sweepFilePath)
+    {
+        if (Path.IsPathRooted(definition.Base.Data.Path)) return definition;
+        var folder = Path.GetDirectoryName(Path.GetFullPath(sweepFilePath))!;
+        var data = definition.Base.Data with { Path = Path.GetFullPath(Path.Combine(folder, definition.Base.Data.Path)) };
+        return definition with { Base = definition.Base with { Data = data } };
     }
 
     private static SweepParseResult TooLarge(string path, long bytes, SweepLimits limits) =>
