@@ -1,4 +1,5 @@
 using SerSweep.Core;
+using SerSweep.Search.Config;
 using SerSweep.Search.Strategies;
 
 namespace SerSweep.Search.Tests;
@@ -55,5 +56,19 @@ public class RandomSearchTests
         Assert.Equal(random.Select((_, i) => TrialSeeds.ForTrial(11, i)), random.Select(t => t.Seed));
         Assert.Equal(random.Count, random.Select(t => t.Seed).Distinct().Count());
         Assert.All(random, t => Assert.True(t.Seed >= 0));
+    }
+
+    [Fact]
+    public void Parameters_stored_as_text_apply_to_the_same_config_as_the_typed_ones()
+    {
+        var sweep = Sweeps.Mixed("random", maxTrials: 50);
+
+        foreach (var trial in Sweeps.AskAll(sweep))
+        {
+            var fromText = sweep.Base.ApplyParameters(trial.ParametersAsText.ToDictionary(p => p.Key, p => (object?)p.Value));
+            var typed = sweep.ConfigFor(trial);
+            Assert.Equal(typed.Training with { Seed = 0 }, fromText.Training with { Seed = 0 });
+            Assert.Equal(typed.Model.Dropout, fromText.Model.Dropout);
+        }
     }
 }

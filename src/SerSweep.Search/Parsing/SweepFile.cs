@@ -22,7 +22,7 @@ public static class SweepFile
         var bytes = System.Text.Encoding.UTF8.GetByteCount(text);
         if (bytes > limits.MaxFileBytes) return TooLarge(path, bytes, limits);
         var root = YamlLoader.Load(text, path, limits, errors);
-        if (errors.Count > 0) return new(null, errors);
+        if (root is null && errors.Count > 0) return new(null, errors);
         var definition = new SweepReader(new YamlReader(path, errors), limits).Read(root, path);
         // Checks run section by section and then across sections; the user reads them in file order.
         return errors.Count == 0 ? new(definition, errors) : new(null, [.. errors.OrderBy(e => e.Line).ThenBy(e => e.Column)]);

@@ -10,6 +10,7 @@ namespace SerSweep.Search.Yaml;
 /// </summary>
 public static class YamlLoader
 {
+    /// <summary>The document's root, or null when it cannot be read on (a syntax error, a limit); recoverable problems are added to <paramref name="errors"/> either way.</summary>
     public static YamlNode? Load(string text, string file, SweepLimits limits, List<SweepError> errors)
     {
         var builder = new Builder(file, limits, errors);
@@ -19,6 +20,7 @@ public static class YamlLoader
             while (parser.MoveNext())
                 if (!builder.Accept(parser.Current!))
                     return null;
+            return builder.Root;
         }
         catch (YamlException e)
         {
@@ -26,7 +28,6 @@ public static class YamlLoader
                 "check the indentation and the ':' / '-' at this line; quote values containing ':' or '#'"));
             return null;
         }
-        return builder.Root;
     }
 
     internal static SourcePosition ToPosition(Mark mark) => new((int)Math.Max(1, mark.Line), (int)Math.Max(1, mark.Column));
@@ -105,17 +106,15 @@ public static class YamlLoader
                     sequence.Items.Add(node);
                     open.Push((parent, null));
                     return true;
-                case YamlMapping mapping when pendingKey is null:
+                case YamlMapping when pendingKey is null:
                     open.Push((parent, node as YamlScalar));
-                    if (node is YamlScalar key)
-                    {
-                        if (mapping.Entries.Any(entry => entry.Key.Value == key.Value))
-                            return Fail(node.Position, $"duplicate key '{key.Value}'", "each key may appear once in a mapping: remove or merge the repeated one");
-                        return true;
-                    }
-                    return Fail(node.Position, $"a key must be a plain name, found {node.Describe()}", "write 'name: value'");
+                    return node is YamlScalar || Fail(node.Position, $"a key must be a plain name, found {node.Describe()}", "write 'name: value'");
                 case YamlMapping mapping:
-                    mapping.Entries.Add(new(pendingKey, node));
+                    // A repeated key is reported and its value dropped; reading goes on so that later mistakes are reported too.
+                    if (mapping.Entries.Any(entry => entry.Key.Value == pendingKey.Value))
+                        errors.Add(new SweepError(file, pendingKey.Position, $"duplicate key '{pendingKey.Value}'", "each key may appear once in a mapping: remove or merge the repeated one"));
+                    else
+                        mapping.Entries.Add(new(pendingKey, node));
                     open.Push((parent, null));
                     return true;
             }
