@@ -22,11 +22,14 @@ public sealed class TrialRows(IDbContextFactory<SerSweepDbContext> contexts)
     public async Task<IReadOnlyList<TrialRow>> LoadAsync(Sweep sweep, CancellationToken cancel = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancel);
+        // Scalars only: the result's JSON columns (confusion, per class) would be most of the bytes read.
         var trials = await db.Trials.AsNoTracking().Where(t => t.SweepId == sweep.Id).OrderBy(t => t.Index)
             .Select(t => new
             {
-                t.Id, t.Index, t.Status, t.ParametersJson, t.ObjectiveValue, t.LastEpoch, t.StopReason,
-                t.FailureClass, t.FinishedAt, t.Result,
+                t.Id, t.Index, t.Status, t.ParametersJson, t.ObjectiveValue, t.LastEpoch, t.StopReason, t.FailureClass, t.FinishedAt,
+                HasResult = t.Result != null,
+                ValLoss = t.Result!.ValLoss, ValAccuracy = t.Result.ValAccuracy, ValMacroF1 = t.Result.ValMacroF1, ValUar = t.Result.ValUar,
+                TestLoss = t.Result.TestLoss, TestAccuracy = t.Result.TestAccuracy, TestMacroF1 = t.Result.TestMacroF1, TestUar = t.Result.TestUar,
             })
             .ToListAsync(cancel);
         return trials.Select(t => new TrialRow
@@ -35,7 +38,15 @@ public sealed class TrialRows(IDbContextFactory<SerSweepDbContext> contexts)
             Index = t.Index,
             Status = StatusName(t.Status),
             Parameters = Parameters(t.ParametersJson),
-            Metrics = MetricsOf(t.Result, sweep.ObjectiveMetric, t.ObjectiveValue),
+            Metrics = MetricsOf(
+                t.HasResult
+                    ? new TrialResult
+                    {
+                        ValLoss = t.ValLoss, ValAccuracy = t.ValAccuracy, ValMacroF1 = t.ValMacroF1, ValUar = t.ValUar,
+                        TestLoss = t.TestLoss, TestAccuracy = t.TestAccuracy, TestMacroF1 = t.TestMacroF1, TestUar = t.TestUar,
+                    }
+                    : null,
+                sweep.ObjectiveMetric, t.ObjectiveValue),
             EpochsDone = t.LastEpoch,
             StopReason = t.StopReason ?? (t.FailureClass is { } failure ? $"failed: {StatusName(failure)}" : null),
             FinishedAt = t.FinishedAt is { } finished ? new DateTimeOffset(finished, TimeSpan.Zero) : null,
@@ -68,13 +79,34 @@ public sealed class TrialRows(IDbContextFactory<SerSweepDbContext> contexts)
     /// <summary>snake_case of an enum value: <c>EarlyStopped</c> is "early_stopped".</summary>
     public static string StatusName<T>(T value) where T : struct, Enum => JsonNamingPolicy.SnakeCaseLower.ConvertName(value.ToString());
 
-    public static IReadOnlyDictionary<string, HyperparameterValue> Parameters(string json) =>
-        StoredJson.ReadParameters(json).ToDictionary(p => p.Key, p => p.Value.ValueKind switch
+    /// <summary>The parameters JSON object (flat: dotted key to number, string or bool), read without a DOM.</summary>
+    public static IReadOnlyDictionary<string, HyperparameterValue> Parameters(string json)
+    {
+        var values = new Dictionary<string, HyperparameterValue>(StringComparer.Ordinal);
+        var reader = new Utf8JsonReader(System.Text.Encoding.UTF8.GetBytes(json));
+        while (reader.Read())
         {
-            JsonValueKind.Number => HyperparameterValue.Of(p.Value.GetDouble()),
-            JsonValueKind.String => HyperparameterValue.Of(p.Value.GetString()!),
-            _ => new HyperparameterValue(p.Value.GetRawText(), null),
-        });
+            if (reader.TokenType != JsonTokenType.PropertyName || reader.CurrentDepth != 1)
+                continue;
+            var key = reader.GetString()!;
+            reader.Read();
+            values[key] = reader.TokenType switch
+            {
+                JsonTokenType.Number => HyperparameterValue.Of(reader.GetDouble()),
+                JsonTokenType.String => HyperparameterValue.Of(reader.GetString()!),
+                JsonTokenType.True or JsonTokenType.False => new HyperparameterValue(reader.GetBoolean() ? "true" : "false", null),
+                _ => new HyperparameterValue(SkipRaw(ref reader, json), null),
+            };
+        }
+        return values;
+    }
+
+    private static string SkipRaw(ref Utf8JsonReader reader, string json)
+    {
+        var start = (int)reader.TokenStartIndex;
+        reader.Skip();
+        return System.Text.Encoding.UTF8.GetString(System.Text.Encoding.UTF8.GetBytes(json), start, (int)(reader.BytesConsumed - start));
+    }
 
     private static Dictionary<string, double> MetricsOf(TrialResult? result, string objective, double? objectiveSoFar)
     {
