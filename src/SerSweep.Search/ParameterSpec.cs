@@ -48,6 +48,9 @@ public sealed record ParameterSpec
     public bool IsCategorical => Kind is ParameterKind.Choice or ParameterKind.Constant;
     public bool IsInteger => ValueTypes.IsInteger(ValueType);
 
+    /// <summary>The largest value the range yields: <see cref="High"/>, or the last step at or below it.</summary>
+    public double Top => Step > 0 ? Low + (GridCount!.Value - 1) * Step : High;
+
     /// <summary>Quantization step of a numeric range, 0 for continuous.</summary>
     public double Step => Kind == ParameterKind.IntUniform ? Q ?? 1 : Q ?? 0;
 
@@ -70,7 +73,7 @@ public sealed record ParameterSpec
     {
         if (Step > 0)
         {
-            x = Low + Math.Round((x - Low) / Step) * Step;
+            x = Low + Math.Clamp(Math.Round((x - Low) / Step), 0, GridCount!.Value - 1) * Step;
             // Keep the step's decimals only, so that 0.1 + 2 * 0.05 reads 0.2, not 0.20000000000000004.
             x = Math.Round(x, Math.Clamp((int)Math.Ceiling(-Math.Log10(Step)) + 3, 0, 15));
         }

@@ -90,4 +90,33 @@ public class TpeSearchTests(ITestOutputHelper output)
 
         Assert.True(optimizers.Count(o => o == OptimizerKind.Adam) >= 14, string.Join(", ", optimizers));
     }
+
+    [Theory]
+    [InlineData("grid")]
+    [InlineData("random")]
+    [InlineData("tpe")]
+    public void A_step_that_does_not_divide_the_range_yields_only_its_steps(string method)
+    {
+        var sweep = Sweeps.Parse($$"""
+            search:
+              method: {{method}}
+              max_trials: 60
+              objective: {metric: val_loss}
+            parameters:
+              model.dropout: {uniform: [0.1, 0.5], q: 0.15}
+              training.batch_size: {int_uniform: [16, 100], q: 16}
+            """);
+        var strategy = SearchStrategies.Create(sweep);
+        var seen = new HashSet<string>();
+        while (strategy.Ask() is { } t)
+        {
+            seen.Add($"{t.Parameters["model.dropout"]}/{t.Parameters["training.batch_size"]}");
+            // Lower is better at the top of both ranges, pulling TPE towards the upper ends.
+            strategy.Tell(new TrialResult(t.Index, TrialStatus.Completed, -(double)t.Parameters["model.dropout"]! - (int)t.Parameters["training.batch_size"]! / 100.0));
+        }
+
+        var allowed = from d in new[] { 0.1, 0.25, 0.4 } from b in new[] { 16, 32, 48, 64, 80, 96 } select $"{d}/{b}";
+        Assert.Subset(allowed.ToHashSet(), seen);
+        Assert.Contains("0.4/96", seen);
+    }
 }

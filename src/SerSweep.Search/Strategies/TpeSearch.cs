@@ -45,7 +45,7 @@ public sealed class TpeSearch(SweepDefinition sweep) : SearchStrategy(sweep)
         }
         else
         {
-            var (low, high) = (Transform(p.Low), Transform(p.High));
+            var (low, high) = (Transform(p.Low), Transform(p.Top));
             var l = new ParzenEstimator(goodValues, low, high, p.Step);
             var g = new ParzenEstimator(badValues, low, high, p.Step);
             sample = l.Sample;
