@@ -1,7 +1,7 @@
 namespace SerSweep.Bench.Training;
 
-/// <summary>Command line of the benchmark: --threads N --runs N --warmup N --steps N [--bundle MODEL.zip --wav FILE.wav].</summary>
-public sealed record BenchOptions(int Threads, int Runs, int Warmup, int Steps, string? Bundle, string? Wav)
+/// <summary>Command line of the benchmark: --threads N --runs N --warmup N --steps N [--wav FILE.wav].</summary>
+public sealed record BenchOptions(int Threads, int Runs, int Warmup, int Steps, string? Wav)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -13,6 +13,6 @@ public sealed record BenchOptions(int Threads, int Runs, int Warmup, int Steps, 
         }
         int Int(string name, int fallback) => values.TryGetValue(name, out var v) ? int.Parse(v) : fallback;
         return new BenchOptions(Int("threads", 1), Int("runs", 3), Int("warmup", 3), Int("steps", 20),
-            values.GetValueOrDefault("bundle"), values.GetValueOrDefault("wav"));
+            values.GetValueOrDefault("wav"));
     }
 }

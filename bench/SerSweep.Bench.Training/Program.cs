@@ -8,8 +8,8 @@ using static TorchSharp.torch;
 
 // Times the reference CNN exactly as ../shared/bench/peers/train.py does (see its docstring): training
 // samples/s on random input (fresh model + Adam per run, 3 warm-up + 20 timed steps, batch 32), inference
-// samples/s (eval + inference mode, batch 32) and batch-1 latency; with --bundle and --wav also the warm
-// single-file predict latency (decode + features + forward). Prints one JSON line.
+// samples/s (eval + inference mode, batch 32) and batch-1 latency; with --wav also the warm single-file
+// predict latency of the reference CNN (decode + features + forward, as `sersweep predict`). Prints one JSON line.
 var options = BenchOptions.Parse(args);
 set_num_threads(options.Threads);
 const int batch = 32;
@@ -17,11 +17,14 @@ var lossFunction = nn.CrossEntropyLoss();
 var config = new ExperimentConfig();
 
 var train = new List<double>();
+long parameterCount = 0;
 var trainFaults = new List<double>();
 for (var run = 0; run < options.Runs; run++)
 {
     manual_seed(run);
-    using var model = ModelFactory.Create(config.Model, [1, 64, 300], 8);
+    using var generator = new Generator((ulong)run);
+    using var model = ModelFactory.Create(config.Model, [1, 64, 300], 8, generator);
+    parameterCount = ModelFactory.ParameterCount(model);
     using var optimizer = OptimizerFactory.Create(config.Training, model.parameters());
     using var x = randn(batch, 1, 64, 300);
     using var y = randint(0, 8, [batch]);
@@ -49,7 +52,8 @@ var latency = new List<double>();
 for (var run = 0; run < options.Runs; run++)
 {
     manual_seed(run);
-    using var model = ModelFactory.Create(config.Model, [1, 64, 300], 8);
+    using var generator = new Generator((ulong)run);
+    using var model = ModelFactory.Create(config.Model, [1, 64, 300], 8, generator);
     model.eval();
     using var x = randn(batch, 1, 64, 300);
     using var x1 = randn(1, 1, 64, 300);
@@ -79,10 +83,15 @@ var result = new Dictionary<string, object?>
     ["threads"] = options.Threads,
     ["torch"] = __version__,
     ["GLIBC_TUNABLES"] = Environment.GetEnvironmentVariable("GLIBC_TUNABLES") ?? "",
-    ["params"] = ModelFactory.ParameterCount(ModelFactory.Create(config.Model, [1, 64, 300], 8)),
+    ["params"] = parameterCount,
     ["train_random_samples_per_s"] = Summary.Of(train),
     ["train_random_minflt_per_step"] = Summary.Of(trainFaults),
     ["infer_b32_samples_per_s"] = Summary.Of(infer),
     ["latency_b1_ms_mean"] = Summary.Of(latency),
 };
+if (options.Wav is { } wav)
+{
+    var bundle = ReferenceBundle.Create(Directory.CreateTempSubdirectory("sersweep-bench-").FullName);
+    result["predict_file_ms"] = Summary.Of(PredictLatency.Measure(bundle, wav));
+}
 Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));

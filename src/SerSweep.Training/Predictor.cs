@@ -15,6 +15,8 @@ namespace SerSweep.Training;
 public sealed class Predictor : IDisposable
 {
     private readonly nn.Module<Tensor, Tensor> model;
+    // Drives initialisation and dropout only; the weights are replaced by the bundle's and eval mode has no dropout.
+    private readonly Generator generator = new(0);
     private readonly ClipLoader clipLoader;
     private readonly FeatureExtractor extractor;
 
@@ -23,7 +25,7 @@ public sealed class Predictor : IDisposable
     public Predictor(ModelBundle bundle)
     {
         Bundle = bundle;
-        model = ModelFactory.Create(bundle.Config.Model, bundle.ItemShape, bundle.Classes.Length);
+        model = ModelFactory.Create(bundle.Config.Model, bundle.ItemShape, bundle.Classes.Length, generator);
         Trainer.LoadWeights(model, bundle.Weights);
         model.eval();
         clipLoader = new ClipLoader(bundle.Config.Features with { Augment = new AugmentConfig() });
@@ -84,5 +86,6 @@ public sealed class Predictor : IDisposable
     {
         model.Dispose();
         extractor.Dispose();
+        generator.Dispose();
     }
 }

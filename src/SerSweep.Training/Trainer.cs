@@ -15,7 +15,7 @@ namespace SerSweep.Training;
 /// normalisation from the training part, model, optimizer, epochs with validation, early stopping, epoch
 /// checkpoints, and at the end the best epoch's weights evaluated on validation and test and written as a
 /// <see cref="ModelBundle"/>. The run seed fixes initialisation, data order and dropout; with the same
-/// thread count the same request gives the same metrics in any process.
+/// thread count the same request gives the same metrics in any process, also with other runs beside it.
 /// </summary>
 public static class Trainer
 {
@@ -41,8 +41,10 @@ public static class Trainer
         using var labels = tensor(targets.Select(t => (long)t).ToArray());
         using var classWeights = training.ClassWeights ? InverseFrequencyWeights(targets, split.Train, classes.Length) : null;
 
-        torch.manual_seed(training.Seed);
-        using var model = ModelFactory.Create(config.Model, itemShape, classes.Length);
+        // The run's own generator (initialisation, dropout) and System.Random (data order): no global RNG, so
+        // concurrent runs in one process do not disturb each other.
+        using var generator = new Generator((ulong)training.Seed);
+        using var model = ModelFactory.Create(config.Model, itemShape, classes.Length, generator);
         var parameterCount = ModelFactory.ParameterCount(model);
         using var optimizer = OptimizerFactory.Create(training, model.parameters());
         var schedule = new LearningRateSchedule(training);
@@ -98,7 +100,7 @@ public static class Trainer
             var learningRate = schedule.For(epoch);
             OptimizerFactory.SetLearningRate(optimizer, learningRate);
             var epochSeed = unchecked(training.Seed * 1_000_003 + epoch + 1);
-            torch.manual_seed(epochSeed);
+            generator.manual_seed(epochSeed);
             var order = split.Train.ToArray();
             new Random(epochSeed).Shuffle(order);
 
@@ -199,14 +201,14 @@ public static class Trainer
         return tensor(counts.Select(c => c > 0 ? train.Length / (classCount * c) : 0f).ToArray());
     }
 
-    internal static byte[] SaveWeights(nn.Module model)
+    public static byte[] SaveWeights(nn.Module model)
     {
         using var stream = new MemoryStream();
         model.save(stream);
         return stream.ToArray();
     }
 
-    internal static void LoadWeights(nn.Module model, byte[] weights)
+    public static void LoadWeights(nn.Module model, byte[] weights)
     {
         using var stream = new MemoryStream(weights);
         model.load(stream);

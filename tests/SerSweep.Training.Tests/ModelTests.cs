@@ -1,15 +1,20 @@
 using SerSweep.Core;
 using SerSweep.Training.Models;
 using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
 
 namespace SerSweep.Training.Tests;
 
-public class ModelTests
+public class ModelTests : IDisposable
 {
+    private readonly Generator generator = new(5);
+
+    public void Dispose() => generator.Dispose();
+
     [Fact]
     public void Default_config_is_the_peers_reference_cnn_with_390856_parameters()
     {
-        using var model = ModelFactory.Create(new ModelConfig(), [1, 64, 300], 8);
+        using var model = ModelFactory.Create(new ModelConfig(), [1, 64, 300], 8, generator);
 
         Assert.Equal(390_856, ModelFactory.ParameterCount(model));
         using var input = randn(2, 1, 64, 300);
@@ -21,7 +26,7 @@ public class ModelTests
     public void Hidden_classifier_adds_a_layer_of_that_width()
     {
         var config = new ModelConfig { Channels = [8, 16], ClassifierWidth = 32 };
-        using var model = ModelFactory.Create(config, [1, 16, 40], 8);
+        using var model = ModelFactory.Create(config, [1, 16, 40], 8, generator);
 
         // conv 1->8 (72+8) + bn 16, conv 8->16 (1152+16) + bn 32, linear 16->32 (512+32), linear 32->8 (256+8)
         Assert.Equal(80 + 16 + 1168 + 32 + 544 + 264, ModelFactory.ParameterCount(model));
@@ -30,10 +35,29 @@ public class ModelTests
     }
 
     [Fact]
+    public void The_generator_alone_fixes_the_initial_weights()
+    {
+        var config = new ModelConfig { Channels = [4, 8] };
+        using var a = ModelFactory.Create(config, [1, 8, 8], 8, new Generator(1));
+        manual_seed(99);
+        using var b = ModelFactory.Create(config, [1, 8, 8], 8, new Generator(1));
+        using var c = ModelFactory.Create(config, [1, 8, 8], 8, new Generator(2));
+        // The global generator plays no part: reseeding it between a and b changes nothing.
+
+        var parameter = (string name, Module m) => m.named_parameters().Single(p => p.name == name).parameter;
+        var same = (string name, Module x, Module y) => parameter(name, x).eq(parameter(name, y)).all().item<bool>();
+        Assert.True(same("blocks.0.conv.weight", a, b) && same("head.layers.1.bias", a, b));
+        Assert.False(same("blocks.0.conv.weight", a, c));
+        // PyTorch's default bound for a 3x3 conv from 1 channel: 1/sqrt(9)
+        Assert.InRange(parameter("blocks.0.conv.weight", a).abs().max().item<float>(), 0.2f, 1 / 3f);
+        Assert.True(parameter("blocks.0.norm.weight", a).eq(1).all().item<bool>());
+    }
+
+    [Fact]
     public void Cnn1d_convolves_over_frames_with_coefficients_as_channels()
     {
         var config = new ModelConfig { Architecture = Architecture.Cnn1d, Channels = [16, 32], KernelSize = 5, BatchNorm = false, Pool = PoolKind.Avg };
-        using var model = ModelFactory.Create(config, [1, 40, 300], 8);
+        using var model = ModelFactory.Create(config, [1, 40, 300], 8, generator);
 
         // conv 40->16 k5 (3200+16), conv 16->32 k5 (2560+32), linear 32->8 (256+8)
         Assert.Equal(3216 + 2592 + 264, ModelFactory.ParameterCount(model));

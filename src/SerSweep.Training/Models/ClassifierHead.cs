@@ -12,11 +12,12 @@ public sealed class ClassifierHead : Module<Tensor, Tensor>
 {
     private readonly Sequential layers;
 
-    public ClassifierHead(string name, int inFeatures, int hiddenWidth, double dropout, int numClasses) : base(name)
+    public ClassifierHead(string name, int inFeatures, int hiddenWidth, double dropout, int numClasses, Generator generator) : base(name)
     {
         layers = hiddenWidth > 0
-            ? Sequential(Dropout(dropout), Linear(inFeatures, hiddenWidth), ReLU(inplace: true), Dropout(dropout), Linear(hiddenWidth, numClasses))
-            : Sequential(Dropout(dropout), Linear(inFeatures, numClasses));
+            ? Sequential(new SeededDropout("dropout0", dropout, generator), Linear(inFeatures, hiddenWidth), ReLU(inplace: true),
+                new SeededDropout("dropout1", dropout, generator), Linear(hiddenWidth, numClasses))
+            : Sequential(new SeededDropout("dropout0", dropout, generator), Linear(inFeatures, numClasses));
         RegisterComponents();
     }
 

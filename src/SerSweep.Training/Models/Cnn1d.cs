@@ -15,10 +15,10 @@ public sealed class Cnn1d : Module<Tensor, Tensor>
     private readonly Sequential blocks;
     private readonly ClassifierHead head;
 
-    public Cnn1d(string name, ModelConfig config, int inChannels, int coefficients, int numClasses) : base(name)
+    public Cnn1d(string name, ModelConfig config, int inChannels, int coefficients, int numClasses, Generator generator) : base(name)
     {
         (blocks, var channels) = ConvBlock.Stack(1, config, inChannels * coefficients);
-        head = new ClassifierHead("head", channels, config.ClassifierWidth, config.Dropout, numClasses);
+        head = new ClassifierHead("head", channels, config.ClassifierWidth, config.Dropout, numClasses, generator);
         RegisterComponents();
     }
 

@@ -15,10 +15,10 @@ public sealed class Cnn2d : Module<Tensor, Tensor>
     private readonly Sequential blocks;
     private readonly ClassifierHead head;
 
-    public Cnn2d(string name, ModelConfig config, int inChannels, int numClasses) : base(name)
+    public Cnn2d(string name, ModelConfig config, int inChannels, int numClasses, Generator generator) : base(name)
     {
         (blocks, var channels) = ConvBlock.Stack(2, config, inChannels);
-        head = new ClassifierHead("head", channels, config.ClassifierWidth, config.Dropout, numClasses);
+        head = new ClassifierHead("head", channels, config.ClassifierWidth, config.Dropout, numClasses, generator);
         RegisterComponents();
     }
 

@@ -1,0 +1,21 @@
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace SerSweep.Training.Models;
+
+/// <summary>
+/// Inverted dropout drawing its mask from the run's own <see cref="Generator"/> instead of libtorch's global
+/// one: several runs training at once in one process (a worker silo, parallel tests) then cannot disturb each
+/// other's masks, so the seed alone fixes them.
+/// </summary>
+public sealed class SeededDropout(string name, double probability, Generator generator) : Module<Tensor, Tensor>(name)
+{
+    public override Tensor forward(Tensor input)
+    {
+        if (!training || probability == 0) return input.alias();
+        using var noise = rand(input.shape, dtype: input.dtype, generator: generator);
+        using var keep = noise.ge(probability);
+        using var kept = input.mul(keep);
+        return kept.div(1 - probability);
+    }
+}
