@@ -11,6 +11,10 @@ public sealed record SerSweepClusterOptions
     public int ThreadsPerTrial { get; init; } = 1;
     /// <summary>Epoch checkpoints, one folder per trial; shared by every worker (a re-issued attempt resumes from it).</summary>
     public string CheckpointDir { get; init; } = Path.GetFullPath("artifacts/checkpoints");
+    /// <summary>Feature cache folder of this silo (shared by all silos when they share a file system).</summary>
+    public string CacheDir { get; init; } = Path.GetFullPath(".cache/features");
+    /// <summary>RAVDESS root that replaces each sweep's data.path on this silo; null = as the sweep says.</summary>
+    public string? DataRoot { get; init; }
     /// <summary>Model bundles, one per trial.</summary>
     public string BundleDir { get; init; } = Path.GetFullPath("artifacts/bundles");
     /// <summary>An attempt that neither reports nor heartbeats for this long is considered lost and re-issued.</summary>

@@ -27,6 +27,7 @@ public static class ClusterServices
         services.AddSingleton(options);
         services.AddSingleton(new WorkerSlots(runsTrials ? options.Slots : 0));
         services.AddSingleton<SiloDirectory>();
+        services.AddSingleton<Trainers.FeatureSetLoader>();
         services.AddPlacementDirector<WorkerPlacement, RolePlacementDirector>();
         services.AddPlacementDirector<CoordinatorPlacement, RolePlacementDirector>();
         if (SiloRoles.Coordinates(options.Role))

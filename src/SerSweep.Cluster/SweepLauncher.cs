@@ -7,7 +7,7 @@ using SerSweep.Storage.Entities;
 namespace SerSweep.Cluster;
 
 /// <summary>Starts sweeps on the coordinator (CLI, dashboard, file watcher all come through here) and controls them.</summary>
-public sealed class SweepLauncher(StoreWriter writer, IGrainFactory grains, SerSweepClusterOptions options)
+public sealed class SweepLauncher(StoreWriter writer, SweepQueries queries, IGrainFactory grains, SerSweepClusterOptions options)
 {
     /// <summary>Validates the YAML; when valid, stores it as a new sweep (next version of its name) and starts it.</summary>
     public async Task<(Sweep? Sweep, IReadOnlyList<SweepError> Errors)> LaunchAsync(string yamlText, string? sourcePath)
@@ -19,6 +19,10 @@ public sealed class SweepLauncher(StoreWriter writer, IGrainFactory grains, SerS
         await Coordinator(sweep.Id).Start();
         return (sweep, []);
     }
+
+    /// <summary>The YAML of the newest sweep launched from this file, so that a restarted watcher does not launch it again.</summary>
+    public async Task<string?> LastLaunchedTextAsync(string sourcePath) =>
+        (await queries.ListSweepsFromAsync(Path.GetFullPath(sourcePath))).FirstOrDefault()?.YamlText;
 
     public ISweepCoordinatorGrain Coordinator(long sweepId) => grains.GetGrain<ISweepCoordinatorGrain>(sweepId);
 }

@@ -39,11 +39,6 @@ public sealed partial class StoreWriter
         return await db.SaveChangesAsync();
     });
 
-    public Task SaveSearchStateAsync(long sweepId, string? strategyState, string? prunerState) => Enqueue(db =>
-        db.Sweeps.Where(s => s.Id == sweepId).ExecuteUpdateAsync(s => s
-            .SetProperty(x => x.StrategyState, strategyState)
-            .SetProperty(x => x.PrunerState, prunerState)));
-
     /// <summary>
     /// Adds the trial the strategy suggested, with the strategy's state after the suggestion in the same transaction
     /// (a restarted coordinator never suggests it again nor loses it). Idempotent on (sweep, index).
@@ -90,9 +85,10 @@ public sealed partial class StoreWriter
 
     /// <summary>
     /// Records one epoch of the current attempt and renews its lease. An epoch the trial already has (a resumed
-    /// attempt repeating it) is overwritten. Returns false, and stores nothing, for a superseded attempt.
+    /// attempt repeating it) is overwritten. The ASHA pruner's state after judging this epoch is stored with it.
+    /// Returns false, and stores nothing, for a superseded attempt.
     /// </summary>
-    public Task<bool> RecordEpochAsync(EpochMetric epoch, double? objectiveSoFar, string? checkpointPath, TimeSpan lease) => Enqueue(async db =>
+    public Task<bool> RecordEpochAsync(EpochMetric epoch, double? objectiveSoFar, string? checkpointPath, TimeSpan lease, string? prunerState = null) => Enqueue(async db =>
     {
         var trial = await db.Trials.SingleAsync(t => t.Id == epoch.TrialId);
         if (trial.CurrentAttempt != epoch.Attempt || trial.Status != TrialStatus.Running) return false;
@@ -105,6 +101,7 @@ public sealed partial class StoreWriter
         if (checkpointPath is not null) (trial.CheckpointPath, trial.CheckpointEpoch) = (checkpointPath, epoch.Epoch);
         if (objectiveSoFar is not null) trial.ObjectiveValue = objectiveSoFar;
         trial.LeaseExpiresAt = epoch.RecordedAt + lease;
+        if (prunerState is not null) (await db.Sweeps.SingleAsync(s => s.Id == trial.SweepId)).PrunerState = prunerState;
         await db.SaveChangesAsync();
         return true;
     });

@@ -40,6 +40,13 @@ public sealed partial class SweepQueries(IDbContextFactory<SerSweepDbContext> co
         return await db.Sweeps.AsNoTracking().SingleOrDefaultAsync(s => s.Id == sweepId, cancel);
     }
 
+    /// <summary>Sweeps launched from one sweep file, newest first.</summary>
+    public async Task<IReadOnlyList<Sweep>> ListSweepsFromAsync(string sourcePath, CancellationToken cancel = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancel);
+        return await db.Sweeps.AsNoTracking().Where(s => s.SourcePath == sourcePath).OrderByDescending(s => s.Id).ToListAsync(cancel);
+    }
+
     /// <summary>Sweeps a restarted coordinator must pick up again.</summary>
     public async Task<IReadOnlyList<Sweep>> UnfinishedSweepsAsync(CancellationToken cancel = default)
     {

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using SerSweep.Cluster.Contracts;
 using SerSweep.Cluster.Placement;
 using SerSweep.Search;
+using SerSweep.Search.Pruning;
 using SerSweep.Search.Strategies;
 using SerSweep.Storage;
 using SerSweep.Storage.Entities;
@@ -34,6 +35,7 @@ public sealed partial class SweepCoordinatorGrain(
     private Sweep _sweep = null!;
     private SweepDefinition _definition = null!;
     private ISearchStrategy _strategy = null!;
+    private AshaPruner? _pruner;
     private string? _savedStrategyState;
     private bool _exhausted;
     private bool _loaded;
@@ -95,15 +97,18 @@ public sealed partial class SweepCoordinatorGrain(
         if (!_loaded) await LoadAsync();
         if (!_running.TryGetValue(epoch.TrialId, out var run) || run.Attempt != epoch.Attempt) return EpochAnswer.Abandon;
         run.LastSeen = DateTime.UtcNow;
+        // ASHA judges the epoch first, so that its new state is stored with the epoch in one transaction.
+        var verdict = _pruner is not null && epoch.Metric(_pruner.Settings.Metric) is { } value ? _pruner.Report(run.Index, epoch.Epoch, value) : null;
         var stored = await writer.RecordEpochAsync(new EpochMetric
         {
             TrialId = epoch.TrialId, Attempt = epoch.Attempt, Epoch = epoch.Epoch,
             TrainLoss = epoch.TrainLoss, TrainAccuracy = epoch.TrainAccuracy, ValLoss = epoch.ValLoss, ValAccuracy = epoch.ValAccuracy,
             ValMacroF1 = epoch.ValMacroF1, ValUar = epoch.ValUar, LearningRate = epoch.LearningRate, Seconds = epoch.Seconds,
-        }, epoch.Metric(_sweep.ObjectiveMetric), epoch.CheckpointWritten ? CheckpointDir(epoch.TrialId) : null, options.Lease);
+        }, epoch.Metric(_sweep.ObjectiveMetric), epoch.CheckpointWritten ? CheckpointDir(epoch.TrialId) : null, options.Lease,
+            verdict?.Rung is null ? null : _pruner!.SaveState());
         if (!stored) return EpochAnswer.Abandon;
         if (run.Cancelling || _sweep.Status == SweepStatus.Stopped) return new EpochAnswer(EpochVerdict.Stop, "sweep stopped");
-        return EpochAnswer.Continue;
+        return verdict is { Stop: true } ? new EpochAnswer(EpochVerdict.Stop, verdict.Reason) : EpochAnswer.Continue;
     }
 
     public async Task ReportOutcome(TrialOutcome outcome)
@@ -148,6 +153,8 @@ public sealed partial class SweepCoordinatorGrain(
         _definition = SweepDefinitions.FromStored(_sweep);
         _savedStrategyState = _sweep.StrategyState;
         _strategy = _savedStrategyState is null ? SearchStrategies.Create(_definition) : SearchStrategies.Restore(_definition, _savedStrategyState);
+        _pruner = _definition.Asha is not { } asha ? null
+            : _sweep.PrunerState is { } pruned ? AshaPruner.Restore(asha, pruned) : new AshaPruner(asha);
         _exhausted = IsOver(_sweep.Status);
         foreach (var trial in await queries.TrialsAsync(SweepId))
         {

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using SerSweep.Cluster.Contracts;
 using SerSweep.Cluster.Placement;
@@ -94,7 +93,7 @@ public sealed partial class TrialGrain(
         }
         if (abandoned) return;
         if (outcome.BundlePath is { } bundle && File.Exists(bundle))
-            outcome = outcome with { BundleSha256 = await Sha256Async(bundle), BundleBytes = new FileInfo(bundle).Length };
+            outcome = outcome with { BundleSha256 = await FileHashes.Sha256Async(bundle), BundleBytes = new FileInfo(bundle).Length };
         await RetryAsync(async () => { await coordinator.ReportOutcome(outcome); return outcome; }, CancellationToken.None);
     }
 
@@ -108,7 +107,9 @@ public sealed partial class TrialGrain(
             {
                 return await call();
             }
-            catch (Exception e) when (e is OrleansException or TimeoutException or SiloUnavailableException)
+            // Any failure of the call itself (dead or restarting coordinator silo, lost directory entry, timeout):
+            // the report is retried; only this attempt's cancellation stops the loop.
+            catch (Exception e) when (e is not OperationCanceledException)
             {
                 LogCoordinatorUnreachable(_assignment!.TrialId, e.Message);
             }
@@ -123,12 +124,6 @@ public sealed partial class TrialGrain(
             || e.GetBaseException().Message.Contains("can't allocate memory", StringComparison.OrdinalIgnoreCase)
             ? TrialEnd.OutOfMemory
             : TrialEnd.Crashed;
-
-    private static async Task<string> Sha256Async(string path)
-    {
-        await using var file = File.OpenRead(path);
-        return Convert.ToHexStringLower(await SHA256.HashDataAsync(file));
-    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Trial {TrialId}: coordinator unreachable, retrying: {Reason}")]
     private partial void LogCoordinatorUnreachable(long trialId, string reason);

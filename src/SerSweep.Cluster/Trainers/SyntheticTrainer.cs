@@ -34,17 +34,20 @@ public sealed class SyntheticTrainer(SyntheticTrainerOptions options) : ITrialTr
         if (failure is TrialEnd.Crashed) throw new InvalidOperationException($"synthetic crash of trial {assignment.Index} attempt {assignment.Attempt}");
         if (failure is TrialEnd.OutOfMemory) throw new OutOfMemoryException($"synthetic out-of-memory of trial {assignment.Index}");
 
+        var started = DateTime.UtcNow;
         var (epoch, state) = (0, $"seed:{config.Training.Seed}");
         var checkpointPath = Path.Combine(assignment.CheckpointDir, CheckpointFile);
         if (assignment.ResumeFromEpoch > 0)
         {
             var saved = JsonSerializer.Deserialize<Checkpoint>(await File.ReadAllTextAsync(checkpointPath, cancel))!;
             (epoch, state) = (saved.Epoch, saved.State);
+            for (var missed = assignment.ResumeFromEpoch + 1; missed <= epoch; missed++)
+                if ((await onEpoch(Progress(assignment, config, missed), cancel)).Verdict == EpochVerdict.Abandon)
+                    return Outcome(assignment, TrialEnd.Cancelled, "superseded", epoch, state, config, started);
         }
         Directory.CreateDirectory(assignment.CheckpointDir);
 
         var epochs = config.Training.Epochs;
-        var started = DateTime.UtcNow;
         var (end, reason) = (TrialEnd.Completed, (string?)null);
         while (epoch < epochs)
         {
@@ -57,10 +60,7 @@ public sealed class SyntheticTrainer(SyntheticTrainerOptions options) : ITrialTr
             state = Hash($"{state}|{epoch}");
             if (failure is TrialEnd.Diverged && epoch == 2) return Outcome(assignment, TrialEnd.Diverged, "loss is NaN", epoch, state, config, started);
             await File.WriteAllTextAsync(checkpointPath, JsonSerializer.Serialize(new Checkpoint(epoch, state)), CancellationToken.None);
-            var accuracy = Accuracy(config, epoch);
-            var answer = await onEpoch(new EpochProgress(
-                assignment.TrialId, assignment.Attempt, epoch, epochs, 1 - accuracy, accuracy, 1.1 - accuracy, accuracy,
-                accuracy * 0.9, accuracy * 0.95, config.Training.LearningRate, options.EpochDuration.TotalSeconds, CheckpointWritten: true), cancel);
+            var answer = await onEpoch(Progress(assignment, config, epoch), cancel);
             if (answer.Verdict == EpochVerdict.Abandon) return Outcome(assignment, TrialEnd.Cancelled, answer.Reason, epoch, state, config, started);
             if (answer.Verdict == EpochVerdict.Stop) { (end, reason) = (TrialEnd.Pruned, answer.Reason); break; }
         }
@@ -68,6 +68,13 @@ public sealed class SyntheticTrainer(SyntheticTrainerOptions options) : ITrialTr
         Directory.CreateDirectory(Path.GetDirectoryName(assignment.BundlePath)!);
         await File.WriteAllTextAsync(assignment.BundlePath, $"synthetic bundle of trial {assignment.TrialId}: {state}", CancellationToken.None);
         return Outcome(assignment, end, reason, epoch, state, config, started);
+    }
+
+    private EpochProgress Progress(TrialAssignment assignment, ExperimentConfig config, int epoch)
+    {
+        var accuracy = Accuracy(config, epoch);
+        return new EpochProgress(assignment.TrialId, assignment.Attempt, epoch, config.Training.Epochs, 1 - accuracy, accuracy, 1.1 - accuracy,
+            accuracy, accuracy * 0.9, accuracy * 0.95, config.Training.LearningRate, options.EpochDuration.TotalSeconds, CheckpointWritten: true);
     }
 
     /// <summary>Rises with the epochs towards a ceiling set by the learning rate (best near 1e-3) and the seed.</summary>

@@ -1,0 +1,131 @@
+using System.CommandLine;
+using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using SerSweep.Cluster;
+using SerSweep.Cluster.Contracts;
+using SerSweep.Host;
+using SerSweep.Search.Parsing;
+using SerSweep.Storage;
+using Spectre.Console;
+
+namespace SerSweep.Cli.Commands;
+
+/// <summary>
+/// `sersweep sweep sweep.yaml`: the whole system in one process (coordinator + worker + dashboard on localhost
+/// clustering): runs the sweep with progress bars, prints the leaderboard and exports the best bundle.
+/// </summary>
+public static class SweepCommand
+{
+    public sealed record Row(int Index, long TrialId, string Status, double? Objective, double? TestAccuracy, double? TestMacroF1, int Epochs, int Attempts, string? StopReason, string Parameters);
+
+    public sealed record Report(long SweepId, string Name, int Version, string Status, int Trials, int Completed, int Pruned, int Failed,
+        double ElapsedSeconds, string Database, string Dashboard, BestBundle.Exported? Best, IReadOnlyList<Row> Leaderboard);
+
+    public static Command Create()
+    {
+        var file = new Argument<string>("file") { Description = "The sweep file, e.g. sweep.yaml." };
+        var json = new Option<bool>("--json") { Description = "Print the result (leaderboard, best bundle) as JSON on stdout; progress stays on stderr." };
+        var top = new Option<int>("--top") { Description = "Leaderboard rows to print.", DefaultValueFactory = _ => 10 };
+        var shared = new SiloOptions();
+        var command = new Command("sweep", "Run a sweep in one embedded process (coordinator, worker and dashboard on 127.0.0.1), print the leaderboard and export the best bundle to the artifacts folder.")
+        {
+            file, json, top,
+        };
+        foreach (var option in shared.All) command.Options.Add(option);
+        command.SetAction(async (parse, cancel) =>
+        {
+            var path = parse.GetValue(file)!;
+            var parsed = SweepFile.Load(path);
+            if (!parsed.IsValid)
+            {
+                foreach (var error in parsed.Errors) Console.Error.WriteLine(error);
+                return ExitCodes.BadInput;
+            }
+            var definition = parsed.Definition!;
+            var options = shared.Read(parse, SiloRoles.All);
+            // Without --slots the embedded worker runs as many trials at once as the sweep allows.
+            if (parse.GetResult(shared.Slots) is null or { Implicit: true }) options = options with { Slots = Math.Max(1, definition.Search.MaxConcurrent) };
+
+            var clock = Stopwatch.StartNew();
+            using var host = SerSweepHost.Build(options);
+            await host.StartAsync(cancel);
+            var launcher = host.Services.GetRequiredService<SweepLauncher>();
+            var queries = host.Services.GetRequiredService<SweepQueries>();
+            var (sweep, errors) = await launcher.LaunchAsync(await File.ReadAllTextAsync(path, cancel), Path.GetFullPath(path));
+            if (sweep is null)
+            {
+                foreach (var error in errors) Console.Error.WriteLine(error);
+                return ExitCodes.BadInput;
+            }
+            Console.Error.WriteLine($"sweep {sweep.Name} v{sweep.Version} (id {sweep.Id}): {sweep.MaxTrials} trials, {options.Slots} slots x {options.ThreadsPerTrial} threads; dashboard {options.Urls}");
+
+            var coordinator = launcher.Coordinator(sweep.Id);
+            try
+            {
+                await ShowProgressAsync(coordinator, sweep.MaxTrials, cancel);
+            }
+            catch (OperationCanceledException)
+            {
+                Console.Error.WriteLine("interrupted: stopping the sweep");
+                await coordinator.Stop();
+            }
+
+            var summary = (await queries.GetSweepSummaryAsync(sweep.Id))!;
+            var board = await queries.LeaderboardAsync(sweep.Id, new LeaderboardQuery { PageSize = Math.Max(1, parse.GetValue(top)) });
+            var stored = (await queries.GetSweepAsync(sweep.Id))!;
+            var best = await BestBundle.ExportAsync(queries, stored, BestBundle.DefaultPath(options.ArtifactsDir, stored));
+            await host.StopAsync(CancellationToken.None);
+
+            var report = new Report(sweep.Id, sweep.Name, sweep.Version, summary.Status.ToString(), summary.Total, summary.Completed, summary.Pruned, summary.Failed,
+                clock.Elapsed.TotalSeconds, Path.GetFullPath(options.DbPath), options.Urls, best,
+                [.. board.Items.Select(r => new Row(r.Index, r.TrialId, r.Status.ToString(), r.ObjectiveValue, r.TestAccuracy, r.TestMacroF1, r.LastEpoch, r.Attempts, r.StopReason, r.ParametersJson))]);
+            if (parse.GetValue(json)) JsonOutput.Write(report);
+            else Print(report, stored.ObjectiveMetric);
+            return report.Status == "Completed" && best is not null ? ExitCodes.Ok : ExitCodes.RunFailed;
+        });
+        return command;
+    }
+
+    private static async Task ShowProgressAsync(ISweepCoordinatorGrain coordinator, int budget, CancellationToken cancel)
+    {
+        var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) });
+        await console.Progress().AutoClear(false)
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .StartAsync(async context =>
+            {
+                var trials = context.AddTask("trials", maxValue: Math.Max(1, budget));
+                while (true)
+                {
+                    var progress = await coordinator.GetProgress();
+                    trials.Value = progress.Finished + progress.Failed;
+                    trials.Description = $"trials: {progress.Finished} done, {progress.Running} running, {progress.Failed} failed" +
+                        (progress.BestObjective is { } b ? $", best {b:0.####}" : "");
+                    if (progress.IsOver) break;
+                    await Task.Delay(500, cancel);
+                }
+                trials.StopTask();
+            });
+    }
+
+    private static void Print(Report report, string objective)
+    {
+        var table = new Table().AddColumns("#", "trial", "status", objective, "test_accuracy", "test_macro_f1", "epochs", "attempts", "parameters");
+        foreach (var r in report.Leaderboard)
+            table.AddRow(Markup.Escape((report.Leaderboard.ToList().IndexOf(r) + 1).ToString()), r.Index.ToString(), r.Status,
+                Format(r.Objective), Format(r.TestAccuracy), Format(r.TestMacroF1), r.Epochs.ToString(), r.Attempts.ToString(), Markup.Escape(Compact(r.Parameters)));
+        AnsiConsole.Write(table);
+        Console.WriteLine($"{report.Name} v{report.Version}: {report.Status}, {report.Completed} completed, {report.Pruned} pruned, {report.Failed} failed in {TimeSpan.FromSeconds(report.ElapsedSeconds):hh\\:mm\\:ss}");
+        Console.WriteLine(report.Best is { } best
+            ? $"best model: trial {best.TrialIndex} ({objective} {Format(best.Value)}) -> {best.Path} (sha256 {best.Sha256})"
+            : "best model: none (no trial finished with a bundle)");
+        Console.WriteLine($"database: {report.Database}");
+    }
+
+    /// <summary>"learning_rate=0.00128 optimizer=sgd": parameter names without their section, numbers to 3 significant digits.</summary>
+    private static string Compact(string parametersJson) =>
+        string.Join(" ", TrialParameters.FromJson(parametersJson).Select(p =>
+            $"{p.Key[(p.Key.LastIndexOf('.') + 1)..]}={(p.Value is double d ? d.ToString("G3", System.Globalization.CultureInfo.InvariantCulture) : p.Value)}"));
+
+    private static string Format(double? value) => value is { } v ? v.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture) : "-";
+}

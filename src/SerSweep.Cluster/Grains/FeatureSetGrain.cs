@@ -1,0 +1,46 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using SerSweep.Audio.Cache;
+using SerSweep.Cluster.Contracts;
+using SerSweep.Cluster.Placement;
+using SerSweep.Core;
+
+namespace SerSweep.Cluster.Grains;
+
+/// <summary>
+/// One per feature request (data selection + feature config), on a worker: computes the cache entry at most once
+/// for the whole cluster (concurrent trials wait on this single activation; the cache's own file lock covers other
+/// processes), then tells workers where the file is and serves it in chunks to those that cannot see it.
+/// </summary>
+[WorkerPlacement]
+public sealed class FeatureSetGrain(SerSweepClusterOptions options, ILocalSiloDetails silo) : Grain, IFeatureSetGrain
+{
+    private FeatureSetLocation? _location;
+
+    /// <summary>The grain key of a request: a hash of the data selection and the feature config (augmentation excluded, like the cache key).</summary>
+    public static string KeyOf(ExperimentConfig config) =>
+        Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(
+            new { config.Data, Features = config.Features with { Augment = new AugmentConfig() } }, ConfigJson.Options)))[..32];
+
+    public async Task<FeatureSetLocation> Ensure(string experimentConfigJson)
+    {
+        if (_location is not null && File.Exists(_location.Path)) return _location;
+        var config = JsonSerializer.Deserialize<ExperimentConfig>(experimentConfigJson, ConfigJson.Options)!;
+        if (options.DataRoot is { } root) config = config with { Data = config.Data with { Path = root } };
+        // Feature extraction is heavy: run it off the Orleans scheduler.
+        var result = await Task.Run(() => new FeatureCache(options.CacheDir).GetOrCompute(config.Data, config.Features));
+        var sha = await FileHashes.Sha256Async(result.CachePath);
+        _location = new FeatureSetLocation(result.Features.CacheKey, result.CachePath, new FileInfo(result.CachePath).Length, sha, silo.SiloAddress.ToParsableString());
+        return _location;
+    }
+
+    public async Task<byte[]> ReadChunk(long offset, int length)
+    {
+        if (_location is null) throw new InvalidOperationException("Ensure the feature set before reading it.");
+        await using var file = File.OpenRead(_location.Path);
+        file.Position = offset;
+        var buffer = new byte[Math.Clamp(length, 0, FeatureSetLocation.MaxChunkBytes)];
+        var read = await file.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false);
+        return read == buffer.Length ? buffer : buffer[..read];
+    }
+}

@@ -1,0 +1,58 @@
+using SerSweep.Audio.Cache;
+using SerSweep.Cluster.Contracts;
+using SerSweep.Cluster.Grains;
+using SerSweep.Core;
+
+namespace SerSweep.Cluster.Trainers;
+
+/// <summary>
+/// Gets a trial's features on a worker: asks the feature-set grain to make sure the cache entry exists (computed
+/// once cluster-wide), reads it in place when this worker sees the same file, or else copies it over in chunks into
+/// the local cache (checked by SHA-256) and reads that.
+/// </summary>
+public sealed class FeatureSetLoader(IGrainFactory grains, SerSweepClusterOptions options)
+{
+    public async Task<FeatureSet> LoadAsync(ExperimentConfig config, CancellationToken cancel)
+    {
+        var grain = grains.GetGrain<IFeatureSetGrain>(FeatureSetGrain.KeyOf(config));
+        var location = await grain.Ensure(ConfigJson.Write(config));
+        var path = File.Exists(location.Path) && new FileInfo(location.Path).Length == location.Bytes
+            ? location.Path
+            : await CopyAsync(grain, location, cancel);
+        var (header, features, waveforms) = FeatureCacheFile.TryRead(path, out var invalid)
+            ?? throw new InvalidDataException($"feature cache file {path} is invalid: {invalid}");
+        return new FeatureSet
+        {
+            Data = features, Shape = header.Shape, Labels = header.Labels, Actors = header.Actors, Files = header.Files,
+            CacheKey = header.Key, Waveforms = waveforms, WaveformLength = header.WaveformLength,
+        };
+    }
+
+    private async Task<string> CopyAsync(IFeatureSetGrain grain, FeatureSetLocation location, CancellationToken cancel)
+    {
+        Directory.CreateDirectory(options.CacheDir);
+        var local = Path.Combine(options.CacheDir, $"{location.CacheKey}.features");
+        if (File.Exists(local) && await FileHashes.Sha256Async(local) == location.Sha256) return local;
+        var temp = $"{local}.download-{Environment.ProcessId}-{Guid.NewGuid():N}";
+        try
+        {
+            await using (var file = File.Create(temp))
+            {
+                for (long offset = 0; offset < location.Bytes; )
+                {
+                    var chunk = await grain.ReadChunk(offset, FeatureSetLocation.MaxChunkBytes).WaitAsync(cancel);
+                    if (chunk.Length == 0) throw new IOException($"feature set {location.CacheKey} ended at {offset} of {location.Bytes} bytes");
+                    await file.WriteAsync(chunk, cancel);
+                    offset += chunk.Length;
+                }
+            }
+            if (await FileHashes.Sha256Async(temp) != location.Sha256) throw new IOException($"feature set {location.CacheKey} arrived corrupted (SHA-256 mismatch)");
+            File.Move(temp, local, overwrite: true);
+            return local;
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+}

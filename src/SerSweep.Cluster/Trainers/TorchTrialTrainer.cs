@@ -1,0 +1,83 @@
+using System.Text.Json;
+using SerSweep.Cluster.Contracts;
+using SerSweep.Core;
+using SerSweep.Storage;
+using SerSweep.Training;
+using SerSweep.Training.Evaluation;
+
+namespace SerSweep.Cluster.Trainers;
+
+/// <summary>
+/// The real trainer: the training helper's <see cref="Trainer"/> on the cluster's shared cached features, in this
+/// worker process with the silo's threads per trial, checkpointing every epoch into the trial's folder and
+/// resuming from it when the attempt says so.
+/// </summary>
+public sealed class TorchTrialTrainer(FeatureSetLoader features, SerSweepClusterOptions options) : ITrialTrainer
+{
+    public async Task<TrialOutcome> RunAsync(TrialAssignment assignment, int threads, Func<EpochProgress, CancellationToken, Task<EpochAnswer>> onEpoch, CancellationToken cancel)
+    {
+        var config = JsonSerializer.Deserialize<ExperimentConfig>(assignment.ConfigJson, ConfigJson.Options)!;
+        if (options.DataRoot is { } root) config = config with { Data = config.Data with { Path = root } };
+        config = config with { Training = config.Training with { Threads = threads } };
+        var featureSet = await features.LoadAsync(config, cancel);
+        if (assignment.ResumeFromEpoch > 0 && await ReportCheckpointedEpochsAsync(assignment, onEpoch, cancel))
+            return new TrialOutcome { TrialId = assignment.TrialId, Attempt = assignment.Attempt, End = TrialEnd.Cancelled, Reason = "superseded" };
+
+        var outcome = await Trainer.RunAsync(new TrainingRequest
+        {
+            Config = config,
+            Features = featureSet,
+            CheckpointDir = assignment.CheckpointDir,
+            ResumeFrom = assignment.ResumeFromEpoch > 0 ? assignment.CheckpointDir : null,
+            BundlePath = assignment.BundlePath,
+            OnEpoch = async (report, token) =>
+            {
+                var answer = await onEpoch(Progress(assignment, report), token);
+                return answer.Verdict == EpochVerdict.Continue ? EpochDecision.Continue : EpochDecision.Stop(answer.Reason ?? "stopped by the coordinator");
+            },
+        }, cancel);
+        return Outcome(assignment, outcome);
+    }
+
+    /// <summary>Reports the epochs the checkpoint holds beyond what the coordinator knows; true when the attempt is superseded.</summary>
+    private static async Task<bool> ReportCheckpointedEpochsAsync(TrialAssignment assignment, Func<EpochProgress, CancellationToken, Task<EpochAnswer>> onEpoch, CancellationToken cancel)
+    {
+        var stateFile = Path.Combine(assignment.CheckpointDir, "state.json");
+        if (!File.Exists(stateFile)) return false;
+        var checkpoint = JsonSerializer.Deserialize<TrainingCheckpoint>(await File.ReadAllTextAsync(stateFile, cancel), BundleJson.Options);
+        foreach (var report in checkpoint?.History.Where(r => r.Epoch > assignment.ResumeFromEpoch) ?? [])
+            if ((await onEpoch(Progress(assignment, report), cancel)).Verdict == EpochVerdict.Abandon) return true;
+        return false;
+    }
+
+    private static EpochProgress Progress(TrialAssignment a, EpochReport r) => new(
+        a.TrialId, a.Attempt, r.Epoch, r.Epochs, r.TrainLoss, r.TrainAccuracy, r.ValLoss, r.ValAccuracy, r.ValMacroF1, r.ValUar,
+        r.LearningRate, r.Elapsed.TotalSeconds, CheckpointWritten: true);
+
+    private static TrialOutcome Outcome(TrialAssignment a, TrainingOutcome o) => new()
+    {
+        TrialId = a.TrialId,
+        Attempt = a.Attempt,
+        End = o.Status switch
+        {
+            TrainingStatus.Completed => TrialEnd.Completed,
+            TrainingStatus.EarlyStopped => TrialEnd.EarlyStopped,
+            TrainingStatus.Pruned => TrialEnd.Pruned,
+            TrainingStatus.Diverged => TrialEnd.Diverged,
+            _ => TrialEnd.Cancelled,
+        },
+        Reason = o.Reason,
+        Epochs = o.Epochs.Count,
+        BestEpoch = o.BestEpoch,
+        ValLoss = o.Val?.Loss, ValAccuracy = o.Val?.Accuracy, ValMacroF1 = o.Val?.MacroF1, ValUar = o.Val?.Uar,
+        TestLoss = o.Test?.Loss, TestAccuracy = o.Test?.Accuracy, TestMacroF1 = o.Test?.MacroF1, TestUar = o.Test?.Uar,
+        PerClassJson = o.Test is { } t1 ? StoredJson.Write(t1.PerClass.Select(c => new Storage.ClassMetrics(c.Emotion.Name(), c.Precision, c.Recall, c.F1, c.Support))) : null,
+        PerActorJson = o.Test is { } t2 ? StoredJson.Write(t2.PerActorAccuracy) : null,
+        ConfusionJson = o.Test is { } t3 ? StoredJson.Write(Confusion(t3)) : null,
+        BundlePath = o.BundlePath,
+        Seconds = o.Elapsed.TotalSeconds,
+    };
+
+    private static ConfusionMatrix Confusion(ClassificationReport report) =>
+        new([.. report.Classes.Select(c => c.Name())], [.. report.ConfusionMatrix.Select(row => (IReadOnlyList<int>)row)]);
+}
