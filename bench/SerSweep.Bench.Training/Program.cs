@@ -16,6 +16,12 @@ const int batch = 32;
 var lossFunction = nn.CrossEntropyLoss();
 var config = new ExperimentConfig();
 
+// Predict latency first, in a clean process: the training loops below leave finalizable TorchSharp objects
+// behind, and the finalizer thread racing native calls crashed the audio feature path here (dotnet/TorchSharp#1434).
+var predictFileMs = options.Wav is { } wav
+    ? PredictLatency.Measure(ReferenceBundle.Create(Directory.CreateTempSubdirectory("sersweep-bench-").FullName), wav)
+    : null;
+
 var train = new List<double>();
 long parameterCount = 0;
 var trainFaults = new List<double>();
@@ -89,9 +95,5 @@ var result = new Dictionary<string, object?>
     ["infer_b32_samples_per_s"] = Summary.Of(infer),
     ["latency_b1_ms_mean"] = Summary.Of(latency),
 };
-if (options.Wav is { } wav)
-{
-    var bundle = ReferenceBundle.Create(Directory.CreateTempSubdirectory("sersweep-bench-").FullName);
-    result["predict_file_ms"] = Summary.Of(PredictLatency.Measure(bundle, wav));
-}
+if (predictFileMs is not null) result["predict_file_ms"] = Summary.Of(predictFileMs);
 Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
