@@ -10,6 +10,7 @@ public static class SersweepCli
     {
         var root = new RootCommand("SerSweep: hyperparameter sweeps of CNNs for speech emotion recognition on an Orleans cluster.");
         root.Subcommands.Add(DoctorCommand.Create());
+        root.Subcommands.Add(FeaturesCommand.Create());
         root.Subcommands.Add(ValidateCommand.Create());
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());

@@ -12,7 +12,7 @@ public class FeatureCacheTests
     [Fact]
     public void First_call_computes_features_and_clips_of_every_file()
     {
-        var root = RealSubset.Create();
+        var root = RavdessSubset.Create();
         var cache = new FeatureCache(TestPaths.NewTempDir());
 
         var result = cache.GetOrCompute(Data(root), new FeatureConfig());
@@ -22,7 +22,7 @@ public class FeatureCacheTests
         var set = result.Features;
         Assert.Equal([6, 1, 64, 300], set.Shape);
         Assert.Equal(6 * 64 * 300, set.Data.Length);
-        Assert.Equal(RealSubset.Files, set.Files);
+        Assert.Equal(RavdessSubset.Files, set.Files);
         Assert.Equal([Emotion.Neutral, Emotion.Angry, Emotion.Surprised, Emotion.Happy, Emotion.Sad, Emotion.Sad], set.Labels);
         Assert.Equal([1, 1, 1, 2, 2, 4], set.Actors);
         Assert.Equal(48000, set.WaveformLength);
@@ -36,7 +36,7 @@ public class FeatureCacheTests
     [Fact]
     public void Second_call_loads_without_computing_and_gives_identical_data()
     {
-        var root = RealSubset.Create();
+        var root = RavdessSubset.Create();
         var dir = TestPaths.NewTempDir();
         var cache = new FeatureCache(dir);
         var first = cache.GetOrCompute(Data(root), new FeatureConfig());
@@ -61,13 +61,13 @@ public class FeatureCacheTests
     [Fact]
     public void A_changed_config_or_a_changed_file_changes_the_key_but_augmentation_does_not()
     {
-        var root = RealSubset.Create();
+        var root = RavdessSubset.Create();
         var cache = new FeatureCache(TestPaths.NewTempDir());
         var baseline = cache.GetOrCompute(Data(root), new FeatureConfig()).Features.CacheKey;
 
         var mfcc = cache.GetOrCompute(Data(root), new FeatureConfig { Kind = FeatureKind.Mfcc });
         var augmented = cache.GetOrCompute(Data(root), new FeatureConfig { Augment = new AugmentConfig { TimeMasks = 2 } });
-        var file = Path.Combine(root, RealSubset.Files[3]);
+        var file = Path.Combine(root, RavdessSubset.Files[3]);
         var bytes = File.ReadAllBytes(file);
         bytes[^2] ^= 0x01; // one audio sample, same size
         File.WriteAllBytes(file, bytes);
@@ -89,7 +89,7 @@ public class FeatureCacheTests
     [InlineData("empty")]
     public void A_damaged_cache_file_is_detected_and_rebuilt(string damage)
     {
-        var root = RealSubset.Create();
+        var root = RavdessSubset.Create();
         var cache = new FeatureCache(TestPaths.NewTempDir());
         var first = cache.GetOrCompute(Data(root), new FeatureConfig());
         var bytes = File.ReadAllBytes(first.CachePath);
@@ -114,7 +114,7 @@ public class FeatureCacheTests
     [Fact]
     public void Concurrent_callers_compute_once()
     {
-        var root = RealSubset.Create();
+        var root = RavdessSubset.Create();
         var dir = TestPaths.NewTempDir();
         var caches = Enumerable.Range(0, 3).Select(_ => new FeatureCache(dir)).ToArray();
 
@@ -129,15 +129,15 @@ public class FeatureCacheTests
     [Fact]
     public void Undecodable_files_are_reported_and_left_out()
     {
-        var root = RealSubset.Create();
-        var broken = Path.Combine(root, RealSubset.Files[1]);
+        var root = RavdessSubset.Create();
+        var broken = Path.Combine(root, RavdessSubset.Files[1]);
         File.WriteAllBytes(broken, File.ReadAllBytes(broken)[..40]);
 
         var result = new FeatureCache(TestPaths.NewTempDir()).GetOrCompute(Data(root, actors: "1-4"), new FeatureConfig());
 
         Assert.Equal(5, result.Features.Count);
-        Assert.DoesNotContain(RealSubset.Files[1], result.Features.Files);
-        Assert.Contains(result.Problems, p => p.Path == RealSubset.Files[1] && p.Reason.Contains("chunk"));
+        Assert.DoesNotContain(RavdessSubset.Files[1], result.Features.Files);
+        Assert.Contains(result.Problems, p => p.Path == RavdessSubset.Files[1] && p.Reason.Contains("chunk"));
         Assert.Contains(result.Problems, p => p.Path.EndsWith("Actor_03") && p.Reason.Contains("missing"));
     }
 

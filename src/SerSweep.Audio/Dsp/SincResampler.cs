@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace SerSweep.Audio.Dsp;
 
@@ -13,7 +14,7 @@ public sealed class SincResampler
     private readonly int _orig, _new, _width, _taps;
     // [phase][tap], tap m applies to padded input sample k * orig + m for output k * new + phase.
     private readonly float[][] _kernel;
-    private const int TileBlocks = 2048;
+    private readonly Vector<float>[][] _vectorKernel;
 
     public int FromRate { get; }
     public int ToRate { get; }
@@ -42,6 +43,7 @@ public sealed class SincResampler
                 row[m] = (float)(sinc * window * baseFreq / _orig);
             }
         }
+        _vectorKernel = _kernel.Select(row => row.Select(w => new Vector<float>(w)).ToArray()).ToArray();
     }
 
     public bool IsIdentity => FromRate == ToRate;
@@ -82,39 +84,75 @@ public sealed class SincResampler
         var streams = new float[_orig * streamLength];
         for (var p = 0; p < _orig; p++)
         {
+            // stream[j] = input[offset + j * orig] where that index exists, zero (the padding) elsewhere.
             var stream = streams.AsSpan(p * streamLength, streamLength);
-            for (var j = 0; j < streamLength; j++)
-            {
-                var source = (long)(firstBlock + j) * _orig + p - _width;
-                if ((ulong)source < (ulong)input.Length) stream[j] = input[(int)source];
-            }
+            var offset = (long)firstBlock * _orig + p - _width;
+            var jFirst = (int)Math.Clamp(offset >= 0 ? 0 : (-offset + _orig - 1) / _orig, 0, streamLength);
+            var jEnd = (int)Math.Clamp((input.Length - offset + _orig - 1) / _orig, jFirst, streamLength);
+            var source = (int)(offset + (long)jFirst * _orig);
+            for (var j = jFirst; j < jEnd; j++, source += _orig) stream[j] = input[source];
         }
-        var acc = new float[blocks];
+        // Tap m of a block reads stream (m % orig) at block index + m / orig.
+        var tapOffsets = new int[_taps];
+        for (var m = 0; m < _taps; m++) tapOffsets[m] = (m % _orig) * streamLength + m / _orig;
+        Span<float> sums = stackalloc float[4 * Vector<float>.Count];
         for (var phase = 0; phase < _new; phase++)
         {
-            Array.Clear(acc);
             var row = _kernel[phase];
-            // Tiles small enough that the accumulator stays in L1 across all taps.
-            for (var tile = 0; tile < blocks; tile += TileBlocks)
+            var weights = _vectorKernel[phase];
+            for (var j = 0; j < blocks; j += Vector<float>.Count)
             {
-                var count = Math.Min(TileBlocks, blocks - tile);
-                for (var m = 0; m < _taps; m++)
-                    MultiplyAdd(streams.AsSpan((m % _orig) * streamLength + m / _orig + tile, count), row[m], acc.AsSpan(tile, count));
-            }
-            for (var j = 0; j < blocks; j++)
-            {
-                var o = (firstBlock + j) * _new + phase;
-                if (o >= firstOutput && o < end) output[o - firstOutput] = acc[j];
+                if (j + 4 * Vector<float>.Count <= blocks)
+                {
+                    // 4 x Vector.Count blocks at once, all taps accumulated in registers; one weight load per 4 FMAs.
+                    ref var first = ref MemoryMarshal.GetArrayDataReference(streams);
+                    Vector<float> acc0 = default, acc1 = default, acc2 = default, acc3 = default;
+                    for (var m = 0; m < _taps; m++)
+                    {
+                        var w = weights[m];
+                        var at = (nuint)(tapOffsets[m] + j);
+                        acc0 = Vector.FusedMultiplyAdd(w, Vector.LoadUnsafe(ref first, at), acc0);
+                        acc1 = Vector.FusedMultiplyAdd(w, Vector.LoadUnsafe(ref first, at + (nuint)Vector<float>.Count), acc1);
+                        acc2 = Vector.FusedMultiplyAdd(w, Vector.LoadUnsafe(ref first, at + (nuint)(2 * Vector<float>.Count)), acc2);
+                        acc3 = Vector.FusedMultiplyAdd(w, Vector.LoadUnsafe(ref first, at + (nuint)(3 * Vector<float>.Count)), acc3);
+                    }
+                    acc0.CopyTo(sums);
+                    acc1.CopyTo(sums[Vector<float>.Count..]);
+                    acc2.CopyTo(sums[(2 * Vector<float>.Count)..]);
+                    acc3.CopyTo(sums[(3 * Vector<float>.Count)..]);
+                    Scatter(sums[..(4 * Vector<float>.Count)], firstBlock + j, phase, output, firstOutput, end);
+                    j += 3 * Vector<float>.Count;
+                    continue;
+                }
+                if (j + Vector<float>.Count <= blocks)
+                {
+                    ref var first = ref MemoryMarshal.GetArrayDataReference(streams);
+                    var acc = Vector<float>.Zero;
+                    for (var m = 0; m < _taps; m++)
+                        acc = Vector.FusedMultiplyAdd(weights[m], Vector.LoadUnsafe(ref first, (nuint)(tapOffsets[m] + j)), acc);
+                    acc.CopyTo(sums);
+                }
+                else
+                {
+                    for (var b = j; b < blocks; b++)
+                    {
+                        var sum = 0f;
+                        for (var m = 0; m < _taps; m++) sum += row[m] * streams[tapOffsets[m] + b];
+                        sums[b - j] = sum;
+                    }
+                }
+                Scatter(sums[..Math.Min(Vector<float>.Count, blocks - j)], firstBlock + j, phase, output, firstOutput, end);
             }
         }
     }
 
-    private static void MultiplyAdd(ReadOnlySpan<float> x, float weight, Span<float> acc)
+    /// <summary>Block k's result is output k * new + phase, if that lies in the requested window.</summary>
+    private void Scatter(ReadOnlySpan<float> values, int block, int phase, Span<float> output, int firstOutput, int end)
     {
-        var w = new Vector<float>(weight);
-        var i = 0;
-        for (; i + Vector<float>.Count <= acc.Length; i += Vector<float>.Count)
-            (new Vector<float>(acc[i..]) + new Vector<float>(x[i..]) * w).CopyTo(acc[i..]);
-        for (; i < acc.Length; i++) acc[i] += x[i] * weight;
+        for (var b = 0; b < values.Length; b++)
+        {
+            var o = (block + b) * _new + phase;
+            if (o >= firstOutput && o < end) output[o - firstOutput] = values[b];
+        }
     }
 }

@@ -8,7 +8,7 @@ namespace SerSweep.Audio.Features;
 /// <summary>
 /// File -> fixed-length clip at the configured rate: decode (mono), resample (only the samples the clip needs),
 /// optionally trim leading/trailing silence, skip <c>offset_seconds</c>, crop or zero-pad to <c>clip_seconds</c>.
-/// Thread-safe; <see cref="LoadMany"/> decodes files in parallel straight into one [N, clip] block.
+/// Thread-safe: <see cref="FeaturePipeline"/> calls it from one worker per core.
 /// </summary>
 public sealed class ClipLoader(FeatureConfig config)
 {
@@ -41,28 +41,19 @@ public sealed class ClipLoader(FeatureConfig config)
     public readonly record struct Outcome(double Seconds, WavFormatException? Error);
 
     /// <summary>
-    /// Loads every path in parallel into <paramref name="clips"/> ([paths.Count, ClipSamples], row-major).
-    /// A file that does not decode leaves zeros in its row and reports its <see cref="WavFormatException"/>;
-    /// other I/O errors propagate. <paramref name="onLoaded"/> is called once per file (from any thread).
+    /// <see cref="Load"/>, but a file that does not decode leaves zeros in <paramref name="clip"/> and returns its
+    /// <see cref="WavFormatException"/>; other I/O errors propagate.
     /// </summary>
-    public Outcome[] LoadMany(IReadOnlyList<string> paths, float[] clips, Action? onLoaded = null, CancellationToken cancellation = default)
+    public Outcome TryLoad(string path, Span<float> clip)
     {
-        if (clips.Length < (long)paths.Count * ClipSamples)
-            throw new ArgumentException($"clips holds {clips.Length} floats, needs {paths.Count} x {ClipSamples}", nameof(clips));
-        var outcomes = new Outcome[paths.Count];
-        Parallel.For(0, paths.Count, new ParallelOptions { CancellationToken = cancellation }, i =>
+        try
         {
-            try
-            {
-                outcomes[i] = new Outcome(Load(paths[i], clips.AsSpan(i * ClipSamples, ClipSamples)), null);
-            }
-            catch (WavFormatException e)
-            {
-                clips.AsSpan(i * ClipSamples, ClipSamples).Clear();
-                outcomes[i] = new Outcome(0, e);
-            }
-            onLoaded?.Invoke();
-        });
-        return outcomes;
+            return new Outcome(Load(path, clip), null);
+        }
+        catch (WavFormatException e)
+        {
+            clip.Clear();
+            return new Outcome(0, e);
+        }
     }
 }

@@ -88,7 +88,7 @@ public sealed class FeatureExtractor : IDisposable
         using var scope = NewDisposeScope();
         var spec = stft(waveforms, Config.NFft, Config.HopLength, Config.WinLength, _window,
             center: true, pad_mode: PaddingModes.Reflect, normalized: false, onesided: true, return_complex: true);
-        var power = view_as_real(spec.narrow(-1, 0, frames)).square().sum(-1);    // [B, freqs, frames]
+        var power = spec.narrow(-1, 0, frames).abs().pow_(2);                    // [B, freqs, frames], as torchaudio
         return matmul(_melT, power).MoveToOuterDisposeScope();                   // [B, n_mels, frames]
     }
 

@@ -1,87 +1,142 @@
+using System.Runtime.ExceptionServices;
 using SerSweep.Audio.Catalog;
 using SerSweep.Core;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SerSweep.Audio.Features;
 
-/// <summary>Where a feature computation is: files decoded, then items featurised, out of the total.</summary>
-public readonly record struct FeatureProgress(string Stage, int Done, int Total);
+/// <summary>How many of the files are decoded and featurised.</summary>
+public readonly record struct FeatureProgress(int Done, int Total);
 
 /// <summary>Features and clips of the decodable files of a catalog; files that did not decode are problems.</summary>
 public sealed record FeatureComputation(
     IReadOnlyList<CatalogEntry> Entries, float[] Features, int[] Shape, float[] Waveforms, int WaveformLength,
     double AudioSeconds, IReadOnlyList<CatalogProblem> Problems);
 
+/// <summary>Features [N, 1, H, W] and clips [N, L] of a list of files, row i for file i (zeros where it failed).</summary>
+public sealed record FeatureBatch(float[] Features, int[] ItemShape, float[] Clips, int ClipSamples, ClipLoader.Outcome[] Outcomes);
+
 /// <summary>
-/// Files -> clips -> features, the one code path for datasets and single files: all files are decoded and
-/// resampled in parallel (<see cref="ClipLoader.LoadMany"/>), then featurised on TorchSharp in batches of
-/// <see cref="BatchSize"/> clips (one STFT and one mel matmul per batch).
+/// Files -> clips -> features, the one code path for datasets, benchmarks and single files. One worker per core,
+/// each on its own thread with libtorch's intra-op threads at 1, takes <see cref="BatchSize"/> files at a time:
+/// decodes and resamples them into the shared clip array, then featurises them with one STFT and one mel matmul
+/// (on 2 cores two independent batches beat one batch split by OpenMP; tensors are small).
 /// </summary>
 public static class FeaturePipeline
 {
-    public const int BatchSize = 128;
-    public const string DecodeStage = "decode", FeatureStage = "features";
+    public const int BatchSize = 32;
 
     public static FeatureComputation Run(RavdessCatalog catalog, FeatureConfig config,
         IProgress<FeatureProgress>? progress = null, CancellationToken cancellation = default)
     {
-        var loader = new ClipLoader(config);
-        var paths = catalog.Entries.Select(e => e.Path).ToArray();
-        var clips = new float[(long)paths.Length * loader.ClipSamples];
-        var loaded = 0;
-        var outcomes = loader.LoadMany(paths, clips,
-            () => progress?.Report(new FeatureProgress(DecodeStage, Interlocked.Increment(ref loaded), paths.Length)), cancellation);
-
-        var kept = Enumerable.Range(0, paths.Length).Where(i => outcomes[i].Error is null).ToArray();
-        var problems = catalog.Problems
-            .Concat(kept.Length == paths.Length ? [] : outcomes.Where(o => o.Error is not null)
-                .Select(o => new CatalogProblem(Path.GetRelativePath(catalog.Root, o.Error!.File), o.Error.Detail)))
-            .ToList();
-        if (kept.Length < paths.Length) clips = Compact(clips, kept, loader.ClipSamples);
-
-        using var extractor = new FeatureExtractor(config);
-        var features = Extract(extractor, clips, kept.Length, progress, cancellation);
+        var batch = Compute(catalog.Entries.Select(e => e.Path).ToArray(), config, progress, cancellation);
+        var kept = Enumerable.Range(0, batch.Outcomes.Length).Where(i => batch.Outcomes[i].Error is null).ToArray();
+        var failed = batch.Outcomes.Where(o => o.Error is not null)
+            .Select(o => new CatalogProblem(Path.GetRelativePath(catalog.Root, o.Error!.File).Replace('\\', '/'), o.Error.Detail));
+        var itemLength = batch.ItemShape.Aggregate(1, (a, b) => a * b);
         return new FeatureComputation(
-            kept.Select(i => catalog.Entries[i]).ToArray(), features, [kept.Length, .. extractor.ItemShape],
-            clips, loader.ClipSamples, kept.Sum(i => outcomes[i].Seconds), problems);
+            kept.Select(i => catalog.Entries[i]).ToArray(),
+            Rows(batch.Features, kept, itemLength), [kept.Length, .. batch.ItemShape],
+            Rows(batch.Clips, kept, batch.ClipSamples), batch.ClipSamples,
+            kept.Sum(i => batch.Outcomes[i].Seconds), catalog.Problems.Concat(failed).ToList());
     }
 
     /// <summary>Features of one WAV file (e.g. for prediction): [1, height, frames] flattened, and its clip.</summary>
     public static (float[] Features, int[] Shape, float[] Waveform) ExtractFile(string path, FeatureConfig config)
     {
-        var loader = new ClipLoader(config);
-        var clip = new float[loader.ClipSamples];
-        loader.Load(path, clip);
-        using var extractor = new FeatureExtractor(config);
-        return (Extract(extractor, clip, 1, null, default), extractor.ItemShape, clip);
+        var batch = Compute([path], config);
+        if (batch.Outcomes[0].Error is { } error) throw error;
+        return (batch.Features, batch.ItemShape, batch.Clips);
     }
 
-    /// <summary>Features of <paramref name="count"/> clips laid out [count, clip_samples] in <paramref name="clips"/>.</summary>
-    public static float[] Extract(FeatureExtractor extractor, float[] clips, int count,
+    public static FeatureBatch Compute(IReadOnlyList<string> paths, FeatureConfig config,
         IProgress<FeatureProgress>? progress = null, CancellationToken cancellation = default)
     {
-        var clipSamples = extractor.ClipSamples;
-        var itemLength = extractor.ItemLength;
-        var features = new float[(long)count * itemLength];
+        var loader = new ClipLoader(config);
+        int[] itemShape;
+        using (var probe = new FeatureExtractor(config)) itemShape = probe.ItemShape; // validates the config up front
+        var itemLength = itemShape.Aggregate(1, (a, b) => a * b);
+        var clips = new float[(long)paths.Count * loader.ClipSamples];
+        var features = new float[(long)paths.Count * itemLength];
+        var outcomes = new ClipLoader.Outcome[paths.Count];
+        var batches = (paths.Count + BatchSize - 1) / BatchSize;
+        int nextBatch = -1, done = 0;
+        Exception? failure = null;
+
+        void Work()
+        {
+            try
+            {
+                torch.set_num_threads(1);
+                using var extractor = new FeatureExtractor(config);
+                int b;
+                while (Volatile.Read(ref failure) is null && (b = Interlocked.Increment(ref nextBatch)) < batches)
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    var start = b * BatchSize;
+                    var count = Math.Min(BatchSize, paths.Count - start);
+                    for (var i = start; i < start + count; i++)
+                        outcomes[i] = loader.TryLoad(paths[i], clips.AsSpan(i * loader.ClipSamples, loader.ClipSamples));
+                    Featurise(extractor, clips.AsSpan(start * loader.ClipSamples, count * loader.ClipSamples), count,
+                        features.AsSpan(start * itemLength, count * itemLength));
+                    progress?.Report(new FeatureProgress(Interlocked.Add(ref done, count), paths.Count));
+                }
+            }
+            catch (Exception e)
+            {
+                Interlocked.CompareExchange(ref failure, e, null);
+            }
+        }
+
+        var callerThreads = torch.get_num_threads();
+        try
+        {
+            // Dedicated threads: their libtorch thread setting dies with them instead of sticking to pool threads.
+            var workers = Enumerable.Range(0, Math.Clamp(batches, 1, Environment.ProcessorCount))
+                .Select(i => new Thread(Work) { Name = $"features-{i}", IsBackground = true }).ToList();
+            workers.ForEach(t => t.Start());
+            workers.ForEach(t => t.Join());
+        }
+        finally
+        {
+            torch.set_num_threads(callerThreads);
+        }
+        if (failure is not null) ExceptionDispatchInfo.Throw(failure);
+        return new FeatureBatch(features, itemShape, clips, loader.ClipSamples, outcomes);
+    }
+
+    /// <summary>
+    /// Features [count, 1, H, W] of clips already in memory ([count, clip_samples] in <paramref name="clips"/>), on
+    /// the calling thread with its libtorch settings: for training's on-the-fly features of augmented waveforms and
+    /// for prediction.
+    /// </summary>
+    public static float[] Extract(FeatureExtractor extractor, float[] clips, int count)
+    {
+        var features = new float[(long)count * extractor.ItemLength];
         for (var start = 0; start < count; start += BatchSize)
         {
-            cancellation.ThrowIfCancellationRequested();
-            var batch = Math.Min(BatchSize, count - start);
-            using var scope = NewDisposeScope();
-            var input = empty(batch, clipSamples, dtype: ScalarType.Float32);
-            input.data<float>().CopyFrom((ReadOnlySpan<float>)clips.AsSpan(start * clipSamples, batch * clipSamples));
-            var output = extractor.Compute(input).contiguous();
-            output.data<float>().CopyTo(features.AsSpan(start * itemLength, batch * itemLength));
-            progress?.Report(new FeatureProgress(FeatureStage, start + batch, count));
+            var n = Math.Min(BatchSize, count - start);
+            Featurise(extractor, clips.AsSpan(start * extractor.ClipSamples, n * extractor.ClipSamples), n,
+                features.AsSpan(start * extractor.ItemLength, n * extractor.ItemLength));
         }
         return features;
     }
 
-    private static float[] Compact(float[] clips, int[] kept, int clipSamples)
+    private static void Featurise(FeatureExtractor extractor, ReadOnlySpan<float> clips, int count, Span<float> features)
     {
-        var compact = new float[(long)kept.Length * clipSamples];
-        for (var j = 0; j < kept.Length; j++)
-            clips.AsSpan(kept[j] * clipSamples, clipSamples).CopyTo(compact.AsSpan(j * clipSamples, clipSamples));
-        return compact;
+        using var scope = NewDisposeScope();
+        var input = empty(count, extractor.ClipSamples, dtype: ScalarType.Float32);
+        input.data<float>().CopyFrom(clips);
+        extractor.Compute(input).contiguous().data<float>().CopyTo(features);
+    }
+
+    private static float[] Rows(float[] source, int[] rows, int rowLength)
+    {
+        if (rows.Length * (long)rowLength == source.Length) return source;
+        var result = new float[(long)rows.Length * rowLength];
+        for (var j = 0; j < rows.Length; j++)
+            source.AsSpan(rows[j] * rowLength, rowLength).CopyTo(result.AsSpan(j * rowLength, rowLength));
+        return result;
     }
 }

@@ -1,9 +1,7 @@
-using SerSweep.Testing;
-
-namespace SerSweep.Audio.Tests;
+namespace SerSweep.Testing;
 
 /// <summary>A private RAVDESS root holding copies of a few real files, for tests that edit data or time out on all 240.</summary>
-public static class RealSubset
+public static class RavdessSubset
 {
     public static readonly string[] Files =
     [
