@@ -21,6 +21,7 @@ public static class DashboardEndpointExtensions
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
         app.MapLoginEndpoints();
         app.MapSweepApi();
+        app.MapPredictApi();
         return app;
     }
 }

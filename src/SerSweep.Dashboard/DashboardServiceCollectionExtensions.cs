@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.DependencyInjection;
 using SerSweep.Dashboard.Access;
 using SerSweep.Dashboard.Data;
+using SerSweep.Dashboard.Prediction;
 
 namespace SerSweep.Dashboard;
 
@@ -32,6 +33,7 @@ public static class DashboardServiceCollectionExtensions
         services.AddCascadingAuthenticationState();
         services.AddSingleton<DashboardAccess>();
         services.AddSingleton<TrialRows>();
+        services.AddSingleton<ModelPredictions>();
         return services;
     }
 }

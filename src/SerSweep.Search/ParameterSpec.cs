@@ -46,7 +46,6 @@ public sealed record ParameterSpec
     };
 
     public bool IsCategorical => Kind is ParameterKind.Choice or ParameterKind.Constant;
-    public bool IsInteger => ValueTypes.IsInteger(ValueType);
 
     /// <summary>The largest value the range yields: <see cref="High"/>, or the last step at or below it.</summary>
     public double Top => Step > 0 ? Low + (GridCount!.Value - 1) * Step : High;

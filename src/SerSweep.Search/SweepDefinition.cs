@@ -36,12 +36,7 @@ public enum SearchMethod { Grid, Random, Tpe }
 public enum Direction { Maximize, Minimize }
 
 /// <summary>The metric a sweep optimises (one of <see cref="Metrics"/>) and which way is better.</summary>
-public sealed record Objective(string Metric, Direction Direction)
-{
-    /// <summary>True when <paramref name="candidate"/> is strictly better than <paramref name="incumbent"/>.</summary>
-    public bool IsBetter(double candidate, double incumbent) =>
-        Direction == Direction.Maximize ? candidate > incumbent : candidate < incumbent;
-}
+public sealed record Objective(string Metric, Direction Direction);
 
 public sealed record SearchSettings
 {

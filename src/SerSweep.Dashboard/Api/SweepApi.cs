@@ -1,6 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using SerSweep.Cluster;
+using SerSweep.Cluster.Contracts;
 using SerSweep.Dashboard.Data;
 using SerSweep.Storage;
 using SerSweep.Storage.Entities;
@@ -82,31 +84,30 @@ internal static class SweepApi
 
         api.MapPost("/sweeps", async (HttpRequest request, IServiceProvider services, CancellationToken cancel) =>
         {
-            if (services.GetService(typeof(ISweepControl)) is not ISweepControl control)
+            if (services.GetService(typeof(SweepLauncher)) is not SweepLauncher launcher)
                 return ReadOnly();
             using var reader = new StreamReader(request.Body);
             var yaml = await reader.ReadToEndAsync(cancel);
-            var parse = Search.Parsing.SweepFile.Parse(yaml, "request body");
-            if (!parse.IsValid)
-                return Results.Json(new { errors = parse.Errors.Select(e => new { e.Line, e.Column, e.Message, e.Hint }) }, DashboardJson.Options,
+            var (sweep, errors) = await launcher.LaunchAsync(yaml, sourcePath: null);
+            if (sweep is null)
+                return Results.Json(new { errors = errors.Select(e => new { e.Line, e.Column, e.Message, e.Hint }) }, DashboardJson.Options,
                     statusCode: StatusCodes.Status400BadRequest);
-            var id = await control.StartAsync(yaml, cancel);
-            return Results.Json(new { id, url = $"/sweeps/{id}" }, DashboardJson.Options, statusCode: StatusCodes.Status201Created);
+            return Results.Json(new { sweep.Id, url = $"/sweeps/{sweep.Id}" }, DashboardJson.Options, statusCode: StatusCodes.Status201Created);
         }).AddEndpointFilter<AccessFilter>().DisableAntiforgery();
 
-        MapControl(api, "pause", (control, id, cancel) => control.PauseAsync(id, cancel));
-        MapControl(api, "resume", (control, id, cancel) => control.ResumeAsync(id, cancel));
-        MapControl(api, "stop", (control, id, cancel) => control.StopAsync(id, cancel));
+        MapControl(api, "pause", coordinator => coordinator.Pause());
+        MapControl(api, "resume", coordinator => coordinator.Resume());
+        MapControl(api, "stop", coordinator => coordinator.Stop());
     }
 
-    private static void MapControl(RouteGroupBuilder api, string verb, Func<ISweepControl, long, CancellationToken, Task> act) =>
+    private static void MapControl(RouteGroupBuilder api, string verb, Func<ISweepCoordinatorGrain, Task> act) =>
         api.MapPost($"/sweeps/{{id:long}}/{verb}", async (long id, SweepQueries queries, IServiceProvider services, CancellationToken cancel) =>
         {
-            if (services.GetService(typeof(ISweepControl)) is not ISweepControl control)
+            if (services.GetService(typeof(SweepLauncher)) is not SweepLauncher launcher)
                 return ReadOnly();
             if (await queries.GetSweepAsync(id, cancel) is null)
                 return NoSweep(id);
-            await act(control, id, cancel);
+            await act(launcher.Coordinator(id));
             return Results.NoContent();
         }).AddEndpointFilter<AccessFilter>().DisableAntiforgery();
 

@@ -26,6 +26,4 @@ public sealed class ConfigField
     internal PropertyInfo? Property { get; }
 
     public ConfigField? Child(string key) => Children.FirstOrDefault(c => c.Key == key);
-
-    public override string ToString() => Path;
 }

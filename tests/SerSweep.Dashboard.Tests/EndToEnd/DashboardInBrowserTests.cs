@@ -18,7 +18,7 @@ public sealed class DashboardInBrowserTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        seeded = await SeededSweep.CreateAsync();
+        seeded = await SeededSweep.CreateAsync(await RealModel.BundlePathAsync());
         server = await DashboardServer.StartAsync(seeded.DatabasePath);
         (playwright, browser) = await Chromium.LaunchAsync();
     }
@@ -36,6 +36,11 @@ public sealed class DashboardInBrowserTests : IAsyncLifetime
     /// <summary>Plotly draws only once the page is interactive: a drawn chart means the circuit is up.</summary>
     private static Task WaitInteractiveAsync(IPage page) =>
         page.Locator(".figure .js-plotly-plot .main-svg").First.WaitForAsync(new() { Timeout = 30_000 });
+
+    /// <summary>Blazor's circuit is connected (the page's handlers are live) once blazor.web.js reports it.</summary>
+    private static Task WaitForCircuitAsync(IPage page) =>
+        page.WaitForFunctionAsync("() => window.Blazor !== undefined && document.querySelector('input[type=file]') !== null && window.Blazor._internal !== undefined",
+            null, new() { Timeout = 30_000 });
 
     [Fact]
     public async Task Open_sweep_sort_open_best_trial_see_heatmap_download_best_model()
@@ -101,6 +106,17 @@ public sealed class DashboardInBrowserTests : IAsyncLifetime
         await page.GotoAsync("/cluster");
         await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Cluster");
         await Chromium.ScreenshotAsync(page, "5-cluster");
+
+        // Drop a real RAVDESS WAV on the predict page: the best model's emotion and its probability bars.
+        await page.GotoAsync("/predict");
+        await Assertions.Expect(page.Locator("select[data-model] option")).ToHaveCountAsync(1);
+        await WaitForCircuitAsync(page);
+        await page.Locator("input[type=file]").SetInputFilesAsync(RealModel.AngryWav);
+        await Assertions.Expect(page.Locator("[data-emotion]")).ToHaveTextAsync(
+            new System.Text.RegularExpressions.Regex("^(neutral|calm|happy|sad|angry|fearful|disgust|surprised)$"), new() { Timeout = 30_000 });
+        await page.Locator(".figure[data-figure='probabilities'] .js-plotly-plot .main-svg").First.WaitForAsync();
+        Assert.Equal(8, await page.Locator(".figure[data-figure='probabilities'] .bars .point").CountAsync());
+        await Chromium.ScreenshotAsync(page, "6-predict");
 
         Assert.True(consoleErrors.Count == 0, string.Join(Environment.NewLine, consoleErrors));
     }

@@ -24,7 +24,7 @@ public sealed class DashboardServer : IAsyncDisposable
 
     /// <param name="bindAddress">The address to listen on (port 0 = any free port); 0.0.0.0 makes the token necessary.</param>
     public static async Task<DashboardServer> StartAsync(string databasePath, string bindAddress = "127.0.0.1", string? token = null,
-        Action<IServiceCollection>? services = null)
+        Action<DashboardOptions>? configure = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Production" });
         builder.WebHost.UseUrls($"http://{bindAddress}:0");
@@ -34,8 +34,8 @@ public sealed class DashboardServer : IAsyncDisposable
         {
             options.Token = token;
             options.RefreshInterval = TimeSpan.FromMilliseconds(500);
+            configure?.Invoke(options);
         });
-        services?.Invoke(builder.Services);
         var app = builder.Build();
         app.MapSerSweepDashboard();
         await app.StartAsync();

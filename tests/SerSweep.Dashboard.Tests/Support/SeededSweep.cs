@@ -25,7 +25,8 @@ public sealed class SeededSweep
     public required string BestBundleSha256 { get; init; }
     public required IReadOnlyList<long> TrialIds { get; init; }
 
-    public static async Task<SeededSweep> CreateAsync()
+    /// <param name="realBundle">A real model bundle to record as the best trial's (so that predictions work); else a stand-in zip.</param>
+    public static async Task<SeededSweep> CreateAsync(string? realBundle = null)
     {
         var folder = TestPaths.NewTempDir("sersweep-dashboard");
         var path = Path.Combine(folder, "sersweep.db");
@@ -75,7 +76,7 @@ public sealed class SeededSweep
             var peak = 0.35 + 0.06 * i - (i == 5 ? 0.2 : 0); // trial 6 (the retried one) is the best: 0.71
             for (var epoch = attempt.ResumeFromEpoch + 1; epoch <= epochs; epoch++)
                 await writer.RecordEpochAsync(Epoch(trial.Id, attempt.Attempt, epoch, peak * epoch / epochs), peak * epoch / epochs, null, lease);
-            var bundle = pruned ? null : await WriteBundleAsync(folder, i);
+            var bundle = pruned ? null : await WriteBundleAsync(folder, i, i == 6 ? realBundle : null);
             await writer.CommitResultAsync(Result(trial.Id, attempt.Attempt, pruned, epochs, peak, i), peak,
                 pruned ? "asha: rung 1 (epoch 3) val_accuracy 0.4100 < cutoff 0.4700" : null, bundle);
             if (!pruned && peak > bestPeak)
@@ -114,11 +115,14 @@ public sealed class SeededSweep
         };
     }
 
-    private static async Task<Artifact> WriteBundleAsync(string folder, int index)
+    private static async Task<Artifact> WriteBundleAsync(string folder, int index, string? realBundle)
     {
         var path = Path.Combine(folder, $"trial-{index}.zip");
-        await using (var zip = new ZipArchive(File.Create(path), ZipArchiveMode.Create))
+        if (realBundle is not null)
+            File.Copy(realBundle, path);
+        else
         {
+            await using var zip = new ZipArchive(File.Create(path), ZipArchiveMode.Create);
             await using var entry = zip.CreateEntry("bundle.json").Open();
             await entry.WriteAsync(System.Text.Encoding.UTF8.GetBytes($"{{\"trial\": {index}}}"));
         }

@@ -1,0 +1,100 @@
+using Microsoft.Extensions.Options;
+using SerSweep.Audio.Wav;
+using SerSweep.Core;
+using SerSweep.Storage;
+using SerSweep.Training;
+using SerSweep.Training.Bundles;
+
+namespace SerSweep.Dashboard.Prediction;
+
+/// <summary>The emotion a trial's model hears in one WAV, and every class probability (by emotion name).</summary>
+public sealed record PredictionView(long TrialId, string Emotion, IReadOnlyDictionary<string, double> Probabilities);
+
+/// <summary>Why a prediction was refused, as the HTTP status the API answers with and a message naming the cause.</summary>
+public sealed class PredictionRefused(int status, string message) : Exception(message)
+{
+    public int Status { get; } = status;
+}
+
+/// <summary>
+/// "Deployed" models: predicts with the bundle of a trial, through the same WAV decoder and feature pipeline as
+/// training (<see cref="Predictor.PredictFiles"/>). The last used predictor stays loaded; one prediction runs at a
+/// time (a CNN forward on one clip takes milliseconds, and TorchSharp modules are not shared across threads).
+/// </summary>
+public sealed class ModelPredictions(SweepQueries queries, IOptions<DashboardOptions> options) : IDisposable
+{
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private (string Sha256, Predictor Predictor)? loaded;
+
+    public long MaxUploadBytes => options.Value.MaxUploadBytes;
+
+    public async Task<PredictionView> PredictAsync(long trialId, Stream wav, CancellationToken cancel = default)
+    {
+        var details = await queries.GetTrialAsync(trialId, cancel) ?? throw new PredictionRefused(404, $"no trial with id {trialId}");
+        var bundle = details.Bundle ?? throw new PredictionRefused(404, $"trial {trialId} has no model bundle");
+        var upload = Path.Combine(Path.GetTempPath(), $"sersweep-predict-{Guid.NewGuid():N}.wav");
+        try
+        {
+            await SaveLimitedAsync(wav, upload, cancel);
+            await gate.WaitAsync(cancel);
+            try
+            {
+                var predictor = Load(bundle.Path, bundle.Sha256);
+                var prediction = await Task.Run(() => predictor.PredictFiles([upload])[0], cancel);
+                return new PredictionView(trialId, prediction.Emotion.Name(),
+                    prediction.Probabilities.ToDictionary(p => p.Key.Name(), p => p.Value));
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }
+        catch (WavFormatException e)
+        {
+            throw new PredictionRefused(400, $"not a WAV file this decoder reads: {e.Detail}");
+        }
+        catch (BundleFormatException e)
+        {
+            throw new PredictionRefused(500, $"the model bundle of trial {trialId} cannot be used: {e.Reason}");
+        }
+        finally
+        {
+            File.Delete(upload);
+        }
+    }
+
+    private Predictor Load(string path, string sha256)
+    {
+        if (loaded is { } current && current.Sha256 == sha256)
+            return current.Predictor;
+        if (!File.Exists(path))
+            throw new PredictionRefused(410, $"the bundle is recorded at {path} but the file is gone");
+        loaded?.Predictor.Dispose();
+        loaded = (sha256, Predictor.Load(path));
+        return loaded.Value.Predictor;
+    }
+
+    /// <summary>Copies the upload to a file, refusing it as soon as it passes the size limit (nothing larger is kept).</summary>
+    private async Task SaveLimitedAsync(Stream wav, string path, CancellationToken cancel)
+    {
+        await using var file = File.Create(path);
+        var buffer = new byte[81920];
+        long total = 0;
+        int read;
+        while ((read = await wav.ReadAsync(buffer, cancel)) > 0)
+        {
+            total += read;
+            if (total > MaxUploadBytes)
+                throw new PredictionRefused(413, $"the upload is larger than the limit of {MaxUploadBytes} bytes (Dashboard__MaxUploadBytes)");
+            await file.WriteAsync(buffer.AsMemory(0, read), cancel);
+        }
+        if (total == 0)
+            throw new PredictionRefused(400, "the upload is empty: send the WAV file as the request body or as the form field 'file'");
+    }
+
+    public void Dispose()
+    {
+        loaded?.Predictor.Dispose();
+        gate.Dispose();
+    }
+}

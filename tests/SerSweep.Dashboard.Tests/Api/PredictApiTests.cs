@@ -1,0 +1,89 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using SerSweep.Dashboard.Tests.Support;
+using SerSweep.Training;
+
+namespace SerSweep.Dashboard.Tests.Api;
+
+/// <summary>POST /api/models/{id}/predict with a real model bundle and real RAVDESS audio (runs under deploy/torch-runtime).</summary>
+public sealed class PredictApiTests : IAsyncLifetime
+{
+    private SeededSweep seeded = default!;
+    private DashboardServer server = default!;
+    private HttpClient client = default!;
+    private string bundle = default!;
+
+    public async Task InitializeAsync()
+    {
+        bundle = await RealModel.BundlePathAsync();
+        seeded = await SeededSweep.CreateAsync(bundle);
+        server = await DashboardServer.StartAsync(seeded.DatabasePath, configure: options => options.MaxUploadBytes = 1024 * 1024);
+        client = server.Client();
+    }
+
+    public async Task DisposeAsync()
+    {
+        client.Dispose();
+        await server.DisposeAsync();
+    }
+
+    private string PredictUrl => $"/api/models/{seeded.BestTrialId}/predict";
+
+    private static ByteArrayContent Wav(byte[] bytes)
+    {
+        var content = new ByteArrayContent(bytes);
+        content.Headers.ContentType = new MediaTypeHeaderValue("audio/wav");
+        return content;
+    }
+
+    [Fact]
+    public async Task Predicts_a_real_wav_exactly_as_the_predictor_does()
+    {
+        var response = await client.PostAsync(PredictUrl, Wav(await File.ReadAllBytesAsync(RealModel.AngryWav)));
+        response.EnsureSuccessStatusCode();
+        var answer = await response.Content.ReadFromJsonAsync<JsonElement>();
+
+        using var predictor = Predictor.Load(bundle);
+        var expected = predictor.PredictFiles([RealModel.AngryWav])[0];
+        Assert.Equal(expected.Emotion.ToString().ToLowerInvariant(), answer.GetProperty("emotion").GetString());
+        var probabilities = answer.GetProperty("probabilities").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetDouble());
+        Assert.Equal(8, probabilities.Count);
+        Assert.Equal(1.0, probabilities.Values.Sum(), 4);
+        foreach (var (emotion, p) in expected.Probabilities)
+            Assert.Equal(p, probabilities[emotion.ToString().ToLowerInvariant()], 6);
+    }
+
+    [Fact]
+    public async Task Accepts_the_wav_as_a_multipart_file_field()
+    {
+        using var form = new MultipartFormDataContent { { Wav(await File.ReadAllBytesAsync(RealModel.AngryWav)), "file", "angry.wav" } };
+        var response = await client.PostAsync(PredictUrl, form);
+        response.EnsureSuccessStatusCode();
+        Assert.Equal(8, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("probabilities").EnumerateObject().Count());
+    }
+
+    [Fact]
+    public async Task A_file_that_is_not_wav_is_400_with_the_decoder_reason()
+    {
+        var response = await client.PostAsync(PredictUrl, Wav("this is not audio at all"u8.ToArray()));
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("not a WAV file", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task An_upload_over_the_limit_is_413()
+    {
+        var response = await client.PostAsync(PredictUrl, Wav(new byte[2 * 1024 * 1024]));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_trial_without_a_model_is_404()
+    {
+        var wav = await File.ReadAllBytesAsync(RealModel.AngryWav);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync($"/api/models/{seeded.TrialIds[1]}/predict", Wav(wav))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync("/api/models/424242/predict", Wav(wav))).StatusCode);
+    }
+}
