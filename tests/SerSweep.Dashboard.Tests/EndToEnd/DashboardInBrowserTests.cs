@@ -42,10 +42,9 @@ public sealed class DashboardInBrowserTests : IAsyncLifetime
     private static Task WaitInteractiveAsync(IPage page) =>
         page.Locator(".figure .js-plotly-plot .main-svg").First.WaitForAsync(new() { Timeout = 30_000 });
 
-    /// <summary>Blazor's circuit is connected (the page's handlers are live) once blazor.web.js reports it.</summary>
+    /// <summary>The predict page renders its file input only once its circuit is connected.</summary>
     private static Task WaitForCircuitAsync(IPage page) =>
-        page.WaitForFunctionAsync("() => window.Blazor !== undefined && document.querySelector('input[type=file]') !== null && window.Blazor._internal !== undefined",
-            null, new() { Timeout = 30_000 });
+        page.Locator("input[type=file]").WaitForAsync(new() { State = WaitForSelectorState.Attached, Timeout = 30_000 });
 
     /// <summary>Trial indices in the order Storage's SQL leaderboard gives for a sort (ties by index, as the grid).</summary>
     private async Task<int[]> ExpectedOrderAsync(string sortBy, bool descending)
