@@ -121,7 +121,10 @@ public static class Trainer
                 var loss = nn.functional.cross_entropy(logits, target, weight: classWeights, label_smoothing: training.LabelSmoothing);
                 var batchLoss = loss.item<float>();
                 if (training.L1 > 0)
-                    loss = loss + training.L1 * stack(l1Weights.Select(w => w.abs().sum())).sum();
+                {
+                    using var l1 = training.L1.ToScalar();
+                    loss = loss.add(stack(l1Weights.Select(w => w.abs().sum())).sum(), l1);
+                }
                 if (!float.IsFinite(batchLoss) || !float.IsFinite(loss.item<float>()))
                     return Finish(TrainingStatus.Diverged, $"loss became {batchLoss} in epoch {epoch + 1}");
                 loss.backward();

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 using static TorchSharp.torch.nn;
 
@@ -13,9 +14,12 @@ public sealed class SeededDropout(string name, double probability, Generator gen
     public override Tensor forward(Tensor input)
     {
         if (!training || probability == 0) return input.alias();
+        // Scalars disposed here, not left to the finalizer thread (dotnet/TorchSharp#1434).
+        using var threshold = probability.ToScalar();
+        using var scale = (1 / (1 - probability)).ToScalar();
         using var noise = rand(input.shape, dtype: input.dtype, generator: generator);
-        using var keep = noise.ge(probability);
+        using var keep = noise.ge(threshold);
         using var kept = input.mul(keep);
-        return kept.div(1 - probability);
+        return kept.mul(scale);
     }
 }
