@@ -41,6 +41,7 @@ public sealed partial class SweepCoordinatorGrain(
     private bool _loaded;
     private int _finished;
     private int _failed;
+    private (double Value, long TrialId)? _best;
     private IGrainTimer? _timer;
 
     private long SweepId => this.GetPrimaryKeyLong();
@@ -87,9 +88,8 @@ public sealed partial class SweepCoordinatorGrain(
     public async Task<SweepProgress> GetProgress()
     {
         if (!_loaded) await LoadAsync();
-        var best = await queries.BestTrialAsync(SweepId);
         return new SweepProgress(SweepId, _sweep.Name, _sweep.Status.ToString(), _strategy.Budget, _trials.Count, _running.Count,
-            _finished, _failed, best?.Trial.ObjectiveValue, best?.Trial.Id);
+            _finished, _failed, _best?.Value, _best?.TrialId);
     }
 
     public async Task<EpochAnswer> ReportEpoch(EpochProgress epoch)
@@ -162,7 +162,11 @@ public sealed partial class SweepCoordinatorGrain(
             if (trial.Status == TrialStatus.Pending) _waiting.AddLast(trial.Id);
             else if (trial.Status == TrialStatus.Running) await RecoverAsync(trial);
             else if (trial.Status == TrialStatus.Failed) _failed++;
-            else _finished++;
+            else
+            {
+                _finished++;
+                ConsiderBest(trial.Id, trial.ObjectiveValue);
+            }
         }
         _loaded = true;
     }
@@ -307,8 +311,15 @@ public sealed partial class SweepCoordinatorGrain(
         {
             _savedStrategyState = told;
             _finished++;
+            ConsiderBest(outcome.TrialId, objective);
         }
         else UndoTell();
+    }
+
+    private void ConsiderBest(long trialId, double? objective)
+    {
+        if (objective is not { } value || !double.IsFinite(value)) return;
+        if (_best is null || (_sweep.Maximize ? value > _best.Value.Value : value < _best.Value.Value)) _best = (value, trialId);
     }
 
     private async Task FailAsync(long trialId, int attempt, int index, FailureClass failure, string message)

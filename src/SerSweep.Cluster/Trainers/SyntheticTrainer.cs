@@ -11,6 +11,8 @@ public sealed record SyntheticTrainerOptions
 {
     /// <summary>Wall time of one epoch (spent in small "batches" that check cancellation); zero = the no-op trainer.</summary>
     public TimeSpan EpochDuration { get; init; }
+    /// <summary>Writes checkpoint and bundle files; off = the no-op trainer of the overhead benchmark (nothing to resume from).</summary>
+    public bool WritesFiles { get; init; } = true;
     /// <summary>Fails chosen attempts: (trial index, attempt) -> how, or null to train normally.</summary>
     public Func<int, int, TrialEnd?> Failure { get; init; } = (_, _) => null;
 }
@@ -45,7 +47,7 @@ public sealed class SyntheticTrainer(SyntheticTrainerOptions options) : ITrialTr
                 if ((await onEpoch(Progress(assignment, config, missed), cancel)).Verdict == EpochVerdict.Abandon)
                     return Outcome(assignment, TrialEnd.Cancelled, "superseded", epoch, state, config, started);
         }
-        Directory.CreateDirectory(assignment.CheckpointDir);
+        if (options.WritesFiles) Directory.CreateDirectory(assignment.CheckpointDir);
 
         var epochs = config.Training.Epochs;
         var (end, reason) = (TrialEnd.Completed, (string?)null);
@@ -59,12 +61,13 @@ public sealed class SyntheticTrainer(SyntheticTrainerOptions options) : ITrialTr
             epoch++;
             state = Hash($"{state}|{epoch}");
             if (failure is TrialEnd.Diverged && epoch == 2) return Outcome(assignment, TrialEnd.Diverged, "loss is NaN", epoch, state, config, started);
-            await File.WriteAllTextAsync(checkpointPath, JsonSerializer.Serialize(new Checkpoint(epoch, state)), CancellationToken.None);
+            if (options.WritesFiles) await File.WriteAllTextAsync(checkpointPath, JsonSerializer.Serialize(new Checkpoint(epoch, state)), CancellationToken.None);
             var answer = await onEpoch(Progress(assignment, config, epoch), cancel);
             if (answer.Verdict == EpochVerdict.Abandon) return Outcome(assignment, TrialEnd.Cancelled, answer.Reason, epoch, state, config, started);
             if (answer.Verdict == EpochVerdict.Stop) { (end, reason) = (TrialEnd.Pruned, answer.Reason); break; }
         }
 
+        if (!options.WritesFiles) return Outcome(assignment, end, reason, epoch, state, config, started) with { BundlePath = null };
         Directory.CreateDirectory(Path.GetDirectoryName(assignment.BundlePath)!);
         await File.WriteAllTextAsync(assignment.BundlePath, $"synthetic bundle of trial {assignment.TrialId}: {state}", CancellationToken.None);
         return Outcome(assignment, end, reason, epoch, state, config, started);
@@ -74,7 +77,7 @@ public sealed class SyntheticTrainer(SyntheticTrainerOptions options) : ITrialTr
     {
         var accuracy = Accuracy(config, epoch);
         return new EpochProgress(assignment.TrialId, assignment.Attempt, epoch, config.Training.Epochs, 1 - accuracy, accuracy, 1.1 - accuracy,
-            accuracy, accuracy * 0.9, accuracy * 0.95, config.Training.LearningRate, options.EpochDuration.TotalSeconds, CheckpointWritten: true);
+            accuracy, accuracy * 0.9, accuracy * 0.95, config.Training.LearningRate, options.EpochDuration.TotalSeconds, CheckpointWritten: options.WritesFiles);
     }
 
     /// <summary>Rises with the epochs towards a ceiling set by the learning rate (best near 1e-3) and the seed.</summary>
