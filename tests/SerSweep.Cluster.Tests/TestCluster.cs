@@ -38,7 +38,7 @@ public sealed class TestCluster : IAsyncDisposable
             if (RoleOf(silo.SiloName) == SiloRoles.Coordinator) host.Services.AddSerSweepStorage(Path.Combine(root, "sersweep.db"));
             host.Services.AddSingleton<ITrialTrainer>(new SyntheticTrainer(trainer));
         });
-        builder.ConfigureSilo((silo, siloBuilder) => siloBuilder.AddSerSweep(new SerSweepClusterOptions
+        builder.ConfigureSilo((silo, siloBuilder) => siloBuilder.UseInMemoryReminderService().AddSerSweep(new SerSweepClusterOptions
         {
             Role = RoleOf(silo.SiloName),
             Slots = slots,

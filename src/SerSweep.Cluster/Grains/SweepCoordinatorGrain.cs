@@ -21,8 +21,15 @@ namespace SerSweep.Cluster.Grains;
 [CoordinatorPlacement]
 public sealed partial class SweepCoordinatorGrain(
     StoreWriter writer, SweepQueries queries, SerSweepClusterOptions options, ILogger<SweepCoordinatorGrain> logger)
-    : Grain, ISweepCoordinatorGrain
+    : Grain, ISweepCoordinatorGrain, IRemindable
 {
+    /// <summary>
+    /// A durable reminder (Redis in a multi-process cluster) per unfinished sweep: it reactivates the coordinator if
+    /// its activation is ever lost while its silo lives; a restarted silo also resumes sweeps at start.
+    /// </summary>
+    private const string Watchdog = "sweep-watchdog";
+    private static readonly TimeSpan WatchdogPeriod = TimeSpan.FromMinutes(1);
+
     private sealed record Running(int Attempt, string Silo, int Index)
     {
         public DateTime LastSeen { get; set; } = DateTime.UtcNow;
@@ -43,6 +50,7 @@ public sealed partial class SweepCoordinatorGrain(
     private int _failed;
     private (double Value, long TrialId)? _best;
     private IGrainTimer? _timer;
+    private bool _watchdog;
 
     private long SweepId => this.GetPrimaryKeyLong();
     private ISlotSchedulerGrain Scheduler => GrainFactory.GetGrain<ISlotSchedulerGrain>(0);
@@ -53,7 +61,20 @@ public sealed partial class SweepCoordinatorGrain(
         if (IsOver(_sweep.Status)) return;
         if (_sweep.Status == SweepStatus.Pending) await SetStatusAsync(SweepStatus.Running);
         _timer ??= this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(options.Heartbeat, options.Heartbeat) { KeepAlive = true });
+        if (!_watchdog)
+        {
+            await this.RegisterOrUpdateReminder(Watchdog, WatchdogPeriod, WatchdogPeriod);
+            _watchdog = true;
+        }
         await PumpAsync();
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != Watchdog) return;
+        if (!_loaded) await LoadAsync();
+        if (IsOver(_sweep.Status)) await StopWatchdogAsync();
+        else await Start();
     }
 
     public async Task Pause()
@@ -83,6 +104,7 @@ public sealed partial class SweepCoordinatorGrain(
         await writer.CancelUnfinishedTrialsAsync(SweepId);
         _waiting.Clear();
         StopTimer();
+        await StopWatchdogAsync();
     }
 
     public async Task<SweepProgress> GetProgress()
@@ -251,6 +273,7 @@ public sealed partial class SweepCoordinatorGrain(
         {
             await SetStatusAsync(SweepStatus.Completed);
             StopTimer();
+            await StopWatchdogAsync();
         }
     }
 
@@ -382,6 +405,12 @@ public sealed partial class SweepCoordinatorGrain(
         {
             LogRecoveryProbeFailed(trialId, e.Message);
         }
+    }
+
+    private async Task StopWatchdogAsync()
+    {
+        if (await this.GetReminder(Watchdog) is { } reminder) await this.UnregisterReminder(reminder);
+        _watchdog = false;
     }
 
     private void StopTimer()
