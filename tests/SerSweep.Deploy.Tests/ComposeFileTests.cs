@@ -15,6 +15,7 @@ public class ComposeFileTests
         var psi = new ProcessStartInfo("docker") { WorkingDirectory = TestPaths.RepoRoot, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { "compose", "-f", "docker-compose.yml", "config", "--format", "json" }) psi.ArgumentList.Add(a);
         foreach (var name in new[] { "WORKER_SLOTS", "THREADS_PER_TRIAL", "SERSWEEP_DASHBOARD_TOKEN" }) psi.Environment.Remove(name);
+        psi.Environment["SERSWEEP_DASHBOARD_TOKEN"] = "test-token";
         foreach (var (k, v) in env) psi.Environment[k] = v;
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
@@ -31,6 +32,7 @@ public class ComposeFileTests
     public void Config_is_valid_quietly()
     {
         var psi = new ProcessStartInfo("docker", "compose -f docker-compose.yml config -q") { WorkingDirectory = TestPaths.RepoRoot, RedirectStandardError = true };
+        psi.Environment["SERSWEEP_DASHBOARD_TOKEN"] = "test-token";
         using var p = Process.Start(psi)!;
         var err = p.StandardError.ReadToEnd();
         p.WaitForExit();
@@ -81,6 +83,27 @@ public class ComposeFileTests
         Assert.Contains(mounts, m => m.GetProperty("target").GetString() == "/data/ravdess" && m.GetProperty("read_only").GetBoolean());
         Assert.Contains(mounts, m => m.GetProperty("source").GetString() == "shared" && m.GetProperty("target").GetString() == "/shared");
         Assert.Equal("service_healthy", worker.GetProperty("depends_on").GetProperty("coordinator").GetProperty("condition").GetString());
+    }
+
+    [Fact]
+    public void Coordinator_refuses_to_start_without_a_dashboard_token()
+    {
+        var psi = new ProcessStartInfo("docker", "compose -f docker-compose.yml config -q") { WorkingDirectory = TestPaths.RepoRoot, RedirectStandardError = true };
+        psi.Environment.Remove("SERSWEEP_DASHBOARD_TOKEN");
+        using var p = Process.Start(psi)!;
+        var err = p.StandardError.ReadToEnd();
+        p.WaitForExit();
+
+        Assert.NotEqual(0, p.ExitCode);
+        Assert.Contains("SERSWEEP_DASHBOARD_TOKEN", err);
+    }
+
+    [Fact]
+    public void Coordinator_passes_the_token_to_the_dashboard()
+    {
+        var coordinator = Config().GetProperty("services").GetProperty("coordinator");
+
+        Assert.Equal("test-token", coordinator.GetProperty("environment").GetProperty("Dashboard__Token").GetString());
     }
 
     [Fact]
