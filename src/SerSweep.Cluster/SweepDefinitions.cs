@@ -14,14 +14,12 @@ public static class SweepDefinitions
         return ResolveDataPath(definition, sweep.SourcePath);
     }
 
-    /// <summary>A relative data.path is relative to the sweep file's folder, as <see cref="SweepFile.Load"/> does it.</summary>
-    public static SweepDefinition ResolveDataPath(SweepDefinition definition, string? sourcePath)
-    {
-        if (sourcePath is null || Path.IsPathRooted(definition.Base.Data.Path) || !File.Exists(sourcePath)) return definition;
-        var folder = Path.GetDirectoryName(Path.GetFullPath(sourcePath))!;
-        var data = definition.Base.Data with { Path = Path.GetFullPath(Path.Combine(folder, definition.Base.Data.Path)) };
-        return definition with { Base = definition.Base with { Data = data } };
-    }
+    /// <summary>
+    /// A relative data.path is relative to the sweep file's folder, as <see cref="SweepFile.Load"/> does it;
+    /// a sweep started from the dashboard's editor has no file, so its path stays as written.
+    /// </summary>
+    public static SweepDefinition ResolveDataPath(SweepDefinition definition, string? sourcePath) =>
+        sourcePath is not null && File.Exists(sourcePath) ? SweepFile.ResolveDataPath(definition, sourcePath) : definition;
 
     /// <summary>The row a new sweep starts as.</summary>
     public static Sweep NewSweep(SweepDefinition definition, string yamlText, string? sourcePath, int maxAttempts) => new()
