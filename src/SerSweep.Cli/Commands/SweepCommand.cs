@@ -46,6 +46,10 @@ public static class SweepCommand
             var options = shared.Read(parse, SiloRoles.All);
             // Without --slots the embedded worker runs as many trials at once as the sweep allows.
             if (parse.GetResult(shared.Slots) is null or { Implicit: true }) options = options with { Slots = Math.Max(1, definition.Search.MaxConcurrent) };
+            // The embedded worker trains here, so the data must be here: say so now rather than fail every trial.
+            var dataRoot = options.DataRoot ?? definition.Base.Data.Path;
+            if (options.Trainer == TrainerKind.Torch && !Directory.Exists(dataRoot))
+                throw new UserInputException($"{path}: data.path: RAVDESS folder '{dataRoot}' does not exist; put the Actor_XX folders there (see README \"The data\") or pass --data DIR");
 
             var clock = Stopwatch.StartNew();
             using var host = SerSweepHost.Build(options);
