@@ -10,19 +10,31 @@ namespace SerSweep.Deploy.Tests;
 /// </summary>
 public class ComposeFileTests
 {
-    private static JsonElement Config(params (string Key, string Value)[] env)
+    private sealed record ComposeRun(int ExitCode, string Stdout, string Stderr);
+
+    /// <summary>
+    /// `docker compose -f docker-compose.yml ARGS` with the variables the file reads cleared, the dashboard token
+    /// set unless <paramref name="withToken"/> is false, and then <paramref name="env"/> applied.
+    /// </summary>
+    private static ComposeRun Compose(string[] args, bool withToken = true, params (string Key, string Value)[] env)
     {
         var psi = new ProcessStartInfo("docker") { WorkingDirectory = TestPaths.RepoRoot, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { "compose", "-f", "docker-compose.yml", "config", "--format", "json" }) psi.ArgumentList.Add(a);
+        foreach (var a in new[] { "compose", "-f", "docker-compose.yml" }.Concat(args)) psi.ArgumentList.Add(a);
         foreach (var name in new[] { "WORKER_SLOTS", "THREADS_PER_TRIAL", "SERSWEEP_DASHBOARD_TOKEN" }) psi.Environment.Remove(name);
-        psi.Environment["SERSWEEP_DASHBOARD_TOKEN"] = "test-token";
+        if (withToken) psi.Environment["SERSWEEP_DASHBOARD_TOKEN"] = "test-token";
         foreach (var (k, v) in env) psi.Environment[k] = v;
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEnd();
         p.WaitForExit();
-        Assert.True(p.ExitCode == 0, $"docker compose config failed ({p.ExitCode}): {stderr}");
-        return JsonDocument.Parse(stdout.Result).RootElement.Clone();
+        return new ComposeRun(p.ExitCode, stdout.Result, stderr);
+    }
+
+    private static JsonElement Config(params (string Key, string Value)[] env)
+    {
+        var run = Compose(["config", "--format", "json"], withToken: true, env);
+        Assert.True(run.ExitCode == 0, $"docker compose config failed ({run.ExitCode}): {run.Stderr}");
+        return JsonDocument.Parse(run.Stdout).RootElement.Clone();
     }
 
     private static string[] Command(JsonElement service) =>
@@ -31,12 +43,9 @@ public class ComposeFileTests
     [Fact]
     public void Config_is_valid_quietly()
     {
-        var psi = new ProcessStartInfo("docker", "compose -f docker-compose.yml config -q") { WorkingDirectory = TestPaths.RepoRoot, RedirectStandardError = true };
-        psi.Environment["SERSWEEP_DASHBOARD_TOKEN"] = "test-token";
-        using var p = Process.Start(psi)!;
-        var err = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, err);
+        var run = Compose(["config", "-q"]);
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
     }
 
     [Fact]
@@ -88,14 +97,10 @@ public class ComposeFileTests
     [Fact]
     public void Coordinator_refuses_to_start_without_a_dashboard_token()
     {
-        var psi = new ProcessStartInfo("docker", "compose -f docker-compose.yml config -q") { WorkingDirectory = TestPaths.RepoRoot, RedirectStandardError = true };
-        psi.Environment.Remove("SERSWEEP_DASHBOARD_TOKEN");
-        using var p = Process.Start(psi)!;
-        var err = p.StandardError.ReadToEnd();
-        p.WaitForExit();
+        var run = Compose(["config", "-q"], withToken: false);
 
-        Assert.NotEqual(0, p.ExitCode);
-        Assert.Contains("SERSWEEP_DASHBOARD_TOKEN", err);
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("SERSWEEP_DASHBOARD_TOKEN", run.Stderr);
     }
 
     [Fact]
