@@ -38,7 +38,8 @@ public sealed class WatchedFileTests : IDisposable
         Assert.Contains("sha256 02bbbbbbbbbb", alert.TextContent);
         var errors = banner.FindAll("[data-watch-rejected] li");
         Assert.Equal(["12", "20"], errors.Select(e => e.GetAttribute("data-line")));
-        Assert.StartsWith("line 12, column 18, training.learning_rate: training.learning_rate: expected a number", errors[0].TextContent);
+        Assert.StartsWith("line 12, column 18, training.learning_rate: expected a number, got 'fast'", errors[0].TextContent);
+        Assert.StartsWith("line 20, column 3, search.max_trails: unknown key 'max_trails' in search", errors[1].TextContent);
         Assert.Contains("did you mean 'max_trials'?", errors[1].TextContent);
     }
 
@@ -68,7 +69,7 @@ public sealed class WatchedFileTests : IDisposable
         Assert.Contains("started ravdess-cnn v2", rows[0].TextContent);
         Assert.Contains("2026-11-24 14:02:11", rows[1].TextContent);
         Assert.Contains("rejected: 2 error(s)", rows[1].TextContent);
-        Assert.Contains("first at line 12, training.learning_rate", rows[1].TextContent);
+        Assert.Contains("first at line 12, column 18, training.learning_rate: expected a number", rows[1].TextContent);
         Assert.Equal("02bbbbbbbbbb", rows[1].QuerySelector("code")!.TextContent);
     }
 }
