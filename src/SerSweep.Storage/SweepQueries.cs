@@ -99,6 +99,13 @@ public sealed partial class SweepQueries(IDbContextFactory<SerSweepDbContext> co
         return await db.SiloSnapshots.AsNoTracking().OrderBy(s => s.Role).ThenBy(s => s.Address).ToListAsync(cancel);
     }
 
+    /// <summary>The newest <paramref name="count"/> judgements of watched sweep files, newest first.</summary>
+    public async Task<IReadOnlyList<SweepFileEvent>> SweepFileEventsAsync(int count = 50, CancellationToken cancel = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancel);
+        return await db.SweepFileEvents.AsNoTracking().OrderByDescending(e => e.Id).Take(count).ToListAsync(cancel);
+    }
+
     public async Task<Page<LeaderboardRow>> LeaderboardAsync(long sweepId, LeaderboardQuery query, CancellationToken cancel = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancel);
