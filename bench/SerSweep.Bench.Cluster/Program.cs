@@ -3,7 +3,8 @@
 // report and result -> SQLite (WAL, one batching writer). Checks every result is stored exactly once and counts
 // "database is locked"; then runs Optuna + SQLite's instant-objective peer in the same run and prints the ratio.
 //
-//   dotnet run -c Release --project bench/SerSweep.Bench.Cluster [-- --sweeps 8 --trials 50 --no-peer]
+//   dotnet run -c Release --project bench/SerSweep.Bench.Cluster [-- --sweeps 8 --trials 50 --no-peer --json]
+// --json: also prints one JSON line with every figure at the end, for deploy/bench.
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
@@ -41,12 +42,13 @@ var commitsBefore = writer.Commits;
 var load = await RunAsync("load", sweeps, trials, concurrent: 8);
 var commits = writer.Commits - commitsBefore;
 
+int results, duplicates, notCompleted, expected;
 await using (var db = new SerSweepDbContext(SqliteDatabase.Options(options.DbPath)))
 {
-    var results = await db.TrialResults.CountAsync();
-    var duplicates = await db.TrialResults.GroupBy(r => r.TrialId).CountAsync(g => g.Count() > 1);
-    var notCompleted = await db.Trials.CountAsync(t => t.Status != TrialStatus.Completed);
-    var expected = 20 + trials + sweeps * trials;
+    results = await db.TrialResults.CountAsync();
+    duplicates = await db.TrialResults.GroupBy(r => r.TrialId).CountAsync(g => g.Count() > 1);
+    notCompleted = await db.Trials.CountAsync(t => t.Status != TrialStatus.Completed);
+    expected = 20 + trials + sweeps * trials;
     Console.WriteLine($"results stored: {results} of {expected} trials, duplicates {duplicates}, trials not completed {notCompleted}, 'database is locked' {locked.Count}");
     Console.WriteLine($"writer: {commits} transactions for {sweeps * trials} trials of the load run");
 }
@@ -55,8 +57,16 @@ await host.StopAsync();
 var perTrial = load.TotalMilliseconds / (sweeps * trials);
 Console.WriteLine($"sersweep: {sweeps} sweeps x {trials} trials in {load.TotalSeconds:0.00} s = {perTrial:0.00} ms per trial (wall / trials), {sweeps * trials / load.TotalSeconds:0} trials/s");
 Console.WriteLine($"sersweep: one sweep, one trial at a time: {latency.TotalMilliseconds / trials:0.00} ms per trial (full round trip, no overlap)");
-if (!args.Contains("--no-peer") && OptunaPeer.MsPerTrial() is { } optuna)
+var optunaMs = args.Contains("--no-peer") ? null : OptunaPeer.MsPerTrial();
+if (optunaMs is { } optuna)
     Console.WriteLine($"optuna + sqlite (random sampler, 300 trials, same machine, now): {optuna:0.00} ms per trial -> sersweep is {optuna / perTrial:0.0}x faster per trial");
+if (args.Contains("--json"))
+    Console.WriteLine(JsonSerializer.Serialize(new
+    {
+        bench = "overhead", sweeps, trials, ms_per_trial = perTrial, sequential_ms_per_trial = latency.TotalMilliseconds / trials,
+        results_stored = results, trials_expected = expected, duplicates, not_completed = notCompleted, database_locked = locked.Count,
+        optuna_sqlite_ms_per_trial = optunaMs,
+    }));
 
 async Task<TimeSpan> RunAsync(string name, int count, int trialCount, int concurrent)
 {
