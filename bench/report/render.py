@@ -42,6 +42,8 @@ SECTIONS = [
 def number(x):
     if x is None:
         return "-"
+    if x == int(x) and abs(x) < 1e15:
+        return str(int(x))
     digits = 0 if abs(x) >= 100 else 1 if abs(x) >= 10 else 2 if abs(x) >= 1 else 3
     return f"{x:.{digits}f}"
 
