@@ -3,8 +3,9 @@ using SerSweep.Storage.Entities;
 namespace SerSweep.Storage;
 
 /// <summary>
-/// One page of a sweep's leaderboard. <see cref="SortBy"/> is "objective" (default), a metric name from
-/// <see cref="Core.Metrics"/>, "index", "finished_at", or "param:DOTTED.PATH" for a numeric hyperparameter.
+/// One page of a sweep's leaderboard, the one way trials are ranked (the dashboard's grid and the REST API both
+/// page through it). <see cref="SortBy"/> is "objective" (default), a metric name from <see cref="Core.Metrics"/>,
+/// "index", "status", "epochs", "finished_at", or "param:DOTTED.PATH" for a hyperparameter (numbers numerically, text as text).
 /// </summary>
 public sealed record LeaderboardQuery
 {
@@ -24,6 +25,7 @@ public sealed record LeaderboardQuery
 public sealed record LeaderboardRow(
     long TrialId, int Index, TrialStatus Status, string ParametersJson, double? ObjectiveValue,
     double? ValAccuracy, double? ValMacroF1, double? TestAccuracy, double? TestMacroF1, double? TestUar,
+    double? ValLoss, double? ValUar, double? TestLoss,
     int LastEpoch, int Attempts, string? Silo, FailureClass? FailureClass, string? StopReason,
     DateTime? StartedAt, DateTime? FinishedAt);
 

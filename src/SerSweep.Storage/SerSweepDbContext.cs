@@ -13,6 +13,7 @@ public sealed class SerSweepDbContext(DbContextOptions<SerSweepDbContext> option
     public DbSet<TrialResult> TrialResults => Set<TrialResult>();
     public DbSet<Artifact> Artifacts => Set<Artifact>();
     public DbSet<SiloSnapshot> SiloSnapshots => Set<SiloSnapshot>();
+    public DbSet<SweepFileEvent> SweepFileEvents => Set<SweepFileEvent>();
 
     /// <summary>SQLite's json_extract, so that the leaderboard can sort and filter by a hyperparameter in SQL.</summary>
     public static double? JsonNumber(string json, string path) => throw new InvalidOperationException("Only usable in LINQ to SQL queries.");
@@ -65,5 +66,12 @@ public sealed class SerSweepDbContext(DbContextOptions<SerSweepDbContext> option
 
         model.Entity<Artifact>().HasIndex(a => new { a.TrialId, a.Kind }).IsUnique();
         model.Entity<SiloSnapshot>().HasKey(s => s.Address);
+
+        model.Entity<SweepFileEvent>(watched =>
+        {
+            watched.Ignore(e => e.Errors);
+            watched.HasIndex(e => new { e.Path, e.At });
+            watched.HasOne<Sweep>().WithMany().HasForeignKey(e => e.SweepId).OnDelete(DeleteBehavior.SetNull);
+        });
     }
 }

@@ -187,6 +187,15 @@ public sealed partial class StoreWriter
         return await db.SaveChangesAsync();
     });
 
+    /// <summary>Records how the coordinator judged a saved version of a watched sweep file.</summary>
+    public Task<SweepFileEvent> RecordSweepFileEventAsync(SweepFileEvent watched) => Enqueue(async db =>
+    {
+        watched.Id = 0;
+        db.SweepFileEvents.Add(watched);
+        await db.SaveChangesAsync();
+        return watched;
+    });
+
     private static async Task SaveStrategyStateAsync(SerSweepDbContext db, long sweepId, string? strategyState)
     {
         if (strategyState is null) return;

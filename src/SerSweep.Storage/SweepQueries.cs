@@ -99,6 +99,13 @@ public sealed partial class SweepQueries(IDbContextFactory<SerSweepDbContext> co
         return await db.SiloSnapshots.AsNoTracking().OrderBy(s => s.Role).ThenBy(s => s.Address).ToListAsync(cancel);
     }
 
+    /// <summary>The newest <paramref name="count"/> judgements of watched sweep files, newest first.</summary>
+    public async Task<IReadOnlyList<SweepFileEvent>> SweepFileEventsAsync(int count = 50, CancellationToken cancel = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancel);
+        return await db.SweepFileEvents.AsNoTracking().OrderByDescending(e => e.Id).Take(count).ToListAsync(cancel);
+    }
+
     public async Task<Page<LeaderboardRow>> LeaderboardAsync(long sweepId, LeaderboardQuery query, CancellationToken cancel = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancel);
@@ -119,16 +126,25 @@ public sealed partial class SweepQueries(IDbContextFactory<SerSweepDbContext> co
         var total = await trials.CountAsync(cancel);
         var ordered = Sort(trials, query, sweep);
         var pageSize = Math.Clamp(query.PageSize, 1, 1000);
-        var rows = await ordered.Skip(Math.Max(0, query.Page) * pageSize).Take(pageSize)
-            .Select(t => new LeaderboardRow(
-                t.Id, t.Index, t.Status, t.ParametersJson, t.ObjectiveValue,
-                t.Result == null ? null : t.Result.ValAccuracy, t.Result == null ? null : t.Result.ValMacroF1,
-                t.Result == null ? null : t.Result.TestAccuracy, t.Result == null ? null : t.Result.TestMacroF1,
-                t.Result == null ? null : t.Result.TestUar,
-                t.LastEpoch, t.Attempts, t.Silo, t.FailureClass, t.StopReason, t.StartedAt, t.FinishedAt))
-            .ToListAsync(cancel);
+        var rows = await ordered.Skip(Math.Max(0, query.Page) * pageSize).Take(pageSize).Select(AsLeaderboardRow).ToListAsync(cancel);
         return new Page<LeaderboardRow>(rows, total, Math.Max(0, query.Page), pageSize);
     }
+
+    /// <summary>Every trial of a sweep as leaderboard rows, by index: what the dashboard's charts plot.</summary>
+    public async Task<IReadOnlyList<LeaderboardRow>> AllLeaderboardRowsAsync(long sweepId, CancellationToken cancel = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancel);
+        return await db.Trials.AsNoTracking().Where(t => t.SweepId == sweepId).OrderBy(t => t.Index).Select(AsLeaderboardRow).ToListAsync(cancel);
+    }
+
+    // Scalars only: the result's JSON columns (confusion, per class) would be most of the bytes read.
+    private static readonly Expression<Func<Trial, LeaderboardRow>> AsLeaderboardRow = t => new LeaderboardRow(
+        t.Id, t.Index, t.Status, t.ParametersJson, t.ObjectiveValue,
+        t.Result == null ? null : t.Result.ValAccuracy, t.Result == null ? null : t.Result.ValMacroF1,
+        t.Result == null ? null : t.Result.TestAccuracy, t.Result == null ? null : t.Result.TestMacroF1,
+        t.Result == null ? null : t.Result.TestUar,
+        t.Result == null ? null : t.Result.ValLoss, t.Result == null ? null : t.Result.ValUar, t.Result == null ? null : t.Result.TestLoss,
+        t.LastEpoch, t.Attempts, t.Silo, t.FailureClass, t.StopReason, t.StartedAt, t.FinishedAt);
 
     private static IQueryable<Trial> BestTrialQuery(SerSweepDbContext db, Sweep sweep)
     {
@@ -143,6 +159,8 @@ public sealed partial class SweepQueries(IDbContextFactory<SerSweepDbContext> co
     {
         var sortBy = query.SortBy;
         if (sortBy == "index") return OrderBy(trials, t => t.Index, query.Descending ?? false);
+        if (sortBy == "status") return OrderBy(trials, t => t.Status, query.Descending ?? false);
+        if (sortBy == "epochs") return OrderBy(trials, t => t.LastEpoch, query.Descending ?? true);
         if (sortBy == "finished_at") return NullsLast(trials, t => t.FinishedAt, query.Descending ?? true);
         if (sortBy == LeaderboardQuery.Objective) return NullsLast(trials, t => t.ObjectiveValue, query.Descending ?? sweep.Maximize);
         if (sortBy.StartsWith(LeaderboardQuery.ParameterPrefix, StringComparison.Ordinal))
@@ -161,7 +179,7 @@ public sealed partial class SweepQueries(IDbContextFactory<SerSweepDbContext> co
             Metrics.TestAccuracy => NullsLast(trials, t => t.Result!.TestAccuracy, descending),
             Metrics.TestMacroF1 => NullsLast(trials, t => t.Result!.TestMacroF1, descending),
             Metrics.TestUar => NullsLast(trials, t => t.Result!.TestUar, descending),
-            _ => throw new ArgumentException($"Unknown leaderboard sort '{sortBy}': use objective, index, finished_at, a final metric or param:PATH.", nameof(query)),
+            _ => throw new ArgumentException($"Unknown leaderboard sort '{sortBy}': use objective, index, status, epochs, finished_at, a final metric or param:PATH.", nameof(query)),
         };
     }
 

@@ -28,7 +28,8 @@ public sealed class SweepFileWatchTests
 
         // An invalid edit (a misspelt key): reported in the coordinator's log with its position, nothing launched.
         var log = Path.Combine(cluster.Dir, "logs", "coordinator.log");
-        await File.WriteAllTextAsync(cluster.SweepFile, TestCluster.SweepYaml(trials: 4, concurrent: 2, epochs: 2).Replace("max_trials", "max_trails"));
+        var invalid = TestCluster.SweepYaml(trials: 4, concurrent: 2, epochs: 2).Replace("max_trials", "max_trails");
+        await File.WriteAllTextAsync(cluster.SweepFile, invalid);
         var deadline = DateTime.UtcNow + Timeout;
         while (!File.ReadAllText(log).Contains("does not validate", StringComparison.Ordinal))
         {
@@ -41,5 +42,16 @@ public sealed class SweepFileWatchTests
         await Task.Delay(TimeSpan.FromSeconds(2));
         var sweeps = await cluster.ReadAsync(db => db.Sweeps.AsNoTracking().OrderBy(s => s.Id).ToListAsync());
         Assert.Equal([first.Id, second.Id], sweeps.Select(s => s.Id));
+
+        // The database (which the dashboard shows) has every judgement: two sweeps started, then the rejection with its line and key.
+        var judged = await cluster.ReadAsync(db => db.SweepFileEvents.AsNoTracking().OrderBy(e => e.Id).ToListAsync());
+        Assert.Equal([(true, (long?)first.Id), (true, second.Id), (false, null)], judged.Select(e => (e.Accepted, e.SweepId)));
+        Assert.All(judged, e => Assert.Equal(Path.GetFullPath(cluster.SweepFile), e.Path));
+        // The misspelt key, and the budget it no longer sets.
+        var line = invalid.Split('\n').ToList().FindIndex(l => l.Contains("max_trails", StringComparison.Ordinal)) + 1;
+        var misspelt = Assert.Single(judged[2].Errors, e => e.Field == "search.max_trails");
+        Assert.Equal((line, "did you mean 'max_trials'?"), (misspelt.Line, misspelt.Hint));
+        Assert.Contains(judged[2].Errors, e => e.Field == "search.max_trials" && e.Message.Contains("is required", StringComparison.Ordinal));
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(invalid))), judged[2].Sha256);
     }
 }

@@ -9,49 +9,38 @@ using SerSweep.Storage.Entities;
 namespace SerSweep.Dashboard.Data;
 
 /// <summary>
-/// Reads a sweep's trials into leaderboard rows: one query over trials and their results, parameters parsed
-/// from their JSON. The whole sweep is read so the leaderboard can sort by any metric or hyperparameter and
-/// the charts see every trial; 10 000 trials read in well under a second (see docs/benchmarks.md).
+/// A sweep's trials as leaderboard rows (parameters parsed from their JSON): every trial for the charts, or one
+/// ranked page for the grid, both from Storage's leaderboard query, so there is one way trials are sorted and
+/// filtered: in SQL.
 /// </summary>
-public sealed class TrialRows(IDbContextFactory<SerSweepDbContext> contexts)
+public sealed class TrialRows(IDbContextFactory<SerSweepDbContext> contexts, SweepQueries queries)
 {
     /// <summary>The metrics a leaderboard shows, when any trial has them.</summary>
     public static readonly IReadOnlyList<string> MetricColumns =
         [Metrics.ValAccuracy, Metrics.ValMacroF1, Metrics.ValUar, Metrics.ValLoss, Metrics.TestAccuracy, Metrics.TestMacroF1, Metrics.TestUar];
 
-    public async Task<IReadOnlyList<TrialRow>> LoadAsync(Sweep sweep, CancellationToken cancel = default)
+    /// <summary>Every trial, by index.</summary>
+    public async Task<IReadOnlyList<TrialRow>> LoadAsync(Sweep sweep, CancellationToken cancel = default) =>
+        (await queries.AllLeaderboardRowsAsync(sweep.Id, cancel)).Select(row => ToRow(row, sweep.ObjectiveMetric)).ToList();
+
+    /// <summary>One page of the leaderboard, sorted and filtered in SQL, with the number of trials the filter lets through.</summary>
+    public async Task<(IReadOnlyList<TrialRow> Rows, int Total)> PageAsync(Sweep sweep, LeaderboardQuery query, CancellationToken cancel = default)
     {
-        await using var db = await contexts.CreateDbContextAsync(cancel);
-        // Scalars only: the result's JSON columns (confusion, per class) would be most of the bytes read.
-        var trials = await db.Trials.AsNoTracking().Where(t => t.SweepId == sweep.Id).OrderBy(t => t.Index)
-            .Select(t => new
-            {
-                t.Id, t.Index, t.Status, t.ParametersJson, t.ObjectiveValue, t.LastEpoch, t.StopReason, t.FailureClass, t.FinishedAt,
-                HasResult = t.Result != null,
-                ValLoss = t.Result!.ValLoss, ValAccuracy = t.Result.ValAccuracy, ValMacroF1 = t.Result.ValMacroF1, ValUar = t.Result.ValUar,
-                TestLoss = t.Result.TestLoss, TestAccuracy = t.Result.TestAccuracy, TestMacroF1 = t.Result.TestMacroF1, TestUar = t.Result.TestUar,
-            })
-            .ToListAsync(cancel);
-        return trials.Select(t => new TrialRow
-        {
-            TrialId = t.Id,
-            Index = t.Index,
-            Status = StatusName(t.Status),
-            Parameters = Parameters(t.ParametersJson),
-            Metrics = MetricsOf(
-                t.HasResult
-                    ? new TrialResult
-                    {
-                        ValLoss = t.ValLoss, ValAccuracy = t.ValAccuracy, ValMacroF1 = t.ValMacroF1, ValUar = t.ValUar,
-                        TestLoss = t.TestLoss, TestAccuracy = t.TestAccuracy, TestMacroF1 = t.TestMacroF1, TestUar = t.TestUar,
-                    }
-                    : null,
-                sweep.ObjectiveMetric, t.ObjectiveValue),
-            EpochsDone = t.LastEpoch,
-            StopReason = t.StopReason ?? (t.FailureClass is { } failure ? $"failed: {StatusName(failure)}" : null),
-            FinishedAt = t.FinishedAt is { } finished ? new DateTimeOffset(finished, TimeSpan.Zero) : null,
-        }).ToList();
+        var page = await queries.LeaderboardAsync(sweep.Id, query, cancel);
+        return (page.Items.Select(row => ToRow(row, sweep.ObjectiveMetric)).ToList(), page.Total);
     }
+
+    private static TrialRow ToRow(LeaderboardRow t, string objective) => new()
+    {
+        TrialId = t.TrialId,
+        Index = t.Index,
+        Status = StatusName(t.Status),
+        Parameters = Parameters(t.ParametersJson),
+        Metrics = MetricsOf(t, objective),
+        EpochsDone = t.LastEpoch,
+        StopReason = t.StopReason ?? (t.FailureClass is { } failure ? $"failed: {StatusName(failure)}" : null),
+        FinishedAt = t.FinishedAt is { } finished ? new DateTimeOffset(finished, TimeSpan.Zero) : null,
+    };
 
     /// <summary>Trials with a failed attempt (also those whose retry then succeeded), by index.</summary>
     public async Task<IReadOnlyList<Trial>> FailuresAsync(long sweepId, CancellationToken cancel = default)
@@ -108,11 +97,15 @@ public sealed class TrialRows(IDbContextFactory<SerSweepDbContext> contexts)
         return System.Text.Encoding.UTF8.GetString(System.Text.Encoding.UTF8.GetBytes(json), start, (int)(reader.BytesConsumed - start));
     }
 
-    private static Dictionary<string, double> MetricsOf(TrialResult? result, string objective, double? objectiveSoFar)
+    private static Dictionary<string, double> MetricsOf(LeaderboardRow t, string objective)
     {
-        var metrics = new Dictionary<string, double>(TrialViews.FinalMetrics(result));
+        var metrics = new Dictionary<string, double>(TrialViews.FinalMetrics(new TrialResult
+        {
+            ValLoss = t.ValLoss, ValAccuracy = t.ValAccuracy, ValMacroF1 = t.ValMacroF1, ValUar = t.ValUar,
+            TestLoss = t.TestLoss, TestAccuracy = t.TestAccuracy, TestMacroF1 = t.TestMacroF1, TestUar = t.TestUar,
+        }));
         // A running trial has no result yet: its best objective so far still ranks it.
-        if (!metrics.ContainsKey(objective) && objectiveSoFar is { } soFar)
+        if (!metrics.ContainsKey(objective) && t.ObjectiveValue is { } soFar)
             metrics[objective] = soFar;
         return metrics;
     }

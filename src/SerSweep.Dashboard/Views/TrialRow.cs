@@ -17,16 +17,6 @@ public sealed record TrialRow
     public DateTimeOffset? FinishedAt { get; init; }
 
     public double? Metric(string name) => Metrics.TryGetValue(name, out var value) ? value : null;
-
-    /// <summary>Sort key of a numeric parameter; missing sorts first ascending.</summary>
-    public double NumberOf(string parameter) =>
-        Parameters.TryGetValue(parameter, out var value) && value.Number is { } number ? number : double.NegativeInfinity;
-
-    /// <summary>Sort key of a categorical parameter.</summary>
-    public string TextOf(string parameter) => Parameters.TryGetValue(parameter, out var value) ? value.Text : "";
-
-    /// <summary>Sort key of a metric; missing sorts first ascending (and last descending).</summary>
-    public double MetricOrMin(string name) => Metric(name) ?? double.NegativeInfinity;
 }
 
 /// <summary>A hyperparameter value: its text as written, and its number when it is numeric.</summary>

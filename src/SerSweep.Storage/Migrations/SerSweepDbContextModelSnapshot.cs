@@ -218,6 +218,47 @@ namespace SerSweep.Storage.Migrations
                     b.ToTable("Sweeps");
                 });
 
+            modelBuilder.Entity("SerSweep.Storage.Entities.SweepFileEvent", b =>
+                {
+                    b.Property<long>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("Accepted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<DateTime>("At")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ErrorsJson")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Path")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("SweepId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SweepName")
+                        .HasColumnType("TEXT");
+
+                    b.Property<int?>("SweepVersion")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("SweepId");
+
+                    b.HasIndex("Path", "At");
+
+                    b.ToTable("SweepFileEvents");
+                });
+
             modelBuilder.Entity("SerSweep.Storage.Entities.Trial", b =>
                 {
                     b.Property<long>("Id")
@@ -435,6 +476,14 @@ namespace SerSweep.Storage.Migrations
                         .HasForeignKey("TrialId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
+                });
+
+            modelBuilder.Entity("SerSweep.Storage.Entities.SweepFileEvent", b =>
+                {
+                    b.HasOne("SerSweep.Storage.Entities.Sweep", null)
+                        .WithMany()
+                        .HasForeignKey("SweepId")
+                        .OnDelete(DeleteBehavior.SetNull);
                 });
 
             modelBuilder.Entity("SerSweep.Storage.Entities.Trial", b =>

@@ -1,43 +1,92 @@
 using System.Globalization;
 using AngleSharp.Dom;
 using Bunit;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 using SerSweep.Dashboard.Components.Grids;
-using SerSweep.Dashboard.Views;
+using SerSweep.Dashboard.Data;
+using SerSweep.Storage;
+using SerSweep.Storage.Entities;
+using SerSweep.Testing;
 
 namespace SerSweep.Dashboard.Tests.Components;
 
-public sealed class LeaderboardTests : IDisposable
+/// <summary>The leaderboard grid over a real SQLite file: every page it shows is Storage's SQL leaderboard query.</summary>
+public sealed class LeaderboardTests : IAsyncLifetime
 {
     private const string LearningRate = "training.learning_rate";
     private const string Optimizer = "training.optimizer";
+    private static readonly TimeSpan Lease = TimeSpan.FromMinutes(5);
     private readonly BunitContext context = new();
+    private StoreWriter writer = default!;
+    private SweepQueries queries = default!;
+    private Sweep sweep = default!;
 
-    public LeaderboardTests() => context.JSInterop.Mode = JSRuntimeMode.Loose;
-
-    public void Dispose() => context.Dispose();
-
-    /// <summary>30 trials: index i has learning rate from a log ladder and accuracy that peaks at i = 17.</summary>
-    private static List<TrialRow> Trials() =>
-        Enumerable.Range(0, 30).Select(i => new TrialRow
+    /// <summary>
+    /// 30 trials: index i has learning rate 10^(-5 + i/7.5), optimizer adam (even) or sgd (odd), and validation
+    /// accuracy that peaks at i = 17. Every 5th was pruned, every other 7th failed (no result).
+    /// </summary>
+    public async Task InitializeAsync()
+    {
+        var path = Path.Combine(TestPaths.NewTempDir("sersweep-leaderboard"), "sersweep.db");
+        SqliteDatabase.Migrate(path);
+        var contexts = new PooledDbContextFactory<SerSweepDbContext>(SqliteDatabase.Options(path));
+        writer = new StoreWriter(contexts, NullLogger<StoreWriter>.Instance);
+        queries = new SweepQueries(contexts);
+        sweep = await writer.CreateSweepAsync(new Sweep
         {
-            TrialId = 100 + i,
-            Index = i,
-            Status = i % 5 == 0 ? "pruned" : i % 7 == 0 ? "failed" : "completed",
-            Parameters = new Dictionary<string, HyperparameterValue>
-            {
-                [LearningRate] = HyperparameterValue.Of(Math.Pow(10, -5 + i / 7.5)),
-                [Optimizer] = HyperparameterValue.Of(i % 2 == 0 ? "adam" : "sgd"),
-            },
-            Metrics = new Dictionary<string, double> { ["val_accuracy"] = 0.9 - Math.Abs(i - 17) * 0.02, ["val_loss"] = 0.5 + i * 0.01 },
-            EpochsDone = 5,
-        }).ToList();
+            Name = "grid", YamlText = "name: grid\n", Method = "random", ObjectiveMetric = Core.Metrics.ValAccuracy, Maximize = true,
+            MaxTrials = 40, MaxConcurrent = 1, MaxAttempts = 1,
+        });
+        for (var i = 0; i < 30; i++)
+            await AddTrialAsync(i, i % 5 == 0 ? TrialStatus.Pruned : i % 7 == 0 ? TrialStatus.Failed : TrialStatus.Completed, 0.9 - Math.Abs(i - 17) * 0.02);
+        context.JSInterop.Mode = JSRuntimeMode.Loose;
+        context.Services.AddSingleton<IDbContextFactory<SerSweepDbContext>>(contexts);
+        context.Services.AddSingleton(queries);
+        context.Services.AddSingleton<TrialRows>();
+    }
 
-    private IRenderedComponent<Leaderboard> Render(List<TrialRow> rows) =>
-        context.Render<Leaderboard>(p => p
+    public async Task DisposeAsync()
+    {
+        await context.DisposeAsync();
+        await writer.DisposeAsync();
+    }
+
+    private async Task AddTrialAsync(int i, TrialStatus outcome, double valAccuracy)
+    {
+        var parameters = StoredJson.WriteParameters(new Dictionary<string, object?>
+        {
+            [LearningRate] = Math.Pow(10, -5 + i / 7.5),
+            [Optimizer] = i % 2 == 0 ? "adam" : "sgd",
+        });
+        var trial = await writer.AddTrialAsync(sweep.Id, i, parameters, seed: i);
+        var attempt = (await writer.StartAttemptAsync(trial.Id, "silo", Lease))!;
+        if (outcome == TrialStatus.Failed)
+        {
+            await writer.FailAttemptAsync(trial.Id, attempt.Attempt, FailureClass.Crashed, "boom", retry: false);
+            return;
+        }
+        var result = new TrialResult
+        {
+            TrialId = trial.Id, Attempt = attempt.Attempt, Outcome = outcome, Epochs = 5, BestEpoch = 5, ValAccuracy = valAccuracy, ValLoss = 0.5 + i * 0.01,
+        };
+        await writer.CommitResultAsync(result, valAccuracy, outcome == TrialStatus.Pruned ? "asha rung 1" : null, bundle: null);
+    }
+
+    private async Task<IRenderedComponent<Leaderboard>> RenderAsync()
+    {
+        var rows = await context.Services.GetRequiredService<TrialRows>().LoadAsync(sweep);
+        var best = (await queries.GetSweepSummaryAsync(sweep.Id))!.BestTrialId;
+        return context.Render<Leaderboard>(p => p
+            .Add(c => c.Sweep, sweep)
             .Add(c => c.Rows, rows)
+            .Add(c => c.BestTrialId, best)
             .Add(c => c.MetricNames, ["val_accuracy", "val_loss"])
             .Add(c => c.ParameterNames, [LearningRate, Optimizer])
             .Add(c => c.Objective, "val_accuracy"));
+    }
 
     private static int[] ShownIndices(IRenderedComponent<Leaderboard> grid) =>
         grid.FindAll("tbody td.index a").Select(a => int.Parse(a.TextContent, CultureInfo.InvariantCulture)).ToArray();
@@ -47,29 +96,30 @@ public sealed class LeaderboardTests : IDisposable
             .QuerySelector("button.col-title")!.Click();
 
     [Fact]
-    public void Sorts_by_the_objective_best_first_and_highlights_the_best_trial()
+    public async Task Sorts_by_the_objective_best_first_and_highlights_the_best_trial()
     {
-        var grid = Render(Trials());
+        var grid = await RenderAsync();
 
+        grid.WaitForAssertion(() => Assert.Equal(25, ShownIndices(grid).Length)); // first page
         var shown = ShownIndices(grid);
-        Assert.Equal(25, shown.Length); // first page
-        Assert.Equal(17, shown[0]);
-        Assert.Contains(shown[1], new[] { 16, 18 });
+        Assert.Equal([17, 16, 18], shown[..3]); // ties by index
         Assert.Equal("17", grid.Find("tbody tr.best td.index a").TextContent);
     }
 
     [Fact]
-    public void Clicking_a_metric_header_toggles_its_direction()
+    public async Task Clicking_a_metric_header_toggles_its_direction_and_trials_without_a_value_stay_last()
     {
-        var grid = Render(Trials());
+        var grid = await RenderAsync();
         ClickHeader(grid, "val_accuracy");
         grid.WaitForAssertion(() => Assert.Equal(0, ShownIndices(grid)[0])); // 0.56: the worst accuracy
+        grid.Find("button[title='Go to next page']").Click();
+        grid.WaitForAssertion(() => Assert.Equal([7, 14, 21, 28], ShownIndices(grid)[^4..].Order())); // failed: no result
     }
 
     [Fact]
-    public void Sorts_a_numeric_hyperparameter_numerically_not_as_text()
+    public async Task Sorts_a_numeric_hyperparameter_numerically_not_as_text()
     {
-        var grid = Render(Trials());
+        var grid = await RenderAsync();
         ClickHeader(grid, LearningRate);
         // As text "1E-05" < "1.36E-05" would scramble the order; numerically index order is learning-rate order.
         grid.WaitForAssertion(() => Assert.Equal(Enumerable.Range(0, 25), ShownIndices(grid)));
@@ -78,55 +128,64 @@ public sealed class LeaderboardTests : IDisposable
     }
 
     [Fact]
-    public void Sorts_a_categorical_hyperparameter_by_its_text()
+    public async Task Sorts_a_categorical_hyperparameter_by_its_text()
     {
-        var grid = Render(Trials());
+        var grid = await RenderAsync();
         ClickHeader(grid, Optimizer);
         grid.WaitForAssertion(() =>
-            Assert.Equal(Enumerable.Repeat("adam", 15).Concat(Enumerable.Repeat("sgd", 10)), grid.FindAll("tbody tr").Select(OptimizerCell)));
+            Assert.Equal(Enumerable.Repeat("adam", 15).Concat(Enumerable.Repeat("sgd", 10)), grid.FindAll("tbody tr").Where(HasTrial).Select(OptimizerCell)));
     }
+
+    private static bool HasTrial(IElement row) => row.QuerySelector("td.index a") is not null;
 
     private static string OptimizerCell(IElement row) => row.QuerySelectorAll("td.parameter")[1].TextContent.Trim();
 
     [Fact]
-    public void Filters_by_status()
+    public async Task Filters_by_status()
     {
-        var grid = Render(Trials());
+        var grid = await RenderAsync();
         grid.Find("input[data-status='pruned']").Change(true);
 
         grid.WaitForAssertion(() => Assert.Equal([0, 5, 10, 15, 20, 25], ShownIndices(grid).Order()));
-        var shownStatuses = grid.FindAll("tbody tr").Where(tr => tr.QuerySelector("td.index a") is not null)
-            .Select(tr => tr.QuerySelector("td.status")!.TextContent.Trim());
+        var shownStatuses = grid.FindAll("tbody tr").Where(HasTrial).Select(tr => tr.QuerySelector("td.status")!.TextContent.Trim());
         Assert.All(shownStatuses, status => Assert.Equal("pruned", status));
-        Assert.Contains("6 of 30 trials", grid.Find("summary").TextContent);
+        grid.WaitForAssertion(() => Assert.Contains("6 of 30 trials", grid.Find("summary").TextContent));
     }
 
     [Fact]
-    public void Filters_by_a_parameter_range_and_goes_back_to_the_first_page()
+    public async Task Filters_by_a_parameter_range_and_goes_back_to_the_first_page()
     {
-        var grid = Render(Trials());
-        grid.Find($"input[data-min='{LearningRate}']").Change("0.001");
-        grid.Find($"input[data-max='{LearningRate}']").Change("0.01");
-
-        // 10^(-5 + i/7.5) in [1e-3, 1e-2] <=> i in [15, 22.5]
-        grid.WaitForAssertion(() => Assert.Equal(Enumerable.Range(15, 8), ShownIndices(grid).Order()));
-        Assert.Contains("8 of 30 trials", grid.Find("summary").TextContent);
-    }
-
-    [Fact]
-    public void Pages_through_the_rows()
-    {
-        var grid = Render(Trials());
+        var grid = await RenderAsync();
         grid.Find("button[title='Go to next page']").Click();
         grid.WaitForAssertion(() => Assert.Equal(5, ShownIndices(grid).Length));
+        grid.Find($"input[data-min='{LearningRate}']").Change("0.0009");
+        grid.Find($"input[data-max='{LearningRate}']").Change("0.0099");
+
+        // 10^(-5 + i/7.5) in [9e-4, 9.9e-3] <=> i in [14.7, 22.5]
+        grid.WaitForAssertion(() => Assert.Equal(Enumerable.Range(15, 8), ShownIndices(grid).Order()));
+        grid.WaitForAssertion(() => Assert.Contains("8 of 30 trials", grid.Find("summary").TextContent));
     }
 
     [Fact]
-    public void Offers_a_comparison_when_two_trials_are_selected()
+    public async Task A_new_list_of_trials_reads_the_page_again()
     {
-        var grid = Render(Trials());
-        var boxes = grid.FindAll("tbody td.select input");
-        boxes[0].Change(true);
+        var grid = await RenderAsync();
+        grid.WaitForAssertion(() => Assert.Equal(17, ShownIndices(grid)[0]));
+
+        await AddTrialAsync(30, TrialStatus.Completed, 0.95);
+        var rows = await context.Services.GetRequiredService<TrialRows>().LoadAsync(sweep);
+        grid.Render(p => p.Add(c => c.Rows, rows));
+
+        grid.WaitForAssertion(() => Assert.Equal(30, ShownIndices(grid)[0]));
+        grid.WaitForAssertion(() => Assert.Contains("31 of 31 trials", grid.Find("summary").TextContent));
+    }
+
+    [Fact]
+    public async Task Offers_a_comparison_when_two_trials_are_selected()
+    {
+        var grid = await RenderAsync();
+        grid.WaitForAssertion(() => Assert.NotEmpty(grid.FindAll("tbody td.select input")));
+        grid.FindAll("tbody td.select input")[0].Change(true);
         grid.FindAll("tbody td.select input")[1].Change(true);
 
         var link = grid.Find("a.compare-link");
