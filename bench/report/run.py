@@ -146,6 +146,11 @@ def overhead(p):
         record("overhead", "overhead", f"per trial, {p['overhead_sweeps']} concurrent sweeps x {p['overhead_trials']} trials (wall / trials)",
                "ms", "lower", summary([r["ms_per_trial"] for r in runs]),
                {"name": "Optuna + SQLite (random, 300 trials)", **summary(optuna)} if optuna else None, shown(cmd), extra=checks),
+        record("overhead-cpu", "overhead", "CPU time per trial, same load run (every thread of the process)", "ms", "lower",
+               summary([r["cpu_ms_per_trial"] for r in runs]),
+               {"name": "Optuna + SQLite CPU", **summary(peer_cpu)} if (peer_cpu := [r["optuna_sqlite_cpu_ms_per_trial"] for r in runs
+                                                                         if r.get("optuna_sqlite_cpu_ms_per_trial") is not None]) else None,
+               shown(cmd)),
         record("overhead-sequential", "overhead", "per trial, one sweep, one trial at a time (full round trip)", "ms", "lower",
                summary([r["sequential_ms_per_trial"] for r in runs]), None, shown(cmd)),
     ]

@@ -12,7 +12,9 @@ public static class StorageServices
     public static IServiceCollection AddSerSweepStorage(this IServiceCollection services, string path, bool writer = true)
     {
         SqliteDatabase.Migrate(path);
-        services.AddDbContextFactory<SerSweepDbContext>(options => SqliteDatabase.Configure(options, path));
+        // Pooled: the writer takes a context per batch and the dashboard one per query; reusing them saves building
+        // a context's internal services every time (a large part of a small write's CPU).
+        services.AddPooledDbContextFactory<SerSweepDbContext>(options => SqliteDatabase.Configure(options, path));
         services.AddSingleton<SweepQueries>();
         if (writer) services.AddSingleton<StoreWriter>();
         return services;

@@ -38,22 +38,27 @@ public sealed partial class StoreWriter : IAsyncDisposable
 
     private async Task RunAsync()
     {
+        // One context and one open connection for the writer's lifetime: a batch costs BEGIN and COMMIT, not a
+        // context, a connection open and its pragmas. Each write has its own savepoint below, so EF's automatic
+        // savepoint around every SaveChanges would only double it.
+        await using var db = await _contexts.CreateDbContextAsync();
+        db.Database.AutoSavepointsEnabled = false;
+        await db.Database.OpenConnectionAsync();
         var batch = new List<IWrite>(MaxBatch);
         while (await _queue.Reader.WaitToReadAsync())
         {
             batch.Clear();
             while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var write)) batch.Add(write);
-            await ApplyAsync(batch);
+            await ApplyAsync(db, batch);
         }
     }
 
-    private async Task ApplyAsync(List<IWrite> batch)
+    private async Task ApplyAsync(SerSweepDbContext db, List<IWrite> batch)
     {
         var done = new List<(IWrite Write, object? Result)>(batch.Count);
         var failed = new List<(IWrite Write, Exception Error)>();
         try
         {
-            await using var db = await _contexts.CreateDbContextAsync();
             await using var transaction = await db.Database.BeginTransactionAsync();
             foreach (var write in batch)
             {
@@ -76,6 +81,7 @@ public sealed partial class StoreWriter : IAsyncDisposable
         }
         catch (Exception e)
         {
+            db.ChangeTracker.Clear();
             LogBatchFailed(e, batch.Count);
             foreach (var write in batch) write.Fail(e);
             return;

@@ -22,15 +22,16 @@ public sealed class ProcessCluster : IAsyncDisposable
     public string DatabasePath => Path.Combine(Dir, "sersweep.db");
     public string SweepFile => Path.Combine(Dir, "sweep.yaml");
 
-    public static async Task<ProcessCluster> StartAsync(string sweepYaml, int workers, int syntheticEpochMs)
+    /// <summary>Starts redis, a coordinator watching <paramref name="sweepYaml"/> and the workers; <paramref name="siloArgs"/> go to every silo.</summary>
+    public static async Task<ProcessCluster> StartAsync(string sweepYaml, int workers, params string[] siloArgs)
     {
         var dir = TestPaths.NewTempDir("sersweep-processes");
         await File.WriteAllTextAsync(Path.Combine(dir, "sweep.yaml"), sweepYaml);
         var siloPort = FreePortBlock();
         var cluster = new ProcessCluster(dir, siloPort);
-        await cluster.ScriptAsync("start", "--dir", dir, "--workers", workers.ToString(), "--redis-port", FreePort().ToString(),
-            "--silo-port", siloPort.ToString(), "--http-port", FreePort().ToString(), "--watch", cluster.SweepFile,
-            "--", "--trainer", "synthetic", "--synthetic-epoch-ms", syntheticEpochMs.ToString());
+        await cluster.ScriptAsync([
+            "start", "--dir", dir, "--workers", workers.ToString(), "--redis-port", FreePort().ToString(),
+            "--silo-port", siloPort.ToString(), "--http-port", FreePort().ToString(), "--watch", cluster.SweepFile, "--", .. siloArgs]);
         return cluster;
     }
 

@@ -14,7 +14,7 @@ public sealed class SweepFileWatchTests
     [Fact]
     public async Task A_saved_edit_starts_a_new_sweep_and_an_invalid_edit_changes_nothing()
     {
-        await using var cluster = await ProcessCluster.StartAsync(TestCluster.SweepYaml(trials: 2, concurrent: 2, epochs: 2), workers: 2, syntheticEpochMs: 100);
+        await using var cluster = await ProcessCluster.StartAsync(TestCluster.SweepYaml(trials: 2, concurrent: 2, epochs: 2), workers: 2, "--trainer", "synthetic", "--synthetic-epoch-ms", "100");
         var first = await cluster.WaitForAsync(db => db.Sweeps.AsNoTracking()
             .FirstOrDefaultAsync(s => s.Status == SweepStatus.Completed), Timeout, "the sweep of the file as it was at start");
 

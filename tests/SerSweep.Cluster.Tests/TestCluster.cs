@@ -11,7 +11,8 @@ namespace SerSweep.Cluster.Tests;
 
 /// <summary>
 /// A real Orleans cluster in this process: silo 0 is the coordinator (with a real SQLite file), the others are
-/// workers with the given slots, all running the synthetic trainer.
+/// workers with the given slots, all running the synthetic trainer. The silos share one feature cache folder unless
+/// <c>separateCaches</c> gives each its own (as workers that share no file system).
 /// </summary>
 public sealed class TestCluster : IAsyncDisposable
 {
@@ -29,7 +30,8 @@ public sealed class TestCluster : IAsyncDisposable
     public SweepQueries Queries => Coordinator.ServiceProvider.GetRequiredService<SweepQueries>();
     public SweepLauncher Launcher => Coordinator.ServiceProvider.GetRequiredService<SweepLauncher>();
 
-    public static async Task<TestCluster> StartAsync(int workers, int slots, SyntheticTrainerOptions trainer)
+    public static async Task<TestCluster> StartAsync(
+        int workers, int slots, SyntheticTrainerOptions trainer, bool separateCaches = false, Action<IServiceCollection>? configureServices = null)
     {
         var root = TestPaths.NewTempDir("sersweep-cluster");
         var builder = new InProcessTestClusterBuilder((short)(workers + 1));
@@ -37,12 +39,14 @@ public sealed class TestCluster : IAsyncDisposable
         {
             if (RoleOf(silo.SiloName) == SiloRoles.Coordinator) host.Services.AddSerSweepStorage(Path.Combine(root, "sersweep.db"));
             host.Services.AddSingleton<ITrialTrainer>(new SyntheticTrainer(trainer));
+            configureServices?.Invoke(host.Services);
         });
         builder.ConfigureSilo((silo, siloBuilder) => siloBuilder.UseInMemoryReminderService().AddSerSweep(new SerSweepClusterOptions
         {
             Role = RoleOf(silo.SiloName),
             Slots = slots,
             CheckpointDir = Path.Combine(root, "checkpoints"),
+            CacheDir = Path.Combine(root, separateCaches ? $"cache-{silo.SiloName}" : "cache"),
             BundleDir = Path.Combine(root, "bundles"),
             Heartbeat = TimeSpan.FromMilliseconds(250),
             Lease = TimeSpan.FromSeconds(30),

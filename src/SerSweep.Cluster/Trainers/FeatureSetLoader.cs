@@ -7,8 +7,8 @@ namespace SerSweep.Cluster.Trainers;
 
 /// <summary>
 /// Gets a trial's features on a worker: asks the feature-set grain to make sure the cache entry exists (computed
-/// once cluster-wide), reads it in place when this worker sees the same file, or else copies it over in chunks into
-/// the local cache (checked by SHA-256) and reads that.
+/// once cluster-wide), reads it in place when this worker shares the cache folder it was computed in, or else copies
+/// it over in chunks into its own cache folder (checked by SHA-256) and reads that.
 /// </summary>
 public sealed class FeatureSetLoader(IGrainFactory grains, SerSweepClusterOptions options)
 {
@@ -16,9 +16,8 @@ public sealed class FeatureSetLoader(IGrainFactory grains, SerSweepClusterOption
     {
         var grain = grains.GetGrain<IFeatureSetGrain>(FeatureSetGrain.KeyOf(config));
         var location = await grain.Ensure(ConfigJson.Write(config));
-        var path = File.Exists(location.Path) && new FileInfo(location.Path).Length == location.Bytes
-            ? location.Path
-            : await CopyAsync(grain, location, cancel);
+        var local = Path.Combine(Path.GetFullPath(options.CacheDir), $"{location.CacheKey}.features");
+        var path = local == Path.GetFullPath(location.Path) ? local : await CopyAsync(grain, location, local, cancel);
         var (header, features, waveforms) = FeatureCacheFile.TryRead(path, out var invalid)
             ?? throw new InvalidDataException($"feature cache file {path} is invalid: {invalid}");
         return new FeatureSet
@@ -28,10 +27,9 @@ public sealed class FeatureSetLoader(IGrainFactory grains, SerSweepClusterOption
         };
     }
 
-    private async Task<string> CopyAsync(IFeatureSetGrain grain, FeatureSetLocation location, CancellationToken cancel)
+    private static async Task<string> CopyAsync(IFeatureSetGrain grain, FeatureSetLocation location, string local, CancellationToken cancel)
     {
-        Directory.CreateDirectory(options.CacheDir);
-        var local = Path.Combine(options.CacheDir, $"{location.CacheKey}.features");
+        Directory.CreateDirectory(Path.GetDirectoryName(local)!);
         if (File.Exists(local) && await FileHashes.Sha256Async(local) == location.Sha256) return local;
         var temp = $"{local}.download-{Environment.ProcessId}-{Guid.NewGuid():N}";
         try

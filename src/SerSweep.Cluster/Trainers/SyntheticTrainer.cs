@@ -61,7 +61,7 @@ public sealed class SyntheticTrainer(SyntheticTrainerOptions options) : ITrialTr
             epoch++;
             state = Hash($"{state}|{epoch}");
             if (failure is TrialEnd.Diverged && epoch == 2) return Outcome(assignment, TrialEnd.Diverged, "loss is NaN", epoch, state, config, started);
-            if (options.WritesFiles) await File.WriteAllTextAsync(checkpointPath, JsonSerializer.Serialize(new Checkpoint(epoch, state)), CancellationToken.None);
+            if (options.WritesFiles) await SaveAtomicallyAsync(checkpointPath, new Checkpoint(epoch, state));
             var answer = await onEpoch(Progress(assignment, config, epoch), cancel);
             if (answer.Verdict == EpochVerdict.Abandon) return Outcome(assignment, TrialEnd.Cancelled, answer.Reason, epoch, state, config, started);
             if (answer.Verdict == EpochVerdict.Stop) { (end, reason) = (TrialEnd.Pruned, answer.Reason); break; }
@@ -86,6 +86,14 @@ public sealed class SyntheticTrainer(SyntheticTrainerOptions options) : ITrialTr
         var distance = Math.Abs(Math.Log10(config.Training.LearningRate) + 3);
         var ceiling = 0.9 - 0.15 * distance + 0.01 * (config.Training.Seed % 5);
         return Math.Clamp(ceiling * (1 - Math.Exp(-epoch / 3.0)), 0, 1);
+    }
+
+    /// <summary>Writes the checkpoint beside and renames it over the old one: a kill -9 mid-write leaves the previous checkpoint, never a torn one.</summary>
+    private static async Task SaveAtomicallyAsync(string path, Checkpoint checkpoint)
+    {
+        var staging = $"{path}.tmp";
+        await File.WriteAllTextAsync(staging, JsonSerializer.Serialize(checkpoint), CancellationToken.None);
+        File.Move(staging, path, overwrite: true);
     }
 
     private static TrialOutcome Outcome(TrialAssignment a, TrialEnd end, string? reason, int epoch, string state, ExperimentConfig config, DateTime started)
