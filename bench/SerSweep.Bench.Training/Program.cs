@@ -16,12 +16,6 @@ const int batch = 32;
 var lossFunction = nn.CrossEntropyLoss();
 var config = new ExperimentConfig();
 
-// Predict latency first, in a clean process: the training loops below leave finalizable TorchSharp objects
-// behind, and the finalizer thread racing native calls crashed the audio feature path here (dotnet/TorchSharp#1434).
-var predictFileMs = options.Wav is { } wav
-    ? PredictLatency.Measure(ReferenceBundle.Create(Directory.CreateTempSubdirectory("sersweep-bench-").FullName), wav)
-    : null;
-
 var train = new List<double>();
 long parameterCount = 0;
 var trainFaults = new List<double>();
@@ -81,6 +75,12 @@ for (var run = 0; run < options.Runs; run++)
     Calls(x1, 100);
     latency.Add(clock.Elapsed.TotalMilliseconds / 100);
 }
+
+// Last, after the training loops have left finalizable TorchSharp objects behind: the feature path disposes its
+// own Scalars and temporaries, so the finalizer thread no longer races its native calls (dotnet/TorchSharp#1434).
+var predictFileMs = options.Wav is { } wav
+    ? PredictLatency.Measure(ReferenceBundle.Create(Directory.CreateTempSubdirectory("sersweep-bench-").FullName), wav)
+    : null;
 
 var result = new Dictionary<string, object?>
 {

@@ -39,6 +39,7 @@ public static class Trainer
         var normalization = config.Features.Normalize == Normalization.Dataset ? NormalizationStats.Compute(rawData, split.Train) : null;
         using var data = normalization?.Apply(rawData) ?? rawData.alias();
         using var labels = tensor(targets.Select(t => (long)t).ToArray());
+        using var inputs = new TrainingInputs(features, data, normalization, config.Features);
         using var classWeights = training.ClassWeights ? InverseFrequencyWeights(targets, split.Train, classes.Length) : null;
 
         // The run's own generator (initialisation, dropout) and System.Random (data order): no global RNG, so
@@ -103,6 +104,7 @@ public static class Trainer
             generator.manual_seed(epochSeed);
             var order = split.Train.ToArray();
             new Random(epochSeed).Shuffle(order);
+            inputs.StartEpoch(epochSeed);
 
             model.train();
             double lossSum = 0;
@@ -112,10 +114,9 @@ public static class Trainer
                 if (cancellationToken.IsCancellationRequested)
                     return Finish(TrainingStatus.Cancelled, $"cancelled in epoch {epoch + 1}");
                 using var scope = NewDisposeScope();
-                var batch = order.AsSpan(start, Math.Min(training.BatchSize, order.Length - start)).ToArray();
-                var index = tensor(batch.Select(i => (long)i).ToArray());
-                var input = data.index_select(0, index);
-                var target = labels.index_select(0, index);
+                var batch = order.AsSpan(start, Math.Min(training.BatchSize, order.Length - start)).ToArray().Select(i => (long)i).ToArray();
+                var input = inputs.Batch(batch);
+                var target = labels.index_select(0, tensor(batch));
                 optimizer.zero_grad();
                 var logits = model.forward(input);
                 var loss = nn.functional.cross_entropy(logits, target, weight: classWeights, label_smoothing: training.LabelSmoothing);

@@ -20,6 +20,10 @@ public sealed class FeatureExtractor : IDisposable
     private readonly Tensor _window;      // [win_length]
     private readonly Tensor _melT;        // [n_mels, n_fft/2 + 1]
     private readonly Tensor? _dctT;       // [n_mfcc, n_mels]
+    // The constants of the maths as Scalars made once and disposed with the extractor: a Scalar converted
+    // implicitly per call is released by the finalizer thread, which raced native calls here (dotnet/TorchSharp#1434).
+    private readonly Scalar _logOffset = LogOffset.ToScalar(), _two = 2.ToScalar(), _ten = 10.0.ToScalar(),
+        _dbAmin = DbAmin.ToScalar(), _dbTopDb = DbTopDb.ToScalar(), _normalizeEpsilon = NormalizeEpsilon.ToScalar();
 
     public FeatureConfig Config { get; }
     /// <summary>Samples of one clip: clip_seconds x sample_rate.</summary>
@@ -41,10 +45,17 @@ public sealed class FeatureExtractor : IDisposable
         var nFreqs = config.NFft / 2 + 1;
         var fMax = config.FMax ?? config.SampleRate / 2.0;
         _window = hann_window(config.WinLength, periodic: true, dtype: float32);
-        _melT = tensor(MelFilterbank.Create(nFreqs, config.FMin, fMax, config.NMels, config.SampleRate, config.MelScale), [nFreqs, config.NMels])
-            .t().contiguous();
+        _melT = Transposed(MelFilterbank.Create(nFreqs, config.FMin, fMax, config.NMels, config.SampleRate, config.MelScale), nFreqs, config.NMels);
         if (config.Kind == FeatureKind.Mfcc)
-            _dctT = tensor(DctMatrix.Create(config.NMfcc, config.NMels), [config.NMels, config.NMfcc]).t().contiguous();
+            _dctT = Transposed(DctMatrix.Create(config.NMfcc, config.NMels), config.NMels, config.NMfcc);
+    }
+
+    /// <summary>A contiguous [cols, rows] copy of a row-major [rows, cols] matrix; the temporaries disposed here, not by the finalizer.</summary>
+    private static Tensor Transposed(float[] matrix, int rows, int cols)
+    {
+        using var original = tensor(matrix, [rows, cols]);
+        using var view = original.t();
+        return view.contiguous();
     }
 
     public static int ClipSamplesOf(FeatureConfig config) => (int)Math.Round(config.ClipSeconds * config.SampleRate);
@@ -56,7 +67,7 @@ public sealed class FeatureExtractor : IDisposable
     public Tensor LogMel(Tensor waveforms)
     {
         using var scope = NewDisposeScope();
-        return log(MelPower(waveforms).add_(LogOffset)).MoveToOuterDisposeScope();
+        return log(MelPower(waveforms).add_(_logOffset)).MoveToOuterDisposeScope();
     }
 
     /// <summary>MFCC [B, n_mfcc, 1 + T / hop] with the configured <see cref="MfccLog"/>.</summary>
@@ -74,11 +85,11 @@ public sealed class FeatureExtractor : IDisposable
     {
         using var scope = NewDisposeScope();
         var mel = MelPower(clips, FrameCount);
-        var features = Config.Kind == FeatureKind.Mfcc ? MfccOf(mel) : log(mel.add_(LogOffset));
+        var features = Config.Kind == FeatureKind.Mfcc ? MfccOf(mel) : log(mel.add_(_logOffset));
         if (Config.Normalize == Normalization.Utterance)
         {
             var (std, mean) = std_mean(features, [1, 2], keepdim: true);
-            features = features.sub_(mean).div_(std.add_(NormalizeEpsilon));
+            features = features.sub_(mean).div_(std.add_(_normalizeEpsilon));
         }
         return features.unsqueeze(1).MoveToOuterDisposeScope();
     }
@@ -88,7 +99,7 @@ public sealed class FeatureExtractor : IDisposable
         using var scope = NewDisposeScope();
         var spec = stft(waveforms, Config.NFft, Config.HopLength, Config.WinLength, _window,
             center: true, pad_mode: PaddingModes.Reflect, normalized: false, onesided: true, return_complex: true);
-        var power = spec.narrow(-1, 0, frames).abs().pow_(2);                    // [B, freqs, frames], as torchaudio
+        var power = spec.narrow(-1, 0, frames).abs().pow_(_two);                    // [B, freqs, frames], as torchaudio
         return matmul(_melT, power).MoveToOuterDisposeScope();                   // [B, n_mels, frames]
     }
 
@@ -99,13 +110,13 @@ public sealed class FeatureExtractor : IDisposable
         if (Config.MfccLog == MfccLog.Db)
         {
             // torchaudio.transforms.MFCC: AmplitudeToDB(power, top_db=80), the floor taken per item.
-            logMel = log10(mel.clamp_min(DbAmin)).mul_(10.0);
-            var floor = logMel.amax([1, 2], keepdim: true).sub_(DbTopDb);
+            logMel = log10(mel.clamp_min(_dbAmin)).mul_(_ten);
+            var floor = logMel.amax([1, 2], keepdim: true).sub_(_dbTopDb);
             logMel = maximum(logMel, floor);
         }
         else
         {
-            logMel = log(mel.add(LogOffset));
+            logMel = log(mel.add(_logOffset));
         }
         return matmul(_dctT!, logMel).MoveToOuterDisposeScope();
     }
@@ -136,5 +147,6 @@ public sealed class FeatureExtractor : IDisposable
         _window.Dispose();
         _melT.Dispose();
         _dctT?.Dispose();
+        foreach (var scalar in new[] { _logOffset, _two, _ten, _dbAmin, _dbTopDb, _normalizeEpsilon }) scalar.Dispose();
     }
 }
