@@ -5,7 +5,8 @@
 // Besides wall time per trial it prints CPU time per trial (this whole process, every thread, during the load run;
 // the peer's own process CPU over its trial loop): on a loaded machine wall time inflates, CPU time much less.
 //
-//   dotnet run -c Release --project bench/SerSweep.Bench.Cluster [-- --sweeps 8 --trials 50 --no-peer]
+//   dotnet run -c Release --project bench/SerSweep.Bench.Cluster [-- --sweeps 8 --trials 50 --no-peer --json]
+// --json: also prints one JSON line with every figure at the end, for deploy/bench.
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
@@ -45,12 +46,13 @@ var load = await RunAsync("load", sweeps, trials, concurrent: 8);
 var cpu = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
 var commits = writer.Commits - commitsBefore;
 
+int results, duplicates, notCompleted, expected;
 await using (var db = new SerSweepDbContext(SqliteDatabase.Options(options.DbPath)))
 {
-    var results = await db.TrialResults.CountAsync();
-    var duplicates = await db.TrialResults.GroupBy(r => r.TrialId).CountAsync(g => g.Count() > 1);
-    var notCompleted = await db.Trials.CountAsync(t => t.Status != TrialStatus.Completed);
-    var expected = 20 + trials + sweeps * trials;
+    results = await db.TrialResults.CountAsync();
+    duplicates = await db.TrialResults.GroupBy(r => r.TrialId).CountAsync(g => g.Count() > 1);
+    notCompleted = await db.Trials.CountAsync(t => t.Status != TrialStatus.Completed);
+    expected = 20 + trials + sweeps * trials;
     Console.WriteLine($"results stored: {results} of {expected} trials, duplicates {duplicates}, trials not completed {notCompleted}, 'database is locked' {locked.Count}");
     Console.WriteLine($"writer: {commits} transactions for {sweeps * trials} trials of the load run");
 }
@@ -63,11 +65,20 @@ Console.WriteLine($"sersweep: {sweeps} sweeps x {trials} trials in {load.TotalSe
 Console.WriteLine($"sersweep: CPU {cpu.TotalMilliseconds:0} ms over the load run = {cpuPerTrial:0.00} ms CPU per trial (all threads of the process, {Environment.ProcessorCount} cores)");
 Console.WriteLine($"profile: the SQLite writer alone (the same 4 writes per trial, {sweeps} x {trials} concurrently, no grains): {writerCpu.TotalMilliseconds / (sweeps * trials):0.00} ms CPU per trial");
 Console.WriteLine($"sersweep: one sweep, one trial at a time: {latency.TotalMilliseconds / trials:0.00} ms per trial (full round trip, no overlap)");
-if (!args.Contains("--no-peer") && OptunaPeer.Measure() is { } optuna)
+var optuna = args.Contains("--no-peer") ? null : OptunaPeer.Measure();
+if (optuna is { } peer)
 {
-    Console.WriteLine($"optuna + sqlite (random sampler, 300 trials, same machine, now): {optuna.WallMs:0.00} ms per trial wall, {optuna.CpuMs:0.00} ms CPU per trial");
-    Console.WriteLine($"ratio: sersweep is {optuna.WallMs / perTrial:0.0}x faster per trial in wall time, {optuna.CpuMs / cpuPerTrial:0.0}x in CPU time");
+    Console.WriteLine($"optuna + sqlite (random sampler, 300 trials, same machine, now): {peer.WallMs:0.00} ms per trial wall, {peer.CpuMs:0.00} ms CPU per trial");
+    Console.WriteLine($"ratio: sersweep is {peer.WallMs / perTrial:0.0}x faster per trial in wall time, {peer.CpuMs / cpuPerTrial:0.0}x in CPU time");
 }
+if (args.Contains("--json"))
+    Console.WriteLine(JsonSerializer.Serialize(new
+    {
+        bench = "overhead", sweeps, trials, ms_per_trial = perTrial, cpu_ms_per_trial = cpuPerTrial,
+        sequential_ms_per_trial = latency.TotalMilliseconds / trials,
+        results_stored = results, trials_expected = expected, duplicates, not_completed = notCompleted, database_locked = locked.Count,
+        optuna_sqlite_ms_per_trial = optuna?.WallMs, optuna_sqlite_cpu_ms_per_trial = optuna?.CpuMs,
+    }));
 
 async Task<TimeSpan> RunAsync(string name, int count, int trialCount, int concurrent)
 {

@@ -13,7 +13,8 @@ using SerSweep.Testing;
 //               --scenario memory reports as ms_per_trial;
 //   per ask:    with 300 completed trials of history, --asks further suggestions (never told, so the
 //               history stays at 300), what optuna_suggest_at_history.py reports as ms_per_ask.
-// Usage: dotnet run -c Release --project bench/SerSweep.Bench.Search [-- --runs 3 --asks 200 --no-python]
+// Usage: dotnet run -c Release --project bench/SerSweep.Bench.Search [-- --runs 3 --asks 200 --no-python --json]
+// --json: one JSON line (each row with the wall ms of every run) instead of the table, for deploy/bench.
 var options = args.Select((a, i) => (a, i)).ToDictionary(p => p.a, p => p.i);
 int Option(string name, int fallback) => options.TryGetValue(name, out var i) ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
 var runs = Option("--runs", 3);
@@ -21,13 +22,14 @@ var asks = Option("--asks", 200);
 const int History = 300;
 var withPython = !options.ContainsKey("--no-python");
 
-var rows = new List<(string Measure, string Sampler, Timing SerSweep, double? OptunaMs)>();
+var rows = new List<(string Measure, string Sampler, Timing SerSweep, double[] WallRunsMs, double? OptunaMs)>();
 foreach (var sampler in new[] { "tpe", "random" })
 {
     // Warm-up until the JIT's tiering has settled (the coordinator is a long-running process).
     for (var warm = Stopwatch.StartNew(); warm.Elapsed < TimeSpan.FromSeconds(3);) StudyMs(sampler, 0);
-    var perTrial = Timing.Median(Enumerable.Range(0, runs).Select(r => StudyMs(sampler, r)));
-    var perAsk = Timing.Median(Enumerable.Range(0, runs).Select(r => AskAtHistoryMs(sampler, r)));
+    var perTrialRuns = Enumerable.Range(0, runs).Select(r => StudyMs(sampler, r)).ToArray();
+    var perAskRuns = Enumerable.Range(0, runs).Select(r => AskAtHistoryMs(sampler, r)).ToArray();
+    var (perTrial, perAsk) = (Timing.Median(perTrialRuns), Timing.Median(perAskRuns));
     double? optunaTrial = null, optunaAsk = null;
     if (withPython)
     {
@@ -38,15 +40,24 @@ foreach (var sampler in new[] { "tpe", "random" })
             "--sampler", sampler, "--history", History.ToString(CultureInfo.InvariantCulture), "--asks", "100", "--runs", runs.ToString(CultureInfo.InvariantCulture))
             .Select(j => j.GetProperty("ms_per_ask").GetDouble()));
     }
-    rows.Add(($"per trial, {History}-trial study (ask + tell)", sampler, perTrial, optunaTrial));
-    rows.Add(($"per ask, {History} trials of history", sampler, perAsk, optunaAsk));
+    rows.Add(($"per trial, {History}-trial study (ask + tell)", sampler, perTrial, [.. perTrialRuns.Select(t => t.WallMs)], optunaTrial));
+    rows.Add(($"per ask, {History} trials of history", sampler, perAsk, [.. perAskRuns.Select(t => t.WallMs)], optunaAsk));
+}
+if (options.ContainsKey("--json"))
+{
+    Console.WriteLine(JsonSerializer.Serialize(new
+    {
+        bench = "search", runs, history = History,
+        rows = rows.Select(r => new { measure = r.Measure, sampler = r.Sampler, wall_ms = r.SerSweep.WallMs, cpu_ms = r.SerSweep.CpuMs, wall_ms_runs = r.WallRunsMs, optuna_ms = r.OptunaMs }),
+    }));
+    return 0;
 }
 
 Console.WriteLine($"search suggestion overhead: median of {runs} runs; {Environment.ProcessorCount} cores; .NET {Environment.Version}");
 // Wall time is what is compared; CPU time shows how much of it other processes on the machine took.
 Console.WriteLine("| measurement | sampler | SerSweep ms | SerSweep CPU ms | SerSweep suggestions/s | Optuna ms | Optuna / SerSweep |");
 Console.WriteLine("|---|---|---:|---:|---:|---:|---:|");
-foreach (var (measure, sampler, ours, optuna) in rows)
+foreach (var (measure, sampler, ours, _, optuna) in rows)
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"| {measure} | {sampler} | {ours.WallMs:0.000} | {ours.CpuMs:0.000} | {1000 / ours.WallMs:0} | {(optuna is { } o ? o.ToString("0.000", CultureInfo.InvariantCulture) : "-")} | {(optuna is { } p ? (p / ours.WallMs).ToString("0.0", CultureInfo.InvariantCulture) + "x" : "-")} |"));
 var tpeAsk = rows.Single(r => r.Sampler == "tpe" && r.Measure.StartsWith("per ask", StringComparison.Ordinal)).SerSweep.WallMs;

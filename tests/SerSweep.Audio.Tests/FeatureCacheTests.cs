@@ -83,6 +83,71 @@ public class FeatureCacheTests
         Assert.Equal(3, cache.Computations);
     }
 
+    [Fact]
+    public void A_reload_reads_no_audio_and_a_touched_file_with_the_same_content_keeps_the_key()
+    {
+        var root = WrittenAnHourAgo(RavdessSubset.Create());
+        var cache = new FeatureCache(TestPaths.NewTempDir());
+        var first = cache.GetOrCompute(Data(root), new FeatureConfig());
+        var hashedByFirst = cache.FilesHashed;
+
+        var reload = cache.GetOrCompute(Data(root), new FeatureConfig());
+        var hashedByReload = cache.FilesHashed - hashedByFirst;
+        File.SetLastWriteTimeUtc(Path.Combine(root, RavdessSubset.Files[2]), DateTime.UtcNow.AddMinutes(-5)); // touched
+        var afterTouch = cache.GetOrCompute(Data(root), new FeatureConfig());
+        var hashedAfterTouch = cache.FilesHashed - hashedByFirst - hashedByReload;
+
+        Assert.Equal(6, hashedByFirst);
+        Assert.Equal(0, hashedByReload);
+        Assert.Equal(1, hashedAfterTouch);
+        Assert.False(reload.Computed);
+        Assert.False(afterTouch.Computed);
+        Assert.Equal(first.Features.CacheKey, afterTouch.Features.CacheKey);
+        Assert.Equal(1, cache.Computations);
+    }
+
+    [Fact]
+    public void A_file_with_the_same_size_and_write_time_under_another_path_is_hashed_not_assumed()
+    {
+        var original = WrittenAnHourAgo(RavdessSubset.Create());
+        var copy = WrittenAnHourAgo(RavdessSubset.Create());
+        var edited = Path.Combine(copy, RavdessSubset.Files[3]);
+        var writtenAt = File.GetLastWriteTimeUtc(Path.Combine(original, RavdessSubset.Files[3]));
+        var bytes = File.ReadAllBytes(edited);
+        bytes[^2] ^= 0x01; // same size
+        File.WriteAllBytes(edited, bytes);
+        File.SetLastWriteTimeUtc(edited, writtenAt);
+        var cache = new FeatureCache(TestPaths.NewTempDir());
+
+        var first = cache.GetOrCompute(Data(original), new FeatureConfig());
+        var second = cache.GetOrCompute(Data(copy), new FeatureConfig());
+
+        Assert.Equal(writtenAt, File.GetLastWriteTimeUtc(edited));
+        Assert.Equal(12, cache.FilesHashed);
+        Assert.True(second.Computed);
+        Assert.NotEqual(first.Features.CacheKey, second.Features.CacheKey);
+    }
+
+    [Fact]
+    public void An_edit_that_keeps_size_and_write_time_right_after_hashing_is_still_detected()
+    {
+        var root = RavdessSubset.Create();
+        var file = Path.Combine(root, RavdessSubset.Files[4]);
+        var writtenAt = DateTime.UtcNow; // just written: inside the manifest's racy window when hashed below
+        File.SetLastWriteTimeUtc(file, writtenAt);
+        var cache = new FeatureCache(TestPaths.NewTempDir());
+        var first = cache.GetOrCompute(Data(root), new FeatureConfig());
+
+        var bytes = File.ReadAllBytes(file);
+        bytes[^2] ^= 0x01;
+        File.WriteAllBytes(file, bytes);
+        File.SetLastWriteTimeUtc(file, writtenAt); // an edit within the same timestamp tick looks like this
+        var second = cache.GetOrCompute(Data(root), new FeatureConfig());
+
+        Assert.True(second.Computed);
+        Assert.NotEqual(first.Features.CacheKey, second.Features.CacheKey);
+    }
+
     [Theory]
     [InlineData("truncated")]
     [InlineData("bit flipped")]
@@ -139,6 +204,14 @@ public class FeatureCacheTests
         Assert.DoesNotContain(RavdessSubset.Files[1], result.Features.Files);
         Assert.Contains(result.Problems, p => p.Path == RavdessSubset.Files[1] && p.Reason.Contains("chunk"));
         Assert.Contains(result.Problems, p => p.Path.EndsWith("Actor_03") && p.Reason.Contains("missing"));
+    }
+
+    /// <summary>Dates every file of <paramref name="root"/> an hour back: outside the manifest's racy window, like settled data.</summary>
+    private static string WrittenAnHourAgo(string root)
+    {
+        var hourAgo = DateTime.UtcNow.AddHours(-1);
+        foreach (var file in Directory.EnumerateFiles(root, "*.wav", SearchOption.AllDirectories)) File.SetLastWriteTimeUtc(file, hourAgo);
+        return root;
     }
 
     private static byte[] Flip(byte[] bytes, int index)

@@ -24,11 +24,18 @@ public sealed class FeatureCache(string directory)
 {
     private static readonly TimeSpan LockPollInterval = TimeSpan.FromMilliseconds(100);
     private int _computations;
+    private int _filesHashed;
 
     public string Directory { get; } = Path.GetFullPath(directory);
 
     /// <summary>How many times this instance ran the feature pipeline (loads do not count).</summary>
     public int Computations => _computations;
+
+    /// <summary>
+    /// How many audio files this instance read to fingerprint the dataset: only those whose size or last write time
+    /// changed since the cache directory's <see cref="FileHashManifest"/> saw them, so a reload reads none.
+    /// </summary>
+    public int FilesHashed => _filesHashed;
 
     /// <summary>The cache key: SHA-256 of the format version, the dataset fingerprint and the feature config (augmentation excluded).</summary>
     public static string Key(string datasetFingerprint, FeatureConfig config)
@@ -53,7 +60,9 @@ public sealed class FeatureCache(string directory)
             throw new InvalidOperationException($"no RAVDESS files selected under {catalog.Root}" +
                 (catalog.Problems.Count > 0 ? $"; problems: {string.Join("; ", catalog.Problems.Take(5))}" : ""));
         System.IO.Directory.CreateDirectory(Directory);
-        var fingerprint = catalog.Fingerprint();
+        var manifest = FileHashManifest.Load(Directory);
+        var fingerprint = catalog.Fingerprint(manifest);
+        Interlocked.Add(ref _filesHashed, manifest.FilesHashed);
         var key = Key(fingerprint, config);
         var path = PathOf(key);
 

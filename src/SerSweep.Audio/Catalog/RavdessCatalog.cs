@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using SerSweep.Audio.Cache;
 
 namespace SerSweep.Audio.Catalog;
 
@@ -54,12 +55,12 @@ public sealed record RavdessCatalog(string Root, IReadOnlyList<CatalogEntry> Ent
 
     /// <summary>
     /// SHA-256 over every selected file's relative path, size and content hash: changes when a file is added,
-    /// removed, renamed or edited, so that a feature cache keyed by it is never stale.
+    /// removed, renamed or edited, so that a feature cache keyed by it is never stale. The content hashes come from
+    /// <paramref name="manifest"/> for files whose size and last write time it already knows (default: hash every file).
     /// </summary>
-    public string Fingerprint()
+    public string Fingerprint(FileHashManifest? manifest = null)
     {
-        var contentHashes = new byte[Entries.Count][];
-        Parallel.For(0, Entries.Count, i => contentHashes[i] = HashFile(Entries[i].Path));
+        var contentHashes = (manifest ?? FileHashManifest.Transient()).HashAll(Entries.Select(e => e.Path).ToArray());
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         for (var i = 0; i < Entries.Count; i++)
         {
@@ -67,11 +68,5 @@ public sealed record RavdessCatalog(string Root, IReadOnlyList<CatalogEntry> Ent
             sha.AppendData(contentHashes[i]);
         }
         return Convert.ToHexStringLower(sha.GetHashAndReset());
-    }
-
-    private static byte[] HashFile(string path)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
-        return SHA256.HashData(stream);
     }
 }

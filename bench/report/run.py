@@ -1,0 +1,452 @@
+#!/usr/bin/python3
+"""Runs SerSweep's benchmarks beside their Python peers, one after the other on this machine, and writes one JSON-lines
+file per measurement under .cache/bench/ (then render.py makes docs/benchmarks.md from them). Called by deploy/bench.
+
+Each measurement reuses the existing bench (bench/SerSweep.Bench.*, deploy/bench-train, the peers in
+shared/bench/peers) through its command line; only the sweep-throughput, worker-memory and cache-reload
+measurements are driven from here, on the loopback process cluster of deploy/cluster and the `sersweep` CLI.
+A record: {"id", "measure", "label", "unit", "better": "higher"|"lower", "sersweep": {"median", "min", "max", "runs"},
+"peer": {"name", "median", "min", "max"} | null, "goal_value": number (default the median), "command", "extra"}.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+SHARED = os.path.abspath(os.environ.get("SERSWEEP_SHARED") or os.path.join(REPO, "..", "shared"))
+RAVDESS = os.path.join(SHARED, "ravdess")
+PEERS = os.path.join(SHARED, "bench", "peers")
+OUT = os.path.join(REPO, ".cache", "bench")
+PYTHON = "/usr/bin/python3"  # Debian's, with python3-torch etc.; a pyenv python3 on PATH lacks them
+TORCH_RUNTIME = os.path.join(REPO, "deploy", "torch-runtime")
+PRODUCT_TUNABLES = "glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=4294967296"
+# Ports of the loopback clusters started here: away from deploy/cluster's defaults (6390, 11111, 5080).
+REDIS_PORT, SILO_PORT, HTTP_PORT = 6590, 13111, 5280
+
+# Sizes per mode. Full: about 20 minutes on a quiet 2-core machine; quick: a smoke check of every path.
+PROFILES = {
+    "full": dict(feature_repeats=5, train_runs=3, search_runs=5, overhead_runs=3, overhead_sweeps=8, overhead_trials=50,
+                 dashboard_iterations=20, sweep_trials=8, sweep_epochs=3, rss_epochs=50, cache_reloads=7),
+    "quick": dict(feature_repeats=1, train_runs=1, search_runs=1, overhead_runs=1, overhead_sweeps=2, overhead_trials=10,
+                  dashboard_iterations=3, sweep_trials=2, sweep_epochs=1, rss_epochs=5, cache_reloads=2),
+}
+MEASUREMENTS = ["features", "training", "search", "overhead", "dashboard", "sweep", "rss", "cache"]
+
+
+def log(message):
+    print(f"bench: {message}", file=sys.stderr, flush=True)
+
+
+def run(cmd, env=None, quiet=False, ok=(0,)):
+    """Runs cmd, stderr passed through (progress), and returns stdout; fails loudly on an exit code not in ok."""
+    if not quiet:
+        log("$ " + " ".join(cmd))
+    done = subprocess.run(cmd, cwd=REPO, env={**os.environ, **(env or {})}, stdout=subprocess.PIPE, text=True)
+    if done.returncode not in ok:
+        sys.stderr.write(done.stdout)
+        raise RuntimeError(f"{cmd[0]} exited with {done.returncode}")
+    return done.stdout
+
+
+def json_lines(text):
+    return [json.loads(line) for line in text.splitlines() if line.startswith("{")]
+
+
+def summary(values):
+    values = sorted(values)
+    return {"median": statistics.median(values), "min": values[0], "max": values[-1], "runs": values}
+
+
+def from_stats(stats):
+    """A {median, min, max, runs?} summary from a bench's own summary object."""
+    return {k: stats[k] for k in ("median", "min", "max", "runs") if k in stats}
+
+
+def shown(cmd):
+    return " ".join(os.path.relpath(c, REPO) if os.path.isabs(c) and c.startswith(REPO) else c for c in cmd)
+
+
+def record(id, measure, label, unit, better, sersweep, peer=None, command="", **extra):
+    return {"id": id, "measure": measure, "label": label, "unit": unit, "better": better, "sersweep": sersweep,
+            "peer": peer, "command": command, **extra}
+
+
+def build(project, out):
+    run(["dotnet", "build", os.path.join(REPO, "bench", project), "-c", "Release", "-nologo", "-v", "quiet", "-o", out])
+    return os.path.join(out, project + ".dll")
+
+
+# ---------------------------------------------------------------- measurements
+
+def features(p):
+    dll = build("SerSweep.Bench.Features", os.path.join(REPO, ".cache", "bench-features"))
+    rows = []
+    for files in ("240", "1440"):
+        cs_cmd = [TORCH_RUNTIME, "dotnet", dll, "--data", RAVDESS, "--set", files, "--repeats", str(p["feature_repeats"])]
+        py_cmd = [PYTHON, os.path.join(PEERS, "features.py"), "--data", RAVDESS, "--set", files, "--threads", "1",
+                  "--repeats", str(p["feature_repeats"])]
+        cs = json_lines(run(cs_cmd))[-1]
+        py = json_lines(run(py_cmd))[-1]
+        rows.append(record(f"features-{files}", "features", f"{files} files, log-mel 64x300", "files/s", "higher",
+                           from_stats(cs["files_per_s"]), {"name": "torchaudio (1 thread)", **from_stats(py["files_per_s"])},
+                           f"{shown(cs_cmd)}\n{shown(py_cmd)}", extra={"sersweep_wall_s": cs["wall_s"]["median"], "peer_wall_s": py["wall_s"]["median"]}))
+    return rows
+
+
+def training(p):
+    cmd = [os.path.join(REPO, "deploy", "bench-train"), "--runs", str(p["train_runs"])]
+    lines = json_lines(run(cmd))
+    sharp = {r["threads"]: r for r in lines if r.get("side") == "torchsharp"}
+    torch = {r["threads"]: r for r in lines if r.get("side") != "torchsharp"}
+    rows = []
+    for t in sorted(sharp):
+        s, py = sharp[t], torch.get(t, {})
+        for key, id, label, unit, better in [
+                ("train_random_samples_per_s", f"train-{t}t", "train, batch 32", "samples/s", "higher"),
+                ("infer_b32_samples_per_s", f"infer-{t}t", "inference, batch 32", "samples/s", "higher"),
+                ("latency_b1_ms_mean", f"latency-b1-{t}t", "latency, batch 1", "ms", "lower"),
+                ("train_random_minflt_per_step", f"faults-{t}t", "minor page faults per train step", "faults", "lower")]:
+            peer = {"name": "PyTorch", **from_stats(py[key])} if key in py else None
+            rows.append(record(id, "training", f"{t} thread(s): {label}", unit, better, from_stats(s[key]), peer, shown(cmd)))
+        if "predict_file_ms" in s:
+            rows.append(record(f"predict-{t}t", "training", f"{t} thread(s): warm predict, one WAV (decode + features + forward)",
+                               "ms", "lower", from_stats(s["predict_file_ms"]), None, shown(cmd)))
+    return rows
+
+
+def search(p):
+    dll = build("SerSweep.Bench.Search", os.path.join(OUT, "bin", "Search"))
+    cmd = ["dotnet", dll, "--runs", str(p["search_runs"]), "--json"]
+    result = json_lines(run(cmd))[-1]
+    rows = []
+    for r in result["rows"]:
+        kind = "ask" if r["measure"].startswith("per ask") else "trial"
+        stats = summary(r["wall_ms_runs"])
+        peer = {"name": "Optuna (memory)", "median": r["optuna_ms"]} if r["optuna_ms"] is not None else None
+        rows.append(record(f"search-{r['sampler']}-{kind}", "search", f"{r['sampler']}: {r['measure']}", "ms", "lower",
+                           stats, peer, shown(cmd), extra={"cpu_ms": r["cpu_ms"]}))
+    return rows
+
+
+def overhead(p):
+    dll = build("SerSweep.Bench.Cluster", os.path.join(OUT, "bin", "Cluster"))
+    cmd = [TORCH_RUNTIME, "dotnet", dll, "--sweeps", str(p["overhead_sweeps"]), "--trials", str(p["overhead_trials"]), "--json"]
+    runs = [json_lines(run(cmd, env={"SERSWEEP_SHARED": SHARED}))[-1] for _ in range(p["overhead_runs"])]
+    optuna = [r["optuna_sqlite_ms_per_trial"] for r in runs if r.get("optuna_sqlite_ms_per_trial") is not None]
+    checks = {k: [r[k] for r in runs] for k in ("results_stored", "trials_expected", "duplicates", "database_locked")}
+    return [
+        record("overhead", "overhead", f"per trial, {p['overhead_sweeps']} concurrent sweeps x {p['overhead_trials']} trials (wall / trials)",
+               "ms", "lower", summary([r["ms_per_trial"] for r in runs]),
+               {"name": "Optuna + SQLite (random, 300 trials)", **summary(optuna)} if optuna else None, shown(cmd), extra=checks),
+        record("overhead-cpu", "overhead", "CPU time per trial, same load run (every thread of the process)", "ms", "lower",
+               summary([r["cpu_ms_per_trial"] for r in runs]),
+               {"name": "Optuna + SQLite CPU", **summary(peer_cpu)} if (peer_cpu := [r["optuna_sqlite_cpu_ms_per_trial"] for r in runs
+                                                                         if r.get("optuna_sqlite_cpu_ms_per_trial") is not None]) else None,
+               shown(cmd)),
+        record("overhead-sequential", "overhead", "per trial, one sweep, one trial at a time (full round trip)", "ms", "lower",
+               summary([r["sequential_ms_per_trial"] for r in runs]), None, shown(cmd)),
+    ]
+
+
+def dashboard(p):
+    dll = build("SerSweep.Bench.Dashboard", os.path.join(OUT, "bin", "Dashboard"))
+    cmd = ["dotnet", dll, "--iterations", str(p["dashboard_iterations"]), "--json"]
+    rows = []
+    # Exit 1 = it ran and its own goal check failed: the figures are still the result.
+    for i, r in enumerate(json_lines(run(cmd, ok=(0, 1)))):
+        stats = {"median": r["median_ms"], "min": r["min_ms"], "max": r["max_ms"], "p95": r["p95_ms"]}
+        rows.append(record("dashboard-first-page" if i == 0 else f"dashboard-{i}", "dashboard", r["measure"], "ms", "lower",
+                           stats, None, shown(cmd), goal_value=r["p95_ms"], extra={"cpu_ms_per_run": r["cpu_ms_per_run"]}))
+    return rows
+
+
+class LoopbackCluster:
+    """deploy/cluster on this machine's loopback (redis + coordinator + workers), in its own folder, stopped on exit."""
+
+    def __init__(self, name, workers, threads):
+        self.dir = os.path.join(OUT, "cluster", name)
+        shutil.rmtree(self.dir, ignore_errors=True)
+        os.makedirs(self.dir)
+        self.workers, self.threads = workers, threads
+        self.sweep_file = os.path.join(self.dir, "sweep.yaml")
+        self.db = os.path.join(self.dir, "sersweep.db")
+
+    def command(self, verb, *more):
+        return [os.path.join(REPO, "deploy", "cluster"), verb, "--dir", self.dir, *more]
+
+    def __enter__(self):
+        # The coordinator needs the watched file to exist; this placeholder does not validate, so it starts nothing.
+        with open(self.sweep_file, "w") as f:
+            f.write("# deploy/bench writes the sweep here once every worker has joined\n")
+        self.start = self.command("start", "--workers", str(self.workers), "--slots", "1", "--threads", str(self.threads),
+                                  "--redis-port", str(REDIS_PORT), "--silo-port", str(SILO_PORT), "--http-port", str(HTTP_PORT),
+                                  "--watch", self.sweep_file)
+        try:
+            run(self.start)
+            deadline = time.time() + 300
+            while self.active_workers() < self.workers:
+                self.check_alive()
+                if time.time() > deadline:
+                    raise RuntimeError(f"the workers of {self.dir} did not join within 300 s (logs: {self.dir}/logs)")
+                time.sleep(1)
+        except BaseException:
+            self.__exit__()
+            raise
+        return self
+
+    def __exit__(self, *exc):
+        subprocess.run(self.command("stop"), cwd=REPO, stdout=subprocess.DEVNULL)
+
+    def check_alive(self):
+        dead = [line.split()[0] for line in run(self.command("status"), quiet=True).splitlines() if line.endswith(" dead")]
+        if dead:
+            raise RuntimeError(f"{', '.join(dead)} of {self.dir} died (logs: {self.dir}/logs)")
+
+    def query(self, sql, *args):
+        if not os.path.exists(self.db):
+            return []
+        with sqlite3.connect(f"file:{self.db}?mode=ro", uri=True, timeout=30) as db:
+            try:
+                return db.execute(sql, args).fetchall()
+            except sqlite3.OperationalError:  # schema not migrated yet
+                return []
+
+    def active_workers(self):
+        rows = self.query("SELECT COUNT(*) FROM SiloSnapshots WHERE Role = 'worker' AND Status = 'Active'")
+        return rows[0][0] if rows else 0
+
+    def launch(self, yaml):
+        """Saves the watched sweep.yaml (renamed into place: one change event) and returns once the sweep is stored."""
+        temp = self.sweep_file + ".tmp"
+        with open(temp, "w") as f:
+            f.write(yaml)
+        os.replace(temp, self.sweep_file)
+        known = self.query("SELECT MAX(Id) FROM Sweeps")
+        known = known[0][0] or 0 if known else 0
+        deadline = time.time() + 60
+        while not (rows := self.query("SELECT Id FROM Sweeps WHERE Id > ? ORDER BY Id DESC LIMIT 1", known)):
+            if time.time() > deadline:
+                raise RuntimeError(f"the coordinator did not start the sweep (log: {self.dir}/logs/coordinator.log)")
+            time.sleep(0.2)
+        return rows[0][0]
+
+    def wait(self, sweep_id, timeout, on_poll=None):
+        deadline, next_check = time.time() + timeout, time.time() + 5
+        while True:
+            status = self.query("SELECT Status FROM Sweeps WHERE Id = ?", sweep_id)[0][0]
+            if status in ("Completed", "Failed", "Stopped"):
+                return status
+            if time.time() > deadline:
+                raise RuntimeError(f"sweep {sweep_id} not over after {timeout} s (logs: {self.dir}/logs)")
+            if on_poll:
+                on_poll()
+            if time.time() > next_check:
+                self.check_alive()
+                next_check = time.time() + 5
+            time.sleep(0.1)
+
+    def worker_pid(self, index=1):
+        with open(os.path.join(self.dir, "pids", f"worker-{index}.pid")) as f:
+            return int(f.read())
+
+
+def sweep_yaml(name, trials, epochs, channels):
+    """A grid of `trials` real TorchSharp trials on Actor_01..04 (same trials whatever the cluster), no early stopping."""
+    rates = [1e-3 * 1.5 ** i for i in range(trials)]
+    return f"""name: {name}
+seed: 7
+data:
+  path: {RAVDESS}
+  actors: "1-4"
+model:
+  channels: {channels}
+training:
+  epochs: {epochs}
+  batch_size: 32
+search:
+  method: grid
+  max_trials: {trials}
+  max_concurrent: 2
+  objective:
+    metric: val_accuracy
+    direction: maximize
+parameters:
+  training.learning_rate:
+    values: [{", ".join(f"{r:.6g}" for r in rates)}]
+"""
+
+
+def parse_time(text):
+    date, _, fraction = text.partition(".")
+    return datetime.datetime.fromisoformat(date + ("." + fraction[:6] if fraction else ""))
+
+
+def sweep(p):
+    configs = [("1 worker x 1 thread", "1w1t", 1, 1), ("2 workers x 1 thread", "2w1t", 2, 1), ("1 worker x 2 threads", "1w2t", 1, 2)]
+    yaml = sweep_yaml("bench-throughput", p["sweep_trials"], p["sweep_epochs"], "[8, 16, 32]")
+    rows, per_hour = [], {}
+    for label, key, workers, threads in configs:
+        with LoopbackCluster(f"sweep-{key}", workers, threads) as cluster:
+            # Warm-up, not counted: one 1-epoch trial per worker computes the feature cache and warms each worker
+            # (JIT, libtorch), so the measured sweep sees steady-state workers in every configuration.
+            warm_up = cluster.launch(sweep_yaml("bench-warm-up", workers, 1, "[8, 16, 32]"))
+            if cluster.wait(warm_up, timeout=600) != "Completed":
+                raise RuntimeError(f"{label}: the warm-up sweep did not complete (logs: {cluster.dir}/logs)")
+            sweep_id = cluster.launch(yaml)
+            status = cluster.wait(sweep_id, timeout=1800)
+            times = cluster.query("SELECT StartedAt, FinishedAt, Status FROM Trials WHERE SweepId = ?", sweep_id)
+        completed = [t for t in times if t[2] == "Completed"]
+        if status != "Completed" or len(completed) != p["sweep_trials"]:
+            raise RuntimeError(f"{label}: sweep {status} with {len(completed)} of {p['sweep_trials']} trials completed")
+        first = min(parse_time(t[0]) for t in completed)
+        last = max(parse_time(t[1]) for t in completed)
+        seconds = (last - first).total_seconds()
+        per_hour[key] = len(completed) / seconds * 3600
+        durations = [(parse_time(t[1]) - parse_time(t[0])).total_seconds() for t in completed]
+        rows.append(record(f"sweep-{key}", "sweep", f"{label}: trials per hour ({len(completed)} trials, first start to last end {seconds:.1f} s)",
+                           "trials/h", "higher", {"median": per_hour[key]}, None, shown(cluster.start),
+                           extra={"seconds": seconds, "trial_seconds": summary(durations)}))
+    command = rows[0]["command"]
+    rows.append(record("sweep-scaling", "sweep", "2 workers x 1 thread / 1 worker x 1 thread", "x", "higher",
+                       {"median": per_hour["2w1t"] / per_hour["1w1t"]}, None, command))
+    rows.append(record("sweep-threads", "sweep", "1 worker x 2 threads / 1 worker x 1 thread", "x", "higher",
+                       {"median": per_hour["1w2t"] / per_hour["1w1t"]}, None, command))
+    return rows
+
+
+def rss_mb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:")) / 1024
+
+
+def slope(points):
+    """Least-squares slope of (x, y) points."""
+    mx = statistics.fmean(x for x, _ in points)
+    my = statistics.fmean(y for _, y in points)
+    return sum((x - mx) * (y - my) for x, y in points) / sum((x - mx) ** 2 for x, _ in points)
+
+
+def rss(p):
+    epochs = p["rss_epochs"]
+    samples = {}
+    with LoopbackCluster("rss", 1, 1) as cluster:
+        sweep_id = cluster.launch(sweep_yaml("bench-rss", 1, epochs, "[16, 32, 64]"))
+        pid = cluster.worker_pid()
+        before = rss_mb(pid)
+
+        def sample():
+            done = cluster.query("SELECT MAX(e.Epoch) FROM EpochMetrics e JOIN Trials t ON t.Id = e.TrialId WHERE t.SweepId = ?", sweep_id)
+            epoch = done[0][0] if done and done[0][0] else 0
+            if epoch and epoch not in samples:
+                samples[epoch] = rss_mb(pid)
+
+        status = cluster.wait(sweep_id, timeout=1800, on_poll=sample)
+        sample()
+        command = shown(cluster.start)
+    if status != "Completed" or len(samples) < epochs * 0.8:
+        raise RuntimeError(f"rss: sweep {status}, {len(samples)} of {epochs} epochs sampled")
+    points = sorted(samples.items())
+    settled = [pt for pt in points if pt[0] > 5] or points  # first epochs: allocator and JIT warm-up
+    values = [v for _, v in points]
+    return [record("rss-slope", "rss", f"worker RSS slope per epoch, epochs {settled[0][0]}-{settled[-1][0]} of a {epochs}-epoch trial", "MB/epoch", "lower",
+                   {"median": slope(settled) if len(settled) > 1 else 0.0}, None, command,
+                   extra={"rss_mb_by_epoch": {str(e): round(v, 1) for e, v in points}}),
+            record("rss-start", "rss", "worker RSS after epoch 1", "MB", "lower", {"median": points[0][1]}, None, command,
+                   extra={"before_trial_mb": before}),
+            record("rss-end", "rss", f"worker RSS after epoch {points[-1][0]}", "MB", "lower", {"median": points[-1][1]}, None, command),
+            record("rss-max", "rss", "worker RSS, max over the epochs", "MB", "lower", {"median": max(values)}, None, command)]
+
+
+def cache(p):
+    cache_dir = os.path.join(OUT, "features-cache")
+    shutil.rmtree(cache_dir, ignore_errors=True)
+    cmd = [os.path.join(REPO, "deploy", "sersweep"), "features", "--data", RAVDESS, "--actors", "1-4", "--cache", cache_dir, "--json"]
+
+    def once():
+        start = time.perf_counter()
+        report = json.loads(run(cmd))
+        return report, time.perf_counter() - start
+
+    computed, computed_wall = once()
+    once()  # settles the file-hash manifest (a reload from here on reads no audio)
+    reloads = [once() for _ in range(p["cache_reloads"])]
+    if computed["computed"] is not True or any(r["computed"] for r, _ in reloads):
+        raise RuntimeError("cache: the first run must compute and the others load")
+    return [record("cache-reload", "cache", f"reload of the Actor_01..04 feature cache ({computed['files']} files), as `sersweep features` reports it",
+                   "s", "lower", summary([r["seconds"] for r, _ in reloads]), None, shown(cmd)),
+            record("cache-reload-process", "cache", "the same, whole `sersweep features` process (start-up included)", "s", "lower",
+                   summary([w for _, w in reloads]), None, shown(cmd)),
+            record("cache-compute", "cache", "first run: computing the cache", "s", "lower", {"median": computed["seconds"]}, None, shown(cmd),
+                   extra={"process_s": computed_wall})]
+
+
+# ---------------------------------------------------------------- machine and main
+
+def loadavg():
+    with open("/proc/loadavg") as f:
+        return [float(x) for x in f.read().split()[:3]]
+
+
+def machine():
+    def out(cmd):
+        try:
+            return subprocess.run(cmd, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True).stdout.strip()
+        except OSError:
+            return ""
+    cpu = next((line.split(":", 1)[1].strip() for line in out(["lscpu"]).splitlines() if line.startswith("Model name")), platform.processor())
+    with open("/proc/meminfo") as f:
+        ram_gib = int(f.readline().split()[1]) / 1024 ** 2
+    os_name = next((line.split("=", 1)[1].strip().strip('"') for line in open("/etc/os-release") if line.startswith("PRETTY_NAME=")), platform.system())
+    return {"cpu": cpu, "cores": os.cpu_count(), "ram_gib": round(ram_gib, 1), "os": f"{os_name}, kernel {platform.release()}",
+            "commit": out(["git", "rev-parse", "--short", "HEAD"]) + (" (uncommitted changes)" if out(["git", "status", "--porcelain", "--untracked-files=no"]) else ""),
+            "dotnet": out(["dotnet", "--version"]), "glibc_tunables": os.environ.get("GLIBC_TUNABLES", PRODUCT_TUNABLES)}
+
+
+def main():
+    parser = argparse.ArgumentParser(prog="deploy/bench", description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes: a smoke check of every measurement (a few minutes)")
+    parser.add_argument("--only", choices=MEASUREMENTS, action="append", help="run only this measurement (repeatable); the others' last results stay")
+    args = parser.parse_args()
+    if not os.path.isdir(RAVDESS):
+        parser.error(f"{RAVDESS} not found (set SERSWEEP_SHARED to the shared folder holding ravdess/ and bench/peers/)")
+    mode = "quick" if args.quick else "full"
+    profile = PROFILES[mode]
+    os.makedirs(OUT, exist_ok=True)
+    os.environ.setdefault("GLIBC_TUNABLES", PRODUCT_TUNABLES)  # both sides, as deploy/torch-runtime and deploy/bench-train do
+    os.environ["SERSWEEP_SHARED"] = SHARED
+    started, load_before = datetime.datetime.now(datetime.timezone.utc), loadavg()
+    failed = []
+    for name in args.only or MEASUREMENTS:
+        log(f"{name} ({mode}) ...")
+        began, load = time.time(), loadavg()
+        try:
+            rows = globals()[name](profile)
+        except Exception as e:  # one broken measurement must not lose the others
+            log(f"{name} FAILED: {e}")
+            failed.append(name)
+            rows = []
+        header = {"type": "run", "measure": name, "mode": mode, "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+                  "seconds": round(time.time() - began, 1), "load_before": load, "load_after": loadavg(),
+                  "error": name in failed}
+        with open(os.path.join(OUT, f"{name}.jsonl"), "w") as f:
+            for line in [header, *rows]:
+                f.write(json.dumps(line) + "\n")
+    with open(os.path.join(OUT, "machine.json"), "w") as f:
+        json.dump({**machine(), "mode": mode, "started": started.isoformat(timespec="seconds"), "load_before": load_before,
+                   "load_after": loadavg(), "seconds": round((datetime.datetime.now(datetime.timezone.utc) - started).total_seconds()),
+                   "only": args.only}, f, indent=1)
+    log(f"done in {(datetime.datetime.now(datetime.timezone.utc) - started).total_seconds():.0f} s" +
+        (f"; FAILED: {', '.join(failed)}" if failed else ""))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
