@@ -101,7 +101,11 @@ public sealed partial class StoreWriter
         if (checkpointPath is not null) (trial.CheckpointPath, trial.CheckpointEpoch) = (checkpointPath, epoch.Epoch);
         if (objectiveSoFar is not null) trial.ObjectiveValue = objectiveSoFar;
         trial.LeaseExpiresAt = epoch.RecordedAt + lease;
-        if (prunerState is not null) (await db.Sweeps.SingleAsync(s => s.Id == trial.SweepId)).PrunerState = prunerState;
+        if (prunerState is not null)
+        {
+            var sweepId = trial.SweepId;
+            await db.Sweeps.Where(s => s.Id == sweepId).ExecuteUpdateAsync(u => u.SetProperty(s => s.PrunerState, prunerState));
+        }
         await db.SaveChangesAsync();
         return true;
     });
@@ -196,11 +200,11 @@ public sealed partial class StoreWriter
         return watched;
     });
 
+    /// <summary>One UPDATE in the write's savepoint, without loading the sweep (its YAML and state are the largest row).</summary>
     private static async Task SaveStrategyStateAsync(SerSweepDbContext db, long sweepId, string? strategyState)
     {
         if (strategyState is null) return;
-        var sweep = await db.Sweeps.SingleAsync(s => s.Id == sweepId);
-        sweep.StrategyState = strategyState;
+        await db.Sweeps.Where(s => s.Id == sweepId).ExecuteUpdateAsync(u => u.SetProperty(s => s.StrategyState, strategyState));
     }
 
     private static async Task CloseOpenAttemptAsync(SerSweepDbContext db, Trial trial, FailureClass failure, string message, DateTime now)

@@ -30,6 +30,14 @@ public sealed class SlotSchedulerGrain(SiloDirectory silos) : Grain, ISlotSchedu
 
     public Task Adopt(TrialAttemptRef attempt, string silo)
     {
+        // Membership may have declared the silo dead between the reservation and now, when SiloDied only saw the
+        // reservation (attempt 0): the attempt is lost at once rather than when its lease expires.
+        if (silos.Members().Any(m => m.Status == SiloStatus.Dead && m.Address.ToParsableString() == silo))
+        {
+            _reservations.Remove(attempt.TrialId);
+            GrainFactory.GetGrain<ISweepCoordinatorGrain>(attempt.SweepId).AttemptsLost([attempt], $"silo {silo} died");
+            return Task.CompletedTask;
+        }
         _reservations[attempt.TrialId] = (attempt, silo);
         return Task.CompletedTask;
     }

@@ -195,18 +195,24 @@ public sealed partial class SweepCoordinatorGrain(
 
     /// <summary>
     /// A trial the database says is running, seen by a (re)started coordinator: if its attempt still trains on a
-    /// worker, keep it (its reports go on); otherwise it was lost with its silo and is re-issued.
+    /// worker, keep it (its reports go on); if it is not running, it was lost with its silo and is re-issued. No
+    /// answer (the cluster is still settling after the restart) keeps it on its recorded silo: its next report, or
+    /// its lease expiring, or membership declaring the silo dead, decides.
     /// </summary>
     private async Task RecoverAsync(Trial trial)
     {
-        string? silo = null;
+        string? silo;
         try
         {
-            silo = await TrialGrain(trial.Id, trial.CurrentAttempt).RunningOn().WaitAsync(TimeSpan.FromSeconds(10));
+            // Aimed at the attempt's silo: if the directory entry died with the old coordinator silo, the call still
+            // reaches the activation that trains there instead of creating an idle one elsewhere.
+            silo = await PlacementHint.OnSilo(trial.Silo ?? "", () => TrialGrain(trial.Id, trial.CurrentAttempt).RunningOn())
+                .WaitAsync(TimeSpan.FromSeconds(10));
         }
         catch (Exception e) when (e is OrleansException or TimeoutException or SiloUnavailableException)
         {
             LogRecoveryProbeFailed(trial.Id, e.Message);
+            silo = trial.Silo;
         }
         var attempt = new TrialAttemptRef(SweepId, trial.Id, trial.CurrentAttempt);
         if (silo is not null)

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using System.IO.Compression;
 using System.Reflection;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
@@ -11,13 +12,18 @@ namespace SerSweep.Dashboard.Hosting;
 /// <summary>
 /// Serves the browser files embedded in this assembly (blazor.web.js, Plotly, QuickGrid's script and styles, the
 /// dashboard's stylesheet) at the paths the components ask for. Only embedded names resolve: a request path is a
-/// dictionary key, never a file-system path.
+/// dictionary key, never a file-system path. Each file is also served brotli- or gzip-compressed to browsers that
+/// accept it (Plotly's 4.8 MB script is about 1.5 MB gzipped, less with brotli), compressed once on first request and kept.
 /// </summary>
 internal static class DashboardAssetEndpoints
 {
     private const string Prefix = "assets/";
 
-    private sealed record Asset(byte[] Content, string ContentType, string ETag);
+    private sealed record Asset(byte[] Content, string ContentType, string ETag)
+    {
+        public Lazy<byte[]> Brotli { get; } = new(() => Compress(Content, output => new BrotliStream(output, CompressionLevel.Optimal)));
+        public Lazy<byte[]> Gzip { get; } = new(() => Compress(Content, output => new GZipStream(output, CompressionLevel.Optimal)));
+    }
 
     private static readonly Lazy<FrozenDictionary<string, Asset>> Assets = new(Load);
 
@@ -34,10 +40,29 @@ internal static class DashboardAssetEndpoints
         if (!Assets.Value.TryGetValue(path, out var asset))
             return Results.NotFound();
         context.Response.Headers.CacheControl = "no-cache";
-        var etag = new EntityTagHeaderValue(asset.ETag);
+        context.Response.Headers.Vary = HeaderNames.AcceptEncoding;
+        var (encoding, content) = Accepts(context.Request, "br") ? ("br", asset.Brotli.Value)
+            : Accepts(context.Request, "gzip") ? ("gzip", asset.Gzip.Value)
+            : (null, asset.Content);
+        // Each encoding is its own representation, with its own tag.
+        var etag = new EntityTagHeaderValue(encoding is null ? asset.ETag : $"{asset.ETag[..^1]}-{encoding}\"");
         if (context.Request.GetTypedHeaders().IfNoneMatch.Any(tag => tag.Compare(etag, useStrongComparison: false)))
             return Results.StatusCode(StatusCodes.Status304NotModified);
-        return Results.Bytes(asset.Content, asset.ContentType, entityTag: etag);
+        if (encoding is not null)
+            context.Response.Headers.ContentEncoding = encoding;
+        return Results.Bytes(content, asset.ContentType, entityTag: etag);
+    }
+
+    private static bool Accepts(HttpRequest request, string encoding) =>
+        request.GetTypedHeaders().AcceptEncoding.Any(accepted =>
+            string.Equals(accepted.Value.Value, encoding, StringComparison.OrdinalIgnoreCase) && accepted.Quality is not 0);
+
+    private static byte[] Compress(byte[] content, Func<Stream, Stream> compressor)
+    {
+        using var output = new MemoryStream();
+        using (var compressing = compressor(output))
+            compressing.Write(content);
+        return output.ToArray();
     }
 
     private static FrozenDictionary<string, Asset> Load()

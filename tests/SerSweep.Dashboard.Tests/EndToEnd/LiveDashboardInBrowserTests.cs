@@ -128,7 +128,17 @@ public sealed class LiveDashboardInBrowserTests(LiveDashboard live) : IClassFixt
             }
         }
         await page.Locator("button[data-action='start']").ClickAsync();
-        await page.WaitForURLAsync(new Regex(@"/sweeps/\d+$"));
+        try
+        {
+            // Launching stores the sweep and activates its coordinator grain: slow only on a starved machine.
+            await page.WaitForURLAsync(new Regex(@"/sweeps/\d+$"), new() { Timeout = 60_000 });
+        }
+        catch (TimeoutException)
+        {
+            await Chromium.ScreenshotAsync(page, "start-timeout");
+            var sweeps = await Host.Queries.ListSweepsAsync();
+            Assert.Fail($"no navigation to the new sweep; page says '{await page.Locator(".new-sweep").InnerTextAsync()}'; sweeps: {string.Join(", ", sweeps.Select(x => $"{x.Name} v{x.Version} {x.Status}"))}");
+        }
         var sweepId = long.Parse(page.Url.Split('/').Last(), System.Globalization.CultureInfo.InvariantCulture);
         var sweep = (await Host.Queries.GetSweepAsync(sweepId))!;
         Assert.Equal("ui-controls", sweep.Name);
