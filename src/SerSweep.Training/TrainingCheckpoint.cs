@@ -43,9 +43,26 @@ public sealed record TrainingCheckpoint
         if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
     }
 
+    /// <summary>
+    /// Finishes a swap that a kill interrupted. <see cref="Save"/> moves the live folder to ".old", then the
+    /// staged ".tmp" into place; a kill between the two renames leaves no live folder. The staged copy is
+    /// complete once it holds the state file (written last, before the first rename), so it wins; without
+    /// it the previous checkpoint comes back.
+    /// </summary>
+    public static void CompleteInterruptedSave(string dir)
+    {
+        var full = Path.GetFullPath(dir);
+        if (Directory.Exists(full)) return;
+        var staging = full + ".tmp";
+        var old = full + ".old";
+        if (File.Exists(Path.Combine(staging, StateFile))) Directory.Move(staging, full);
+        else if (Directory.Exists(old)) Directory.Move(old, full);
+    }
+
     /// <summary>Loads the state into <paramref name="model"/> and <paramref name="optimizer"/>; returns the bookkeeping and the best weights.</summary>
     public static (TrainingCheckpoint State, byte[] BestWeights) Load(string dir, nn.Module model, OptimizerHelper optimizer)
     {
+        CompleteInterruptedSave(dir);
         var stateFile = Path.Combine(dir, StateFile);
         if (!File.Exists(stateFile)) throw new FileNotFoundException($"no training checkpoint in {dir} ({StateFile} missing)", stateFile);
         var state = JsonSerializer.Deserialize<TrainingCheckpoint>(File.ReadAllText(stateFile), BundleJson.Options)
