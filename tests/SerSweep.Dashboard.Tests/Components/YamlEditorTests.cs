@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Bunit;
 using SerSweep.Dashboard.Components.Sweeps;
 using SerSweep.Search.Parsing;
@@ -54,8 +55,7 @@ public sealed class YamlEditorTests : IDisposable
     public void Lists_every_error_at_once_and_clears_them_when_fixed()
     {
         var editor = context.Render<YamlEditor>(p => p.Add(c => c.Text, ValidYaml));
-        var broken = ValidYaml
-            .Replace("  epochs: 12", "  epochs: twelve", StringComparison.Ordinal)
+        var broken = Regex.Replace(ValidYaml, @"^  epochs: \d+$", "  epochs: twelve", RegexOptions.Multiline)
             .Replace("    metric: val_accuracy\n    direction: maximize", "    metric: val_acuracy\n    direction: maximize", StringComparison.Ordinal);
 
         editor.Find("textarea").Input(broken);
