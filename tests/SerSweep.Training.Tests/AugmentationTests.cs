@@ -89,6 +89,25 @@ public class AugmentationTests
     }
 
     [Fact]
+    public void Features_recomputed_from_unchanged_clips_are_the_cached_features()
+    {
+        // Speed factor 1 leaves the clip as it is, so the on-the-fly path must give what validation sees.
+        var (inputs, normalized, _) = Inputs(new AugmentConfig { SpeedFactors = [1.0] });
+        using var _n = normalized;
+        using var _i = inputs;
+        long[] items = [0, 61, 122, 239];
+        using var index = tensor(items);
+        using var rows = normalized.index_select(0, index);
+        var cached = rows.data<float>().ToArray();
+
+        inputs.StartEpoch(1);
+        var recomputed = Batch(inputs, items);
+
+        var worst = Enumerable.Range(0, cached.Length).Max(i => Math.Abs(cached[i] - recomputed[i]));
+        Assert.True(worst < 1e-3, $"largest difference {worst} (normalized units)");
+    }
+
+    [Fact]
     public void Waveform_augmentation_without_clips_is_refused_with_the_keys_named()
     {
         var features = SyntheticFeatures.Create();
