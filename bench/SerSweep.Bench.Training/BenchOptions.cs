@@ -1,7 +1,8 @@
 namespace SerSweep.Bench.Training;
 
-/// <summary>Command line of the benchmark: --threads N --runs N --warmup N --steps N [--wav FILE.wav].</summary>
-public sealed record BenchOptions(int Threads, int Runs, int Warmup, int Steps, string? Wav)
+/// <summary>Command line of the benchmark: --threads N --runs N --warmup N --steps N [--wav FILE.wav] [--bundle MODEL.zip].</summary>
+/// <remarks>--bundle: time the warm predict with that model (e.g. a sweep's best) instead of the reference CNN.</remarks>
+public sealed record BenchOptions(int Threads, int Runs, int Warmup, int Steps, string? Wav, string? Bundle)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -13,6 +14,6 @@ public sealed record BenchOptions(int Threads, int Runs, int Warmup, int Steps, 
         }
         int Int(string name, int fallback) => values.TryGetValue(name, out var v) ? int.Parse(v) : fallback;
         return new BenchOptions(Int("threads", 1), Int("runs", 3), Int("warmup", 3), Int("steps", 20),
-            values.GetValueOrDefault("wav"));
+            values.GetValueOrDefault("wav"), values.GetValueOrDefault("bundle"));
     }
 }

@@ -79,7 +79,7 @@ for (var run = 0; run < options.Runs; run++)
 // Last, after the training loops have left finalizable TorchSharp objects behind: the feature path disposes its
 // own Scalars and temporaries, so the finalizer thread no longer races its native calls (dotnet/TorchSharp#1434).
 var predictFileMs = options.Wav is { } wav
-    ? PredictLatency.Measure(ReferenceBundle.Create(Directory.CreateTempSubdirectory("sersweep-bench-").FullName), wav)
+    ? PredictLatency.Measure(options.Bundle ?? ReferenceBundle.Create(Directory.CreateTempSubdirectory("sersweep-bench-").FullName), wav)
     : null;
 
 var result = new Dictionary<string, object?>
@@ -96,4 +96,5 @@ var result = new Dictionary<string, object?>
     ["latency_b1_ms_mean"] = Summary.Of(latency),
 };
 if (predictFileMs is not null) result["predict_file_ms"] = Summary.Of(predictFileMs);
+if (options.Bundle is not null) result["predict_bundle"] = options.Bundle;
 Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));

@@ -34,7 +34,7 @@ REDIS_PORT, SILO_PORT, HTTP_PORT = 6590, 13111, 5280
 # Sizes per mode. Full: about 20 minutes on a quiet 2-core machine; quick: a smoke check of every path.
 PROFILES = {
     "full": dict(feature_repeats=5, train_runs=3, search_runs=5, overhead_runs=3, overhead_sweeps=8, overhead_trials=50,
-                 dashboard_iterations=20, sweep_trials=8, sweep_epochs=3, rss_epochs=50, cache_reloads=7),
+                 dashboard_iterations=20, sweep_trials=8, sweep_epochs=8, rss_epochs=50, cache_reloads=7),
     "quick": dict(feature_repeats=1, train_runs=1, search_runs=1, overhead_runs=1, overhead_sweeps=2, overhead_trials=10,
                   dashboard_iterations=3, sweep_trials=2, sweep_epochs=1, rss_epochs=5, cache_reloads=2),
 }
@@ -291,7 +291,7 @@ def parse_time(text):
 
 def sweep(p):
     configs = [("1 worker x 1 thread", "1w1t", 1, 1), ("2 workers x 1 thread", "2w1t", 2, 1), ("1 worker x 2 threads", "1w2t", 1, 2)]
-    yaml = sweep_yaml("bench-throughput", p["sweep_trials"], p["sweep_epochs"], "[8, 16, 32]")
+    yaml = sweep_yaml("bench-throughput", p["sweep_trials"], p["sweep_epochs"], "[16, 32, 64]")
     rows, per_hour = [], {}
     for label, key, workers, threads in configs:
         with LoopbackCluster(f"sweep-{key}", workers, threads) as cluster:
@@ -359,6 +359,9 @@ def rss(p):
     return [record("rss-slope", "rss", f"worker RSS slope per epoch, epochs {settled[0][0]}-{settled[-1][0]} of a {epochs}-epoch trial", "MB/epoch", "lower",
                    {"median": slope(settled) if len(settled) > 1 else 0.0}, None, command,
                    extra={"rss_mb_by_epoch": {str(e): round(v, 1) for e, v in points}}),
+            # A leak keeps growing to the end; the allocator's high-water mark stops: the second half tells them apart.
+            record("rss-slope-late", "rss", f"worker RSS slope per epoch, second half (epochs {points[len(points) // 2][0]}-{points[-1][0]})", "MB/epoch", "lower",
+                   {"median": slope(points[len(points) // 2:]) if len(points) > 3 else 0.0}, None, command),
             record("rss-start", "rss", "worker RSS after epoch 1", "MB", "lower", {"median": points[0][1]}, None, command,
                    extra={"before_trial_mb": before}),
             record("rss-end", "rss", f"worker RSS after epoch {points[-1][0]}", "MB", "lower", {"median": points[-1][1]}, None, command),
