@@ -16,9 +16,9 @@ public class ValidateCommandTests
 
         Assert.Equal(ExitCodes.Ok, run.ExitCode);
         Assert.Contains($"{SeedSweep}: valid", run.Stdout);
-        Assert.Contains("tpe, 14 trials, 2 at a time", run.Stdout);
-        Assert.Contains("training.momentum", run.Stdout);
-        Assert.Contains("when training.optimizer in [sgd]", run.Stdout);
+        Assert.Contains("tpe, 16 trials, 2 at a time", run.Stdout);
+        Assert.Contains("asha:        val_accuracy at epochs 10, 20 of 40", run.Stdout);
+        Assert.Contains("training.learning_rate       loguniform   [0.0003, 0.003]", run.Stdout);
         Assert.Equal("", run.Stderr);
     }
 
@@ -67,12 +67,12 @@ public class ValidateCommandTests
         using var doc = JsonDocument.Parse(run.Stdout);
         var sweep = doc.RootElement.GetProperty("sweep");
         Assert.Equal("tpe", sweep.GetProperty("method").GetString());
-        Assert.Equal(14, sweep.GetProperty("trials").GetInt32());
+        Assert.Equal(16, sweep.GetProperty("trials").GetInt32());
         Assert.Equal("val_accuracy", sweep.GetProperty("objective_metric").GetString());
-        Assert.Equal([3, 6], sweep.GetProperty("early_stopping").GetProperty("rungs").EnumerateArray().Select(r => r.GetInt32()));
+        Assert.Equal([10, 20], sweep.GetProperty("early_stopping").GetProperty("rungs").EnumerateArray().Select(r => r.GetInt32()));
         var optimizer = sweep.GetProperty("parameters")[0];
         Assert.Equal("values", optimizer.GetProperty("kind").GetString());
-        Assert.Equal(["adam", "rms_prop", "sgd"], optimizer.GetProperty("values").EnumerateArray().Select(v => v.GetString()));
+        Assert.Equal(["adam", "rms_prop", "adam_w"], optimizer.GetProperty("values").EnumerateArray().Select(v => v.GetString()));
         Assert.Equal(0, doc.RootElement.GetProperty("errors").GetArrayLength());
     }
 

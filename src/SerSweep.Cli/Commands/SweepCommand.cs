@@ -115,10 +115,14 @@ public static class SweepCommand
     private static void Print(Report report, string objective)
     {
         var table = new Table().AddColumns("#", "trial", "status", objective, "test_accuracy", "test_macro_f1", "epochs", "attempts", "parameters");
+        var rank = 0;
         foreach (var r in report.Leaderboard)
-            table.AddRow(Markup.Escape((report.Leaderboard.ToList().IndexOf(r) + 1).ToString()), r.Index.ToString(), r.Status,
+            table.AddRow((++rank).ToString(), r.Index.ToString(), Markup.Escape(r.Status),
                 Format(r.Objective), Format(r.TestAccuracy), Format(r.TestMacroF1), r.Epochs.ToString(), r.Attempts.ToString(), Markup.Escape(Compact(r.Parameters)));
-        AnsiConsole.Write(table);
+        var console = AnsiConsole.Console;
+        // Spectre assumes 80 columns when stdout is a file or a pipe, which wraps the parameters letter by letter.
+        if (Console.IsOutputRedirected) console.Profile.Width = 200;
+        console.Write(table);
         Console.WriteLine($"{report.Name} v{report.Version}: {report.Status}, {report.Completed} completed, {report.Pruned} pruned, {report.Failed} failed in {TimeSpan.FromSeconds(report.ElapsedSeconds):hh\\:mm\\:ss}");
         Console.WriteLine(report.Best is { } best
             ? $"best model: trial {best.TrialIndex} ({objective} {Format(best.Value)}) -> {best.Path} (sha256 {best.Sha256})"

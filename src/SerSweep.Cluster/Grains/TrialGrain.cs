@@ -17,6 +17,8 @@ public sealed partial class TrialGrain(
     : Grain, ITrialGrain
 {
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
+    /// <summary>Longest single wait before starting the trainer again after a cluster fault (1 + 2 + ... + 32 s in all).</summary>
+    private static readonly TimeSpan MaxClusterSettle = TimeSpan.FromSeconds(32);
     private readonly CancellationTokenSource _cancel = new();
     private TrialAssignment? _assignment;
     private Task? _run;
@@ -75,12 +77,27 @@ public sealed partial class TrialGrain(
         var abandoned = false;
         try
         {
-            outcome = await trainer.RunAsync(assignment, options.ThreadsPerTrial, async (epoch, cancel) =>
+            for (var wait = TimeSpan.FromSeconds(1); ; wait *= 2)
             {
-                var answer = await RetryAsync(() => coordinator.ReportEpoch(epoch), cancel) ?? EpochAnswer.Continue;
-                abandoned |= answer.Verdict == EpochVerdict.Abandon;
-                return answer;
-            }, _cancel.Token);
+                try
+                {
+                    outcome = await trainer.RunAsync(assignment, options.ThreadsPerTrial, async (epoch, cancel) =>
+                    {
+                        var answer = await RetryAsync(() => coordinator.ReportEpoch(epoch), cancel) ?? EpochAnswer.Continue;
+                        abandoned |= answer.Verdict == EpochVerdict.Abandon;
+                        return answer;
+                    }, _cancel.Token);
+                    break;
+                }
+                // A call to another silo failed (e.g. the feature-set grain's silo died and membership has not said so
+                // yet). The cluster settles within seconds, so this attempt starts again from its checkpoint rather than
+                // failing at once: three such failures in a row used to exhaust the trial's retries in milliseconds.
+                catch (Exception e) when (e is OrleansException or TimeoutException && wait <= MaxClusterSettle && !_cancel.IsCancellationRequested)
+                {
+                    LogClusterFault(assignment.TrialId, assignment.Attempt, wait.TotalSeconds, e.GetBaseException().Message);
+                    await Task.Delay(wait, CancellationToken.None);
+                }
+            }
         }
         catch (Exception e)
         {
@@ -124,6 +141,9 @@ public sealed partial class TrialGrain(
             || e.GetBaseException().Message.Contains("can't allocate memory", StringComparison.OrdinalIgnoreCase)
             ? TrialEnd.OutOfMemory
             : TrialEnd.Crashed;
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Trial {TrialId} attempt {Attempt}: a cluster call failed, starting again in {Seconds} s: {Reason}")]
+    private partial void LogClusterFault(long trialId, int attempt, double seconds, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Trial {TrialId}: coordinator unreachable, retrying: {Reason}")]
     private partial void LogCoordinatorUnreachable(long trialId, string reason);
