@@ -59,14 +59,21 @@ public sealed record TrainingCheckpoint
         else if (Directory.Exists(old)) Directory.Move(old, full);
     }
 
-    /// <summary>Loads the state into <paramref name="model"/> and <paramref name="optimizer"/>; returns the bookkeeping and the best weights.</summary>
-    public static (TrainingCheckpoint State, byte[] BestWeights) Load(string dir, nn.Module model, OptimizerHelper optimizer)
+    /// <summary>The bookkeeping of the checkpoint in <paramref name="dir"/> (after finishing an interrupted save); null when there is none.</summary>
+    public static TrainingCheckpoint? ReadState(string dir)
     {
         CompleteInterruptedSave(dir);
         var stateFile = Path.Combine(dir, StateFile);
-        if (!File.Exists(stateFile)) throw new FileNotFoundException($"no training checkpoint in {dir} ({StateFile} missing)", stateFile);
-        var state = JsonSerializer.Deserialize<TrainingCheckpoint>(File.ReadAllText(stateFile), BundleJson.Options)
-                    ?? throw new InvalidDataException($"{stateFile} is empty");
+        if (!File.Exists(stateFile)) return null;
+        return JsonSerializer.Deserialize<TrainingCheckpoint>(File.ReadAllText(stateFile), BundleJson.Options)
+               ?? throw new InvalidDataException($"{stateFile} is empty");
+    }
+
+    /// <summary>Loads the state into <paramref name="model"/> and <paramref name="optimizer"/>; returns the bookkeeping and the best weights.</summary>
+    public static (TrainingCheckpoint State, byte[] BestWeights) Load(string dir, nn.Module model, OptimizerHelper optimizer)
+    {
+        var state = ReadState(dir)
+                    ?? throw new FileNotFoundException($"no training checkpoint in {dir} ({StateFile} missing)", Path.Combine(dir, StateFile));
         model.load(Path.Combine(dir, WeightsFile));
         optimizer.load_state_dict(Path.Combine(dir, OptimizerFile));
         return (state, File.ReadAllBytes(Path.Combine(dir, BestWeightsFile)));

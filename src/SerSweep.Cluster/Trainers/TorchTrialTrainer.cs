@@ -42,11 +42,7 @@ public sealed class TorchTrialTrainer(FeatureSetLoader features, SerSweepCluster
     /// <summary>Reports the epochs the checkpoint holds beyond what the coordinator knows; true when the attempt is superseded.</summary>
     private static async Task<bool> ReportCheckpointedEpochsAsync(TrialAssignment assignment, Func<EpochProgress, CancellationToken, Task<EpochAnswer>> onEpoch, CancellationToken cancel)
     {
-        TrainingCheckpoint.CompleteInterruptedSave(assignment.CheckpointDir);
-        var stateFile = Path.Combine(assignment.CheckpointDir, "state.json");
-        if (!File.Exists(stateFile)) return false;
-        var checkpoint = JsonSerializer.Deserialize<TrainingCheckpoint>(await File.ReadAllTextAsync(stateFile, cancel), BundleJson.Options);
-        foreach (var report in checkpoint?.History.Where(r => r.Epoch > assignment.ResumeFromEpoch) ?? [])
+        foreach (var report in TrainingCheckpoint.ReadState(assignment.CheckpointDir)?.History.Where(r => r.Epoch > assignment.ResumeFromEpoch) ?? [])
             if ((await onEpoch(Progress(assignment, report), cancel)).Verdict == EpochVerdict.Abandon) return true;
         return false;
     }
