@@ -1,5 +1,3 @@
-using System.Collections.Concurrent;
-
 namespace SerSweep.Cluster;
 
 /// <summary>
@@ -8,10 +6,13 @@ namespace SerSweep.Cluster;
 /// runs on one of them, never on the Orleans scheduler nor on a thread-pool thread that grains need; what follows
 /// its awaits runs under <see cref="TaskScheduler.Default"/> as usual. This replaces a new thread per attempt, which
 /// was a measurable part of a short trial's cost. A worker runs at most one attempt per slot, so none waits for a thread.
+/// Idle threads block in <see cref="Monitor.Wait(object)"/>, which does not spin (a BlockingCollection's semaphore
+/// spun every idle thread on each hand-over, about a third of the process's CPU in the overhead benchmark).
 /// </summary>
 public sealed class TrainingThreads : IDisposable
 {
-    private readonly BlockingCollection<Task<Task>> _queue = [];
+    private readonly Queue<Task<Task>> _queue = [];
+    private bool _disposed;
 
     public TrainingThreads(int count)
     {
@@ -23,14 +24,39 @@ public sealed class TrainingThreads : IDisposable
     public Task Run(Func<Task> attempt)
     {
         var start = new Task<Task>(attempt);
-        _queue.Add(start);
+        lock (_queue)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _queue.Enqueue(start);
+            Monitor.Pulse(_queue);
+        }
         return start.Unwrap();
     }
 
     private void Work()
     {
-        foreach (var start in _queue.GetConsumingEnumerable()) start.RunSynchronously(TaskScheduler.Default);
+        while (true)
+        {
+            Task<Task> start;
+            lock (_queue)
+            {
+                while (_queue.Count == 0)
+                {
+                    if (_disposed) return;
+                    Monitor.Wait(_queue);
+                }
+                start = _queue.Dequeue();
+            }
+            start.RunSynchronously(TaskScheduler.Default);
+        }
     }
 
-    public void Dispose() => _queue.CompleteAdding();
+    public void Dispose()
+    {
+        lock (_queue)
+        {
+            _disposed = true;
+            Monitor.PulseAll(_queue);
+        }
+    }
 }
