@@ -50,7 +50,7 @@ public interface ISlotSchedulerGrain : IGrainWithIntegerKey
 /// <summary>One attempt of one trial (key = trial id + attempt number), placed on a worker silo.</summary>
 public interface ITrialGrain : IGrainWithIntegerCompoundKey
 {
-    /// <summary>Starts training on one of the worker's training threads and returns at once.</summary>
+    /// <summary>Starts training (from one of the worker's attempt threads) and returns at once.</summary>
     Task Start(TrialAssignment assignment);
     /// <summary>Stops the run within one batch; it reports a cancelled outcome.</summary>
     Task Cancel();

@@ -7,12 +7,12 @@ namespace SerSweep.Cluster.Grains;
 
 /// <summary>
 /// One attempt of one trial on a worker silo. <see cref="Start"/> takes a local slot, starts training on the
-/// worker's <see cref="TrainingThreads"/> (never on the Orleans scheduler) and returns at once; a keep-alive timer holds the activation while training and heartbeats to the coordinator. Reports go to
+/// worker's <see cref="AttemptThreads"/> (never on the Orleans scheduler) and returns at once; a keep-alive timer holds the activation while training and heartbeats to the coordinator. Reports go to
 /// the sweep's coordinator and are retried until it answers (it may be restarting).
 /// </summary>
 [WorkerPlacement]
 public sealed partial class TrialGrain(
-    ITrialTrainer trainer, WorkerSlots slots, TrainingThreads threads, SerSweepClusterOptions options, ILocalSiloDetails silo, ILogger<TrialGrain> logger)
+    ITrialTrainer trainer, WorkerSlots slots, AttemptThreads threads, SerSweepClusterOptions options, ILocalSiloDetails silo, ILogger<TrialGrain> logger)
     : Grain, ITrialGrain
 {
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
