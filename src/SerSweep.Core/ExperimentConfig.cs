@@ -137,6 +137,8 @@ public sealed record TrainingConfig
     public int PlateauPatience { get; init; } = 3;
     public double LabelSmoothing { get; init; }
     public bool ClassWeights { get; init; }
+    /// <summary>Mixup: training batches blended with a shuffled copy, weight ~ Beta(alpha, alpha); 0 = off.</summary>
+    public double MixupAlpha { get; init; }
     /// <summary>Stop after this many epochs without improvement of <see cref="Metric"/>; 0 = off.</summary>
     public int Patience { get; init; }
     /// <summary>Validation metric for early stopping and checkpoint selection (see <see cref="Metrics"/>).</summary>
