@@ -14,19 +14,22 @@ public sealed class Cnn2d : Module<Tensor, Tensor>
 {
     private readonly Sequential blocks;
     private readonly ClassifierHead head;
+    private readonly GlobalPool globalPool;
 
     public Cnn2d(string name, ModelConfig config, int inChannels, int numClasses, Generator generator) : base(name)
     {
         (blocks, var channels) = ConvBlock.Stack(2, config, inChannels);
         head = new ClassifierHead("head", channels, config.ClassifierWidth, config.Dropout, numClasses, generator);
+        globalPool = config.GlobalPool;
         RegisterComponents();
     }
 
     public override Tensor forward(Tensor input)
     {
         using var features = blocks.forward(input);
-        // Global average pooling as a mean over H and W: same result as AdaptiveAvgPool2d(1) + flatten.
-        using var pooled = features.mean([2L, 3L]);
+        // Mean over H first: with Avg the mean over W follows, the same result as AdaptiveAvgPool2d(1) + flatten.
+        using var frames = features.mean([2L]);
+        using var pooled = Pooling.OverTime(frames, globalPool);
         return head.forward(pooled);
     }
 }
