@@ -1,8 +1,16 @@
 namespace SerSweep.Bench.Training;
 
-/// <summary>Minor page faults of this process so far (field 10 of /proc/self/stat), as train.py records via getrusage.</summary>
+/// <summary>Counters of this process so far, as train.py records them via getrusage.</summary>
 public static class ProcessCounters
 {
+    /// <summary>User + system CPU time of all threads: on a shared machine a steadier measure than wall time.</summary>
+    public static TimeSpan CpuTime()
+    {
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        return self.TotalProcessorTime;
+    }
+
+    /// <summary>Minor page faults (field 10 of /proc/self/stat).</summary>
     public static long MinorFaults()
     {
         var stat = File.ReadAllText("/proc/self/stat");

@@ -19,6 +19,7 @@ var config = new ExperimentConfig();
 var train = new List<double>();
 long parameterCount = 0;
 var trainFaults = new List<double>();
+var trainCpu = new List<double>();
 for (var run = 0; run < options.Runs; run++)
 {
     manual_seed(run);
@@ -41,10 +42,12 @@ for (var run = 0; run < options.Runs; run++)
     }
     Steps(options.Warmup);
     var faults = ProcessCounters.MinorFaults();
+    var cpu = ProcessCounters.CpuTime();
     var clock = Stopwatch.StartNew();
     Steps(options.Steps);
     train.Add(options.Steps * batch / clock.Elapsed.TotalSeconds);
     trainFaults.Add((ProcessCounters.MinorFaults() - faults) / (double)options.Steps);
+    trainCpu.Add((ProcessCounters.CpuTime() - cpu).TotalMilliseconds / options.Steps);
 }
 
 var infer = new List<double>();
@@ -92,6 +95,7 @@ var result = new Dictionary<string, object?>
     ["params"] = parameterCount,
     ["train_random_samples_per_s"] = Summary.Of(train),
     ["train_random_minflt_per_step"] = Summary.Of(trainFaults),
+    ["train_random_cpu_ms_per_step"] = Summary.Of(trainCpu),
     ["infer_b32_samples_per_s"] = Summary.Of(infer),
     ["latency_b1_ms_mean"] = Summary.Of(latency),
 };

@@ -1,4 +1,5 @@
 using SerSweep.Core;
+using SerSweep.Training.Optimizers;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -14,8 +15,8 @@ public static class OptimizerFactory
         return config.Optimizer switch
         {
             // PyTorch's betas (0.9, 0.999); TorchSharp's default beta2 is 0.99.
-            OptimizerKind.Adam => optim.Adam(parameters, config.LearningRate, beta1: 0.9, beta2: 0.999, weight_decay: config.L2),
-            OptimizerKind.AdamW => optim.AdamW(parameters, config.LearningRate, beta1: 0.9, beta2: 0.999, weight_decay: config.L2),
+            OptimizerKind.Adam => new DisposingAdam(parameters, config.LearningRate, beta1: 0.9, beta2: 0.999, weightDecay: config.L2),
+            OptimizerKind.AdamW => new DisposingAdamW(parameters, config.LearningRate, beta1: 0.9, beta2: 0.999, weightDecay: config.L2),
             OptimizerKind.RmsProp => optim.RMSProp(parameters, config.LearningRate, momentum: config.Momentum, weight_decay: config.L2),
             OptimizerKind.Sgd => optim.SGD(parameters, config.LearningRate, momentum: config.Momentum, weight_decay: config.L2, nesterov: config.Nesterov),
             _ => throw new ArgumentOutOfRangeException(nameof(config), config.Optimizer, "unknown optimizer"),

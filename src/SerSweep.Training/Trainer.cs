@@ -19,7 +19,11 @@ namespace SerSweep.Training;
 /// </summary>
 public static class Trainer
 {
-    public static async Task<TrainingOutcome> RunAsync(TrainingRequest request, CancellationToken cancellationToken = default)
+    /// <summary>Runs on a thread of its own, also across the awaits of <see cref="TrainingRequest.OnEpoch"/> (see <see cref="TrainingThread"/>).</summary>
+    public static Task<TrainingOutcome> RunAsync(TrainingRequest request, CancellationToken cancellationToken = default) =>
+        TrainingThread.Run($"training run (seed {request.Config.Training.Seed})", () => RunOnThisThreadAsync(request, cancellationToken));
+
+    private static async Task<TrainingOutcome> RunOnThisThreadAsync(TrainingRequest request, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var config = request.Config;
@@ -159,13 +163,6 @@ public static class Trainer
                     NextEpoch = epoch + 1, History = history, BestValue = best.Value, BestEpoch = best.Epoch,
                     Plateau = schedule.Plateau, ConfigJson = configJson,
                 }.Save(checkpointDir, model, optimizer, best.Weights);
-
-            // TorchSharp objects that reach no Dispose (module and optimizer internals, checkpoint writes) hold
-            // native tensors until a finalizer runs, and managed allocation is too light to trigger a GC: without
-            // this the glibc heap fragments around them and a worker's RSS grows tens of MB per epoch. One
-            // collection per epoch costs milliseconds against an epoch's seconds.
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
 
             if (request.OnEpoch is { } onEpoch)
             {

@@ -86,6 +86,40 @@ public class ModelTests : IDisposable
     }
 
     [Fact]
+    public void Channels_last_copy_keeps_shape_and_values_with_channels_varying_fastest()
+    {
+        using var input = randn(3, 2, 4, 5);
+        using var nhwc = Cnn2d.ChannelsLast(input);
+        Assert.Equal(input.shape, nhwc.shape);
+        Assert.Equal([40L, 1L, 10L, 2L], nhwc.stride());
+        Assert.True(nhwc.eq(input).all().item<bool>());
+
+        // One channel: libtorch reads the layout from the strides, and only a channel stride of 1 marks it NHWC.
+        using var mono = randn(2, 1, 4, 5);
+        using var monoNhwc = Cnn2d.ChannelsLast(mono);
+        Assert.Equal([20L, 1L, 5L, 1L], monoNhwc.stride());
+    }
+
+    [Fact]
+    public void Cnn2d_runs_channels_last_with_the_same_result_as_the_plain_layout()
+    {
+        var config = new ModelConfig { Channels = [4, 8] };
+        using var model = ModelFactory.Create(config, [2, 16, 20], 8, generator);
+        model.eval();
+        var child = (string name) => (Module<Tensor, Tensor>)model.named_children().Single(c => c.name == name).module;
+        using var input = randn(3, 2, 16, 20);
+
+        using var output = model.forward(input);
+        // The same modules on the contiguous NCHW input, which libtorch keeps in that layout throughout.
+        using var features = child("blocks").forward(input);
+        using var pooled = features.mean([2L, 3L]);
+        using var expected = child("head").forward(pooled);
+
+        Assert.True(features.is_contiguous());
+        Assert.True(output.allclose(expected, rtol: 1e-4, atol: 1e-5));
+    }
+
+    [Fact]
     public void Cnn1d_convolves_over_frames_with_coefficients_as_channels()
     {
         var config = new ModelConfig { Architecture = Architecture.Cnn1d, Channels = [16, 32], KernelSize = 5, BatchNorm = false, Pool = PoolKind.Avg };
