@@ -88,6 +88,8 @@ public class ModelTests : IDisposable
     [Fact]
     public void Channels_last_copy_keeps_shape_and_values_with_channels_varying_fastest()
     {
+        // Every temporary disposed here: the memory tests count live tensors process-wide.
+        using var scope = NewDisposeScope();
         using var input = randn(3, 2, 4, 5);
         using var nhwc = Cnn2d.ChannelsLast(input);
         Assert.Equal(input.shape, nhwc.shape);
@@ -103,6 +105,7 @@ public class ModelTests : IDisposable
     [Fact]
     public void Cnn2d_runs_channels_last_with_the_same_result_as_the_plain_layout()
     {
+        using var scope = NewDisposeScope();
         var config = new ModelConfig { Channels = [4, 8] };
         using var model = ModelFactory.Create(config, [2, 16, 20], 8, generator);
         model.eval();

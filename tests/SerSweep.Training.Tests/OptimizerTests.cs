@@ -4,6 +4,8 @@ using static TorchSharp.torch;
 
 namespace SerSweep.Training.Tests;
 
+// Alone: the finalizer count is process-wide, so tests running beside it would add their own objects.
+[Collection(SerialCollection.Name)]
 public class OptimizerTests
 {
     [Theory]
