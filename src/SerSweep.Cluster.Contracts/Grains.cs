@@ -23,16 +23,25 @@ public interface ISweepCoordinatorGrain : IGrainWithIntegerKey
     /// <summary>The silo running these attempts died: re-issue them (they resume from their last checkpoint).</summary>
     [OneWay]
     Task AttemptsLost(IReadOnlyList<TrialAttemptRef> attempts, string reason);
+    /// <summary>The slot scheduler has a free slot that this sweep was refused before: start waiting trials now.</summary>
+    [OneWay]
+    Task SlotFreed();
 }
 
 /// <summary>The cluster's trial slots (key 0, on a coordinator silo): which worker runs what, never more than its slots.</summary>
 public interface ISlotSchedulerGrain : IGrainWithIntegerKey
 {
-    /// <summary>Reserves a slot on the worker with the most free slots; null when every slot is taken.</summary>
+    /// <summary>
+    /// Reserves a slot on the worker with the most free slots; null when every slot is taken, and then the sweep is
+    /// told (<see cref="ISweepCoordinatorGrain.SlotFreed"/>) when a slot frees, oldest refused sweep first.
+    /// </summary>
     Task<string?> TryReserve(TrialAttemptRef attempt);
     /// <summary>Records an attempt that is already running on a silo (after a coordinator restart).</summary>
     Task Adopt(TrialAttemptRef attempt, string silo);
     Task Release(TrialAttemptRef attempt);
+    /// <summary>Tells refused sweeps about the slots that are free now (sent to itself after a release, so that the releasing sweep's own next reservation competes fairly).</summary>
+    [OneWay]
+    Task OfferFreeSlots();
     /// <summary>Membership says this silo is dead: frees its slots and tells the sweeps whose attempts ran there.</summary>
     Task SiloDied(string silo);
     Task<IReadOnlyList<SiloSlots>> GetSilos();
@@ -41,7 +50,7 @@ public interface ISlotSchedulerGrain : IGrainWithIntegerKey
 /// <summary>One attempt of one trial (key = trial id + attempt number), placed on a worker silo.</summary>
 public interface ITrialGrain : IGrainWithIntegerCompoundKey
 {
-    /// <summary>Starts training on a dedicated thread and returns at once.</summary>
+    /// <summary>Starts training (from one of the worker's attempt threads) and returns at once.</summary>
     Task Start(TrialAssignment assignment);
     /// <summary>Stops the run within one batch; it reports a cancelled outcome.</summary>
     Task Cancel();

@@ -26,6 +26,7 @@ public static class ClusterServices
         var services = silo.Services;
         services.AddSingleton(options);
         services.AddSingleton(new WorkerSlots(runsTrials ? options.Slots : 0));
+        services.AddSingleton(_ => new AttemptThreads(runsTrials ? options.Slots : 0));
         services.AddSingleton<SiloDirectory>();
         services.AddSingleton<Trainers.FeatureSetLoader>();
         services.AddPlacementDirector<WorkerPlacement, RolePlacementDirector>();

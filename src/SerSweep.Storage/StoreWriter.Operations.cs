@@ -45,42 +45,42 @@ public sealed partial class StoreWriter
     /// </summary>
     public Task<Trial> AddTrialAsync(long sweepId, int index, string parametersJson, int seed, string? strategyState = null) => Enqueue(async db =>
     {
-        var existing = await db.Trials.AsNoTracking().SingleOrDefaultAsync(t => t.SweepId == sweepId && t.Index == index);
-        if (existing is not null) return existing;
-        await SaveStrategyStateAsync(db, sweepId, strategyState);
-        var trial = new Trial
+        var now = DateTime.UtcNow;
+        var id = _sql.Scalar("""
+            INSERT INTO Trials (SweepId, "Index", ParametersJson, Seed, Status, Attempts, CurrentAttempt, LastEpoch, CheckpointEpoch, CreatedAt)
+            VALUES (@sweep, @index, @parameters, @seed, 'Pending', 0, 0, 0, 0, @now)
+            ON CONFLICT (SweepId, "Index") DO NOTHING RETURNING Id
+            """, ("@sweep", sweepId), ("@index", index), ("@parameters", parametersJson), ("@seed", seed), ("@now", now));
+        if (id is null) return await db.Trials.AsNoTracking().SingleAsync(t => t.SweepId == sweepId && t.Index == index);
+        SaveStrategyState(sweepId, strategyState);
+        return new Trial
         {
-            SweepId = sweepId, Index = index, ParametersJson = parametersJson, Seed = seed,
-            Status = TrialStatus.Pending, CreatedAt = DateTime.UtcNow,
+            Id = (long)id, SweepId = sweepId, Index = index, ParametersJson = parametersJson, Seed = seed,
+            Status = TrialStatus.Pending, CreatedAt = now,
         };
-        db.Trials.Add(trial);
-        await db.SaveChangesAsync();
-        return trial;
     });
 
     /// <summary>
     /// Starts the next attempt of a trial on a silo. A still-open older attempt is closed as preempted: from now
     /// on only the new attempt's reports count. Returns null when the trial already has a final state.
     /// </summary>
-    public Task<AttemptLease?> StartAttemptAsync(long trialId, string silo, TimeSpan lease) => Enqueue(async db =>
+    public Task<AttemptLease?> StartAttemptAsync(long trialId, string silo, TimeSpan lease) => EnqueueSql(() =>
     {
-        var trial = await db.Trials.SingleAsync(t => t.Id == trialId);
+        var trial = ReadTrial(trialId);
         if (trial.Status.IsFinal()) return null;
         var now = DateTime.UtcNow;
-        await CloseOpenAttemptAsync(db, trial, FailureClass.Preempted, "superseded by a new attempt", now);
-        trial.Attempts++;
-        trial.CurrentAttempt = trial.Attempts;
-        trial.Status = TrialStatus.Running;
-        trial.Silo = silo;
-        trial.StartedAt ??= now;
-        trial.LeaseExpiresAt = now + lease;
-        db.TrialAttempts.Add(new TrialAttempt
-        {
-            TrialId = trialId, Number = trial.CurrentAttempt, Silo = silo, StartedAt = now,
-            ResumedFromEpoch = trial.CheckpointEpoch,
-        });
-        await db.SaveChangesAsync();
-        return (AttemptLease?)new AttemptLease(trialId, trial.CurrentAttempt, trial.CheckpointEpoch, trial.CheckpointPath, now + lease);
+        CloseOpenAttempt(trialId, trial.CurrentAttempt, FailureClass.Preempted, "superseded by a new attempt", now);
+        var attempt = trial.Attempts + 1;
+        _sql.Execute("""
+            UPDATE Trials SET Attempts = @attempt, CurrentAttempt = @attempt, Status = 'Running', Silo = @silo,
+                StartedAt = COALESCE(StartedAt, @now), LeaseExpiresAt = @lease
+            WHERE Id = @trial
+            """, ("@attempt", attempt), ("@silo", silo), ("@now", now), ("@lease", now + lease), ("@trial", trialId));
+        _sql.Execute("""
+            INSERT INTO TrialAttempts (TrialId, Number, Silo, ResumedFromEpoch, StartedAt)
+            VALUES (@trial, @attempt, @silo, @resumed, @now)
+            """, ("@trial", trialId), ("@attempt", attempt), ("@silo", silo), ("@resumed", trial.CheckpointEpoch), ("@now", now));
+        return (AttemptLease?)new AttemptLease(trialId, attempt, trial.CheckpointEpoch, trial.CheckpointPath, now + lease);
     });
 
     /// <summary>
@@ -88,25 +88,32 @@ public sealed partial class StoreWriter
     /// attempt repeating it) is overwritten. The ASHA pruner's state after judging this epoch is stored with it.
     /// Returns false, and stores nothing, for a superseded attempt.
     /// </summary>
-    public Task<bool> RecordEpochAsync(EpochMetric epoch, double? objectiveSoFar, string? checkpointPath, TimeSpan lease, string? prunerState = null) => Enqueue(async db =>
+    public Task<bool> RecordEpochAsync(EpochMetric epoch, double? objectiveSoFar, string? checkpointPath, TimeSpan lease, string? prunerState = null) => EnqueueSql(() =>
     {
-        var trial = await db.Trials.SingleAsync(t => t.Id == epoch.TrialId);
-        if (trial.CurrentAttempt != epoch.Attempt || trial.Status != TrialStatus.Running) return false;
-        var stored = await db.EpochMetrics.SingleOrDefaultAsync(e => e.TrialId == epoch.TrialId && e.Epoch == epoch.Epoch);
-        if (stored is not null) db.EpochMetrics.Remove(stored);
-        epoch.Id = 0;
-        epoch.RecordedAt = DateTime.UtcNow;
-        db.EpochMetrics.Add(epoch);
-        trial.LastEpoch = epoch.Epoch;
-        if (checkpointPath is not null) (trial.CheckpointPath, trial.CheckpointEpoch) = (checkpointPath, epoch.Epoch);
-        if (objectiveSoFar is not null) trial.ObjectiveValue = objectiveSoFar;
-        trial.LeaseExpiresAt = epoch.RecordedAt + lease;
+        var now = DateTime.UtcNow;
+        var sweepId = _sql.Scalar("""
+            UPDATE Trials SET LastEpoch = @epoch, LeaseExpiresAt = @lease,
+                CheckpointPath = COALESCE(@checkpoint, CheckpointPath),
+                CheckpointEpoch = CASE WHEN @checkpoint IS NULL THEN CheckpointEpoch ELSE @epoch END,
+                ObjectiveValue = COALESCE(@objective, ObjectiveValue)
+            WHERE Id = @trial AND CurrentAttempt = @attempt AND Status = 'Running'
+            RETURNING SweepId
+            """, ("@epoch", epoch.Epoch), ("@lease", now + lease), ("@checkpoint", checkpointPath), ("@objective", objectiveSoFar),
+            ("@trial", epoch.TrialId), ("@attempt", epoch.Attempt));
+        if (sweepId is null) return false;
+        epoch.RecordedAt = now;
+        // REPLACE deletes the row of the same (trial, epoch) first: a repeated epoch is overwritten.
+        epoch.Id = (long)_sql.Scalar("""
+            INSERT OR REPLACE INTO EpochMetrics
+                (TrialId, Attempt, Epoch, TrainLoss, TrainAccuracy, ValLoss, ValAccuracy, ValMacroF1, ValUar, LearningRate, Seconds, RecordedAt)
+            VALUES (@trial, @attempt, @epoch, @trainLoss, @trainAccuracy, @valLoss, @valAccuracy, @valMacroF1, @valUar, @learningRate, @seconds, @now)
+            RETURNING Id
+            """, ("@trial", epoch.TrialId), ("@attempt", epoch.Attempt), ("@epoch", epoch.Epoch), ("@trainLoss", epoch.TrainLoss),
+            ("@trainAccuracy", epoch.TrainAccuracy), ("@valLoss", epoch.ValLoss), ("@valAccuracy", epoch.ValAccuracy),
+            ("@valMacroF1", epoch.ValMacroF1), ("@valUar", epoch.ValUar), ("@learningRate", epoch.LearningRate),
+            ("@seconds", epoch.Seconds), ("@now", now))!;
         if (prunerState is not null)
-        {
-            var sweepId = trial.SweepId;
-            await db.Sweeps.Where(s => s.Id == sweepId).ExecuteUpdateAsync(u => u.SetProperty(s => s.PrunerState, prunerState));
-        }
-        await db.SaveChangesAsync();
+            _sql.Execute("UPDATE Sweeps SET PrunerState = @state WHERE Id = @sweep", ("@state", prunerState), ("@sweep", sweepId));
         return true;
     });
 
@@ -115,32 +122,43 @@ public sealed partial class StoreWriter
     /// A repeated or late commit changes nothing and says why. The strategy's state after being told the result is
     /// stored with it.
     /// </summary>
-    public Task<CommitOutcome> CommitResultAsync(TrialResult result, double? objective, string? stopReason, Artifact? bundle, string? strategyState = null) => Enqueue(async db =>
+    public Task<CommitOutcome> CommitResultAsync(TrialResult result, double? objective, string? stopReason, Artifact? bundle, string? strategyState = null) => EnqueueSql(() =>
     {
-        var trial = await db.Trials.SingleAsync(t => t.Id == result.TrialId);
-        if (await db.TrialResults.AnyAsync(r => r.TrialId == result.TrialId)) return CommitOutcome.AlreadyCommitted;
+        var trial = ReadTrial(result.TrialId);
+        if (_sql.Scalar("SELECT 1 FROM TrialResults WHERE TrialId = @trial", ("@trial", result.TrialId)) is not null) return CommitOutcome.AlreadyCommitted;
         if (trial.CurrentAttempt != result.Attempt || trial.Status != TrialStatus.Running) return CommitOutcome.Superseded;
         var now = DateTime.UtcNow;
-        result.Id = 0;
+        var outcome = result.Outcome.ToString();
         result.CommittedAt = now;
-        db.TrialResults.Add(result);
-        trial.Status = result.Outcome;
-        trial.ObjectiveValue = objective;
-        trial.StopReason = stopReason;
-        trial.FinishedAt = now;
-        trial.LeaseExpiresAt = null;
-        var attempt = await db.TrialAttempts.SingleAsync(a => a.TrialId == trial.Id && a.Number == result.Attempt);
-        attempt.Outcome = result.Outcome;
-        attempt.FinishedAt = now;
+        result.Id = (long)_sql.Scalar("""
+            INSERT INTO TrialResults (TrialId, Attempt, Outcome, Epochs, BestEpoch, ValLoss, ValAccuracy, ValMacroF1, ValUar,
+                TestLoss, TestAccuracy, TestMacroF1, TestUar, PerClassJson, PerActorJson, ConfusionJson, DurationSeconds, CommittedAt)
+            VALUES (@trial, @attempt, @outcome, @epochs, @bestEpoch, @valLoss, @valAccuracy, @valMacroF1, @valUar,
+                @testLoss, @testAccuracy, @testMacroF1, @testUar, @perClass, @perActor, @confusion, @seconds, @now)
+            RETURNING Id
+            """, ("@trial", result.TrialId), ("@attempt", result.Attempt), ("@outcome", outcome), ("@epochs", result.Epochs),
+            ("@bestEpoch", result.BestEpoch), ("@valLoss", result.ValLoss), ("@valAccuracy", result.ValAccuracy),
+            ("@valMacroF1", result.ValMacroF1), ("@valUar", result.ValUar), ("@testLoss", result.TestLoss),
+            ("@testAccuracy", result.TestAccuracy), ("@testMacroF1", result.TestMacroF1), ("@testUar", result.TestUar),
+            ("@perClass", result.PerClassJson), ("@perActor", result.PerActorJson), ("@confusion", result.ConfusionJson),
+            ("@seconds", result.DurationSeconds), ("@now", now))!;
+        _sql.Execute("""
+            UPDATE Trials SET Status = @outcome, ObjectiveValue = @objective, StopReason = @reason, FinishedAt = @now, LeaseExpiresAt = NULL
+            WHERE Id = @trial
+            """, ("@outcome", outcome), ("@objective", objective), ("@reason", stopReason), ("@now", now), ("@trial", result.TrialId));
+        if (_sql.Execute("UPDATE TrialAttempts SET Outcome = @outcome, FinishedAt = @now WHERE TrialId = @trial AND Number = @attempt",
+                ("@outcome", outcome), ("@now", now), ("@trial", result.TrialId), ("@attempt", result.Attempt)) != 1)
+            throw new InvalidOperationException($"Trial {result.TrialId} has no attempt {result.Attempt}.");
         if (bundle is not null)
         {
-            bundle.Id = 0;
-            bundle.TrialId = trial.Id;
-            bundle.CreatedAt = now;
-            db.Artifacts.Add(bundle);
+            (bundle.TrialId, bundle.CreatedAt) = (result.TrialId, now);
+            bundle.Id = (long)_sql.Scalar("""
+                INSERT INTO Artifacts (TrialId, Kind, Path, Sha256, SizeBytes, CreatedAt)
+                VALUES (@trial, @kind, @path, @sha256, @size, @now) RETURNING Id
+                """, ("@trial", result.TrialId), ("@kind", bundle.Kind), ("@path", bundle.Path), ("@sha256", bundle.Sha256),
+                ("@size", bundle.SizeBytes), ("@now", now))!;
         }
-        await SaveStrategyStateAsync(db, trial.SweepId, strategyState);
-        await db.SaveChangesAsync();
+        SaveStrategyState(trial.SweepId, strategyState);
         return CommitOutcome.Committed;
     });
 
@@ -149,19 +167,19 @@ public sealed partial class StoreWriter
     /// (it keeps its checkpoint, so the next attempt resumes); without, it is Failed for good.
     /// Returns false for a superseded attempt or one that already ended.
     /// </summary>
-    public Task<bool> FailAttemptAsync(long trialId, int attempt, FailureClass failure, string message, bool retry, string? strategyState = null) => Enqueue(async db =>
+    public Task<bool> FailAttemptAsync(long trialId, int attempt, FailureClass failure, string message, bool retry, string? strategyState = null) => EnqueueSql(() =>
     {
-        var trial = await db.Trials.SingleAsync(t => t.Id == trialId);
+        var trial = ReadTrial(trialId);
         if (trial.CurrentAttempt != attempt || trial.Status != TrialStatus.Running) return false;
         var now = DateTime.UtcNow;
-        await CloseOpenAttemptAsync(db, trial, failure, message, now);
-        trial.FailureClass = failure;
-        trial.FailureMessage = message;
-        trial.LeaseExpiresAt = null;
-        trial.Status = retry ? TrialStatus.Pending : TrialStatus.Failed;
-        if (!retry) trial.FinishedAt = now;
-        await SaveStrategyStateAsync(db, trial.SweepId, strategyState);
-        await db.SaveChangesAsync();
+        CloseOpenAttempt(trialId, attempt, failure, message, now);
+        _sql.Execute("""
+            UPDATE Trials SET FailureClass = @failure, FailureMessage = @message, LeaseExpiresAt = NULL, Status = @status,
+                FinishedAt = COALESCE(@finished, FinishedAt)
+            WHERE Id = @trial
+            """, ("@failure", failure.ToString()), ("@message", message), ("@status", (retry ? TrialStatus.Pending : TrialStatus.Failed).ToString()),
+            ("@finished", retry ? null : now), ("@trial", trialId));
+        SaveStrategyState(trial.SweepId, strategyState);
         return true;
     });
 
@@ -200,21 +218,31 @@ public sealed partial class StoreWriter
         return watched;
     });
 
-    /// <summary>One UPDATE in the write's savepoint, without loading the sweep (its YAML and state are the largest row).</summary>
-    private static async Task SaveStrategyStateAsync(SerSweepDbContext db, long sweepId, string? strategyState)
+    /// <summary>The columns of a trial that its writes decide on.</summary>
+    private sealed record TrialRow(long SweepId, TrialStatus Status, int Attempts, int CurrentAttempt, int CheckpointEpoch, string? CheckpointPath);
+
+    private TrialRow ReadTrial(long trialId)
     {
-        if (strategyState is null) return;
-        await db.Sweeps.Where(s => s.Id == sweepId).ExecuteUpdateAsync(u => u.SetProperty(s => s.StrategyState, strategyState));
+        using var row = _sql.Read(
+            "SELECT SweepId, Status, Attempts, CurrentAttempt, CheckpointEpoch, CheckpointPath FROM Trials WHERE Id = @trial", ("@trial", trialId));
+        if (!row.Read()) throw new InvalidOperationException($"No trial with id {trialId} in the database.");
+        return new TrialRow(row.GetInt64(0), Enum.Parse<TrialStatus>(row.GetString(1)), row.GetInt32(2), row.GetInt32(3), row.GetInt32(4),
+            row.IsDBNull(5) ? null : row.GetString(5));
     }
 
-    private static async Task CloseOpenAttemptAsync(SerSweepDbContext db, Trial trial, FailureClass failure, string message, DateTime now)
+    /// <summary>One UPDATE in the write's savepoint, without loading the sweep (its YAML and state are the largest row).</summary>
+    private void SaveStrategyState(long sweepId, string? strategyState)
     {
-        if (trial.CurrentAttempt == 0) return;
-        var open = await db.TrialAttempts.SingleOrDefaultAsync(a => a.TrialId == trial.Id && a.Number == trial.CurrentAttempt && a.Outcome == null);
-        if (open is null) return;
-        open.Outcome = TrialStatus.Failed;
-        open.FailureClass = failure;
-        open.FailureMessage = message;
-        open.FinishedAt = now;
+        if (strategyState is null) return;
+        _sql.Execute("UPDATE Sweeps SET StrategyState = @state WHERE Id = @sweep", ("@state", strategyState), ("@sweep", sweepId));
+    }
+
+    private void CloseOpenAttempt(long trialId, int attempt, FailureClass failure, string message, DateTime now)
+    {
+        if (attempt == 0) return;
+        _sql.Execute("""
+            UPDATE TrialAttempts SET Outcome = 'Failed', FailureClass = @failure, FailureMessage = @message, FinishedAt = @now
+            WHERE TrialId = @trial AND Number = @attempt AND Outcome IS NULL
+            """, ("@failure", failure.ToString()), ("@message", message), ("@now", now), ("@trial", trialId), ("@attempt", attempt));
     }
 }

@@ -1,5 +1,7 @@
 using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 
 namespace SerSweep.Storage;
@@ -17,6 +19,8 @@ public sealed partial class StoreWriter : IAsyncDisposable
     private readonly ILogger<StoreWriter> _logger;
     private readonly Channel<IWrite> _queue = Channel.CreateUnbounded<IWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _loop;
+    /// <summary>The loop's prepared statements on its connection (set once the loop has opened it).</summary>
+    private WriterSql _sql = null!;
 
     public StoreWriter(IDbContextFactory<SerSweepDbContext> contexts, ILogger<StoreWriter> logger)
     {
@@ -36,6 +40,9 @@ public sealed partial class StoreWriter : IAsyncDisposable
         return write.Completion.Task;
     }
 
+    /// <summary>A write of plain SQL through <see cref="_sql"/>: SQLite is synchronous, so it needs no async state machine.</summary>
+    private Task<T> EnqueueSql<T>(Func<T> apply) => Enqueue(_ => Task.FromResult(apply()));
+
     private async Task RunAsync()
     {
         // One context and one open connection for the writer's lifetime: a batch costs BEGIN and COMMIT, not a
@@ -44,6 +51,7 @@ public sealed partial class StoreWriter : IAsyncDisposable
         await using var db = await _contexts.CreateDbContextAsync();
         db.Database.AutoSavepointsEnabled = false;
         await db.Database.OpenConnectionAsync();
+        using var sql = _sql = new WriterSql((SqliteConnection)db.Database.GetDbConnection());
         var batch = new List<IWrite>(MaxBatch);
         while (await _queue.Reader.WaitToReadAsync())
         {
@@ -60,27 +68,31 @@ public sealed partial class StoreWriter : IAsyncDisposable
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync();
+            _sql.Transaction = (SqliteTransaction)transaction.GetDbTransaction();
             foreach (var write in batch)
             {
-                var savepoint = $"w{done.Count + failed.Count}";
-                await transaction.CreateSavepointAsync(savepoint);
+                _sql.Execute("SAVEPOINT write");
                 try
                 {
                     done.Add((write, await write.ApplyAsync(db)));
                 }
-                catch (Exception e) when (e is DbUpdateException or InvalidOperationException or ArgumentException)
+                catch (Exception e) when (e is DbUpdateException or InvalidOperationException or ArgumentException
+                                          or SqliteException { SqliteErrorCode: SQLitePCL.raw.SQLITE_CONSTRAINT })
                 {
-                    await transaction.RollbackToSavepointAsync(savepoint);
+                    _sql.Execute("ROLLBACK TO write");
                     failed.Add((write, e));
                 }
+                _sql.Execute("RELEASE write");
                 // Each write reads what it needs afresh: nothing tracked carries over to the next one.
                 db.ChangeTracker.Clear();
             }
             await transaction.CommitAsync();
+            _sql.Transaction = null;
             Commits++;
         }
         catch (Exception e)
         {
+            _sql.Transaction = null;
             db.ChangeTracker.Clear();
             LogBatchFailed(e, batch.Count);
             foreach (var write in batch) write.Fail(e);

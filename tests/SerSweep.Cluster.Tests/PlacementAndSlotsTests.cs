@@ -36,4 +36,19 @@ public sealed class PlacementAndSlotsTests
         Assert.Equal(4, peaks.Sum()); // both workers were filled: 10 trials wanting to run at once, 4 slots
         Assert.Equal(0, cluster.Coordinator.ServiceProvider.GetRequiredService<WorkerSlots>().Peak);
     }
+
+    [Fact]
+    public async Task A_sweep_refused_a_slot_gets_one_as_soon_as_it_frees_not_at_its_next_heartbeat()
+    {
+        // Heartbeats (and with them the coordinators' own looks for free slots) only every 60 s: the second sweep,
+        // refused while the first holds both slots, can finish in time only if a freed slot is offered to it.
+        await using var cluster = await TestCluster.StartAsync(workers: 1, slots: 2,
+            new SyntheticTrainerOptions { EpochDuration = TimeSpan.FromMilliseconds(50) }, heartbeat: TimeSpan.FromSeconds(60));
+        var first = await cluster.LaunchAsync(TestCluster.SweepYaml(trials: 6, concurrent: 2, epochs: 1));
+        var second = await cluster.LaunchAsync(TestCluster.SweepYaml(trials: 6, concurrent: 2, epochs: 1));
+
+        Assert.Equal("Completed", (await cluster.WaitForEndAsync(first.Id, TimeSpan.FromSeconds(30))).Status);
+        Assert.Equal("Completed", (await cluster.WaitForEndAsync(second.Id, TimeSpan.FromSeconds(30))).Status);
+        Assert.Equal(6, (await cluster.Queries.TrialsAsync(second.Id)).Count(t => t.Status == TrialStatus.Completed));
+    }
 }

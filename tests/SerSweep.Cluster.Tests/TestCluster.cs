@@ -31,7 +31,8 @@ public sealed class TestCluster : IAsyncDisposable
     public SweepLauncher Launcher => Coordinator.ServiceProvider.GetRequiredService<SweepLauncher>();
 
     public static async Task<TestCluster> StartAsync(
-        int workers, int slots, SyntheticTrainerOptions trainer, bool separateCaches = false, Action<IServiceCollection>? configureServices = null)
+        int workers, int slots, SyntheticTrainerOptions trainer, bool separateCaches = false, Action<IServiceCollection>? configureServices = null,
+        TimeSpan? heartbeat = null)
     {
         var root = TestPaths.NewTempDir("sersweep-cluster");
         var builder = new InProcessTestClusterBuilder((short)(workers + 1));
@@ -48,7 +49,7 @@ public sealed class TestCluster : IAsyncDisposable
             CheckpointDir = Path.Combine(root, "checkpoints"),
             CacheDir = Path.Combine(root, separateCaches ? $"cache-{silo.SiloName}" : "cache"),
             BundleDir = Path.Combine(root, "bundles"),
-            Heartbeat = TimeSpan.FromMilliseconds(250),
+            Heartbeat = heartbeat ?? TimeSpan.FromMilliseconds(250),
             Lease = TimeSpan.FromSeconds(30),
         }));
         var cluster = builder.Build();

@@ -66,8 +66,9 @@ public class MemoryTests
         Assert.Equal(TrainingStatus.Completed, outcome.Status);
         var shown = string.Join(", ", native.Select(b => b / 1_000_000));
         Console.WriteLine($"native memory per epoch (MB): {shown}; live tensors: {string.Join(", ", liveTensors)}");
-        // Every tensor of a batch, an evaluation or a checkpoint is disposed: the count of live tensors is the same after every epoch.
-        Assert.Single(liveTensors.Distinct());
+        // Every tensor of a batch, an evaluation or a checkpoint is disposed: the count of live tensors never rises
+        // above the first epoch's. (It is process-wide: other tests' garbage finalized meanwhile can only lower it.)
+        Assert.True(liveTensors.Max() <= liveTensors[0], $"live tensors per epoch: {string.Join(", ", liveTensors)}");
         // After the allocator has warmed up (epoch 3) the resident set stays flat: no per-thread malloc arenas
         // filling up one after the other, no heap growth around small blocks left to the finalizer.
         var growthMb = (native[^1] - native[2]) / 1e6;

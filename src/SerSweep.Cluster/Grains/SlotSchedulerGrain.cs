@@ -13,17 +13,21 @@ public sealed class SlotSchedulerGrain(SiloDirectory silos) : Grain, ISlotSchedu
 {
     /// <summary>Trial id -> its current attempt and silo.</summary>
     private readonly Dictionary<long, (TrialAttemptRef Attempt, string Silo)> _reservations = [];
+    /// <summary>
+    /// Sweeps refused a slot, oldest first. A freed slot is offered to them at once: otherwise it idles until the
+    /// refused sweep's next heartbeat tick (2 s), which made concurrent sweeps run in waves.
+    /// </summary>
+    private readonly List<long> _refused = [];
 
     public Task<string?> TryReserve(TrialAttemptRef attempt)
     {
-        var workers = silos.ActiveWithRole(SiloRoles.RunsTrials);
-        var running = RunningPerSilo();
-        var best = workers
-            .Select(w => (Silo: w.Address.ToParsableString(), Free: w.Slots - running.GetValueOrDefault(w.Address.ToParsableString())))
-            .Where(w => w.Free > 0)
-            .OrderByDescending(w => w.Free).ThenBy(w => w.Silo, StringComparer.Ordinal)
-            .FirstOrDefault();
-        if (best.Silo is null) return Task.FromResult<string?>(null);
+        var best = FreeSlots().OrderByDescending(w => w.Free).ThenBy(w => w.Silo, StringComparer.Ordinal).FirstOrDefault();
+        if (best.Silo is null)
+        {
+            if (!_refused.Contains(attempt.SweepId)) _refused.Add(attempt.SweepId);
+            return Task.FromResult<string?>(null);
+        }
+        _refused.Remove(attempt.SweepId);
         _reservations[attempt.TrialId] = (attempt, best.Silo);
         return Task.FromResult<string?>(best.Silo);
     }
@@ -45,7 +49,19 @@ public sealed class SlotSchedulerGrain(SiloDirectory silos) : Grain, ISlotSchedu
     public Task Release(TrialAttemptRef attempt)
     {
         if (_reservations.TryGetValue(attempt.TrialId, out var held) && held.Attempt.Attempt == attempt.Attempt)
+        {
             _reservations.Remove(attempt.TrialId);
+            if (_refused.Count > 0) this.AsReference<ISlotSchedulerGrain>().OfferFreeSlots();
+        }
+        return Task.CompletedTask;
+    }
+
+    public Task OfferFreeSlots()
+    {
+        var free = FreeSlots().Sum(w => w.Free);
+        var offered = _refused.Take(free).ToList();
+        _refused.RemoveRange(0, offered.Count);
+        foreach (var sweep in offered) GrainFactory.GetGrain<ISweepCoordinatorGrain>(sweep).SlotFreed();
         return Task.CompletedTask;
     }
 
@@ -65,6 +81,14 @@ public sealed class SlotSchedulerGrain(SiloDirectory silos) : Grain, ISlotSchedu
             s.Address.ToParsableString(), s.Name, s.Role, s.Slots, s.ThreadsPerTrial,
             running.GetValueOrDefault(s.Address.ToParsableString()), s.Status.ToString()))];
         return Task.FromResult(result);
+    }
+
+    private IEnumerable<(string Silo, int Free)> FreeSlots()
+    {
+        var running = RunningPerSilo();
+        return silos.ActiveWithRole(SiloRoles.RunsTrials)
+            .Select(w => (Silo: w.Address.ToParsableString(), Free: w.Slots - running.GetValueOrDefault(w.Address.ToParsableString())))
+            .Where(w => w.Free > 0);
     }
 
     private Dictionary<string, int> RunningPerSilo() =>

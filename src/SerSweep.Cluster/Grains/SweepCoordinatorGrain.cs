@@ -157,6 +157,12 @@ public sealed partial class SweepCoordinatorGrain(
         return Task.CompletedTask;
     }
 
+    public async Task SlotFreed()
+    {
+        if (!_loaded) await LoadAsync();
+        await PumpAsync();
+    }
+
     public async Task AttemptsLost(IReadOnlyList<TrialAttemptRef> attempts, string reason)
     {
         if (!_loaded) await LoadAsync();

@@ -6,14 +6,13 @@ using SerSweep.Cluster.Trainers;
 namespace SerSweep.Cluster.Grains;
 
 /// <summary>
-/// One attempt of one trial on a worker silo. <see cref="Start"/> takes a local slot, starts training on a
-/// dedicated thread under <see cref="TaskScheduler.Default"/> (never on the Orleans scheduler) and returns at
-/// once; a keep-alive timer holds the activation while training and heartbeats to the coordinator. Reports go to
+/// One attempt of one trial on a worker silo. <see cref="Start"/> takes a local slot, starts training on the
+/// worker's <see cref="AttemptThreads"/> (never on the Orleans scheduler) and returns at once; a keep-alive timer holds the activation while training and heartbeats to the coordinator. Reports go to
 /// the sweep's coordinator and are retried until it answers (it may be restarting).
 /// </summary>
 [WorkerPlacement]
 public sealed partial class TrialGrain(
-    ITrialTrainer trainer, WorkerSlots slots, SerSweepClusterOptions options, ILocalSiloDetails silo, ILogger<TrialGrain> logger)
+    ITrialTrainer trainer, WorkerSlots slots, AttemptThreads threads, SerSweepClusterOptions options, ILocalSiloDetails silo, ILogger<TrialGrain> logger)
     : Grain, ITrialGrain
 {
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
@@ -31,8 +30,7 @@ public sealed partial class TrialGrain(
             throw new InvalidOperationException($"worker {silo.Name} has all its {slots.Slots} slots busy");
         _assignment = assignment;
         var coordinator = GrainFactory.GetGrain<ISweepCoordinatorGrain>(assignment.SweepId);
-        _run = Task.Factory.StartNew(
-            () => RunAsync(assignment, coordinator), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        _run = threads.Run(() => RunAsync(assignment, coordinator));
         _timer = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(options.Heartbeat, options.Heartbeat) { KeepAlive = true, Interleave = true });
         return Task.CompletedTask;
     }
