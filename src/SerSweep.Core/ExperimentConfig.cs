@@ -101,6 +101,12 @@ public sealed record AugmentConfig
 public enum Architecture { Cnn2d, Cnn1d }
 public enum PoolKind { Max, Avg }
 
+/// <summary>
+/// How the last conv block's map becomes one vector: <c>Avg</c> = mean over frequency and time; <c>AvgMax</c> =
+/// mean over frequency, then mean + max over time (PANNs, Kong et al. 2020), which keeps the peak of a short cue.
+/// </summary>
+public enum GlobalPool { Avg, AvgMax }
+
 public sealed record ModelConfig
 {
     public Architecture Architecture { get; init; } = Architecture.Cnn2d;
@@ -109,6 +115,7 @@ public sealed record ModelConfig
     public int KernelSize { get; init; } = 3;
     public bool BatchNorm { get; init; } = true;
     public PoolKind Pool { get; init; } = PoolKind.Max;
+    public GlobalPool GlobalPool { get; init; } = GlobalPool.Avg;
     public double Dropout { get; init; } = 0.3;
     /// <summary>Hidden width of the classifier head; 0 = a single linear layer.</summary>
     public int ClassifierWidth { get; init; }
@@ -137,6 +144,8 @@ public sealed record TrainingConfig
     public int PlateauPatience { get; init; } = 3;
     public double LabelSmoothing { get; init; }
     public bool ClassWeights { get; init; }
+    /// <summary>Mixup: training batches blended with a shuffled copy, weight ~ Beta(alpha, alpha); 0 = off.</summary>
+    public double MixupAlpha { get; init; }
     /// <summary>Stop after this many epochs without improvement of <see cref="Metric"/>; 0 = off.</summary>
     public int Patience { get; init; }
     /// <summary>Validation metric for early stopping and checkpoint selection (see <see cref="Metrics"/>).</summary>

@@ -57,6 +57,9 @@ public static class Trainer
         var lowerIsBetter = Core.Metrics.LowerIsBetter(training.Metric);
         var configJson = JsonSerializer.Serialize(config, BundleJson.Options);
 
+        Tensor CrossEntropy(Tensor logits, Tensor target) =>
+            nn.functional.cross_entropy(logits, target, weight: classWeights, label_smoothing: training.LabelSmoothing);
+
         var history = new List<EpochReport>();
         var best = (Value: double.NaN, Epoch: 0, Weights: Array.Empty<byte>());
         var startEpoch = 0;
@@ -109,6 +112,7 @@ public static class Trainer
             var order = split.Train.ToArray();
             new Random(epochSeed).Shuffle(order);
             inputs.StartEpoch(epochSeed);
+            var mixup = training.MixupAlpha > 0 ? new Mixup(training.MixupAlpha, epochSeed) : null;
 
             model.train();
             double lossSum = 0;
@@ -121,9 +125,10 @@ public static class Trainer
                 var batch = order.AsSpan(start, Math.Min(training.BatchSize, order.Length - start)).ToArray().Select(i => (long)i).ToArray();
                 var input = inputs.Batch(batch);
                 var target = labels.index_select(0, tensor(batch));
+                var mix = mixup?.Draw(batch.Length);
                 optimizer.zero_grad();
-                var logits = model.forward(input);
-                var loss = nn.functional.cross_entropy(logits, target, weight: classWeights, label_smoothing: training.LabelSmoothing);
+                var logits = model.forward(mix?.Mix(input) ?? input);
+                var loss = mix is { } draw ? draw.Loss(logits, target, CrossEntropy) : CrossEntropy(logits, target);
                 var batchLoss = loss.item<float>();
                 if (training.L1 > 0)
                 {

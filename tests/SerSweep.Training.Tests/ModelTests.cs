@@ -23,6 +23,38 @@ public class ModelTests : IDisposable
     }
 
     [Fact]
+    public void Avg_max_pooling_adds_the_peak_over_time_to_the_mean()
+    {
+        // [N=1, C=2, T=4]: channel 0 is flat, channel 1 has one peak.
+        using var frames = tensor(new float[] { 1, 1, 1, 1, 0, 0, 4, 0 }, [1, 2, 4]);
+        using var avg = Pooling.OverTime(frames, GlobalPool.Avg);
+        using var avgMax = Pooling.OverTime(frames, GlobalPool.AvgMax);
+
+        Assert.Equal([1f, 1f], avg.data<float>().ToArray());
+        Assert.Equal([2f, 5f], avgMax.data<float>().ToArray());
+    }
+
+    [Theory]
+    [InlineData(Architecture.Cnn2d)]
+    [InlineData(Architecture.Cnn1d)]
+    public void Global_pooling_changes_the_output_not_the_parameters(Architecture architecture)
+    {
+        var avgConfig = new ModelConfig { Architecture = architecture, Channels = [4, 8] };
+        var maxConfig = avgConfig with { GlobalPool = GlobalPool.AvgMax };
+        using var avg = ModelFactory.Create(avgConfig, [1, 8, 16], 8, new Generator(3));
+        using var avgMax = ModelFactory.Create(maxConfig, [1, 8, 16], 8, new Generator(3));
+        avg.eval();
+        avgMax.eval();
+        using var input = randn(2, 1, 8, 16);
+        using var a = avg.forward(input);
+        using var b = avgMax.forward(input);
+
+        Assert.Equal(ModelFactory.ParameterCount(avg), ModelFactory.ParameterCount(avgMax));
+        Assert.Equal([2L, 8L], b.shape);
+        Assert.False(a.allclose(b), "avg_max should give other logits than avg");
+    }
+
+    [Fact]
     public void Hidden_classifier_adds_a_layer_of_that_width()
     {
         var config = new ModelConfig { Channels = [8, 16], ClassifierWidth = 32 };

@@ -61,6 +61,7 @@ public static partial class ValueRules
         ["training.step_size"] = AtLeastOne,
         ["training.gamma"] = Positive,
         ["training.label_smoothing"] = Fraction,
+        ["training.mixup_alpha"] = NonNegative,
         ["training.patience"] = NonNegative,
         ["training.metric"] = KnownMetric,
         ["training.grad_clip"] = NonNegative,

@@ -7,18 +7,20 @@ namespace SerSweep.Training.Models;
 
 /// <summary>
 /// 1D CNN over MFCC frames: the input [N, 1, coefficients, frames] is read as [N, coefficients, frames]
-/// (each coefficient a channel, convolution over time), then conv blocks, global average pooling over
-/// time and the classifier head.
+/// (each coefficient a channel, convolution over time), then conv blocks, global pooling over time
+/// (<see cref="GlobalPool"/>) and the classifier head.
 /// </summary>
 public sealed class Cnn1d : Module<Tensor, Tensor>
 {
     private readonly Sequential blocks;
     private readonly ClassifierHead head;
+    private readonly GlobalPool globalPool;
 
     public Cnn1d(string name, ModelConfig config, int inChannels, int coefficients, int numClasses, Generator generator) : base(name)
     {
         (blocks, var channels) = ConvBlock.Stack(1, config, inChannels * coefficients);
         head = new ClassifierHead("head", channels, config.ClassifierWidth, config.Dropout, numClasses, generator);
+        globalPool = config.GlobalPool;
         RegisterComponents();
     }
 
@@ -26,7 +28,7 @@ public sealed class Cnn1d : Module<Tensor, Tensor>
     {
         using var frames = input.flatten(1, 2);
         using var features = blocks.forward(frames);
-        using var pooled = features.mean([2L]);
+        using var pooled = Pooling.OverTime(features, globalPool);
         return head.forward(pooled);
     }
 }
