@@ -34,7 +34,7 @@ REDIS_PORT, SILO_PORT, HTTP_PORT = 6590, 13111, 5280
 # Sizes per mode. Full: about 20 minutes on a quiet 2-core machine; quick: a smoke check of every path.
 PROFILES = {
     "full": dict(feature_repeats=5, train_runs=3, search_runs=5, overhead_runs=3, overhead_sweeps=8, overhead_trials=50,
-                 dashboard_iterations=20, sweep_trials=8, sweep_epochs=8, rss_epochs=50, cache_reloads=7),
+                 dashboard_iterations=20, sweep_trials=8, sweep_epochs=40, rss_epochs=50, cache_reloads=7),
     "quick": dict(feature_repeats=1, train_runs=1, search_runs=1, overhead_runs=1, overhead_sweeps=2, overhead_trials=10,
                   dashboard_iterations=3, sweep_trials=2, sweep_epochs=1, rss_epochs=5, cache_reloads=2),
 }
@@ -258,7 +258,11 @@ class LoopbackCluster:
             return int(f.read())
 
 
-def sweep_yaml(name, trials, epochs, channels):
+# The default sweep.yaml's trial: 64 x 150 log-mels (hop 320, from 0.5 s), 4 blocks 16-128, batch 16.
+DEFAULT_TRIAL = dict(channels="[16, 32, 64, 128]", batch_size=16, features="features:\n  hop_length: 320\n  offset_seconds: 0.5\n")
+
+
+def sweep_yaml(name, trials, epochs, channels, batch_size=32, features=""):
     """A grid of `trials` real TorchSharp trials on Actor_01..04 (same trials whatever the cluster), no early stopping."""
     rates = [1e-3 * 1.5 ** i for i in range(trials)]
     return f"""name: {name}
@@ -266,11 +270,11 @@ seed: 7
 data:
   path: {RAVDESS}
   actors: "1-4"
-model:
+{features}model:
   channels: {channels}
 training:
   epochs: {epochs}
-  batch_size: 32
+  batch_size: {batch_size}
 search:
   method: grid
   max_trials: {trials}
@@ -291,13 +295,13 @@ def parse_time(text):
 
 def sweep(p):
     configs = [("1 worker x 1 thread", "1w1t", 1, 1), ("2 workers x 1 thread", "2w1t", 2, 1), ("1 worker x 2 threads", "1w2t", 1, 2)]
-    yaml = sweep_yaml("bench-throughput", p["sweep_trials"], p["sweep_epochs"], "[16, 32, 64]")
+    yaml = sweep_yaml("bench-throughput", p["sweep_trials"], p["sweep_epochs"], **DEFAULT_TRIAL)
     rows, per_hour = [], {}
     for label, key, workers, threads in configs:
         with LoopbackCluster(f"sweep-{key}", workers, threads) as cluster:
             # Warm-up, not counted: one 1-epoch trial per worker computes the feature cache and warms each worker
             # (JIT, libtorch), so the measured sweep sees steady-state workers in every configuration.
-            warm_up = cluster.launch(sweep_yaml("bench-warm-up", workers, 1, "[8, 16, 32]"))
+            warm_up = cluster.launch(sweep_yaml("bench-warm-up", workers, 1, "[8, 16, 32]", features=DEFAULT_TRIAL["features"]))
             if cluster.wait(warm_up, timeout=600) != "Completed":
                 raise RuntimeError(f"{label}: the warm-up sweep did not complete (logs: {cluster.dir}/logs)")
             sweep_id = cluster.launch(yaml)
