@@ -47,9 +47,15 @@ public class MemoryTests
     {
         var native = new List<long>();
         var liveTensors = new List<long>();
+        // Other tests' garbage (e.g. the optimizer tests leave TorchSharp's Scalars to the finalizer on purpose) is
+        // freed before the run, not during it, where it would fragment the heap this test measures (seen in CI:
+        // 690 -> 872 MB in one run, 808 -> 814 MB in the next). The run itself gets no forced collection.
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
         var outcome = await Task.Run(() => Trainer.RunAsync(new TrainingRequest
         {
-            Config = RealFeatures.SmallConfig(epochs: 10),
+            Config = RealFeatures.SmallConfig(epochs: 20),
             Features = RealFeatures.Actors1To4,
             CheckpointDir = Path.Combine(TestPaths.NewTempDir("sersweep-memory"), "checkpoint"),
             OnEpoch = (_, _) =>
@@ -72,7 +78,9 @@ public class MemoryTests
         // After the allocator has warmed up (epoch 3) the resident set stays flat: no per-thread malloc arenas
         // filling up one after the other, no heap growth around small blocks left to the finalizer.
         var growthMb = (native[^1] - native[2]) / 1e6;
-        // (Measured: under 20 MB with the fix; over 100 MB when a run's epochs move across threads.)
-        Assert.True(growthMb < 40, $"native memory grew {growthMb:0.0} MB from epoch 3 to {native.Count}: {shown}");
+        // Measured over epochs 3-10: 1-20 MB with the fix in most runs, but up to ~120 MB in some (the heap grows by
+        // whole activations, ~50 MB, then plateaus); 121-140 MB when a run's epochs move across threads, and that
+        // keeps growing ~20 MB per epoch. 20 epochs and a 200 MB bound separate the two.
+        Assert.True(growthMb < 200, $"native memory grew {growthMb:0.0} MB from epoch 3 to {native.Count}: {shown}");
     }
 }
