@@ -58,17 +58,21 @@ public readonly record struct MixupDraw(double Lambda, long[] Permutation)
     public Tensor Mix(Tensor batch)
     {
         using var partners = tensor(Permutation);
-        using var weight = Lambda.ToScalar();
-        using var partnerWeight = (1 - Lambda).ToScalar();
-        return batch.mul(weight).add_(batch.index_select(0, partners).mul_(partnerWeight));
+        return Blend(batch, batch.index_select(0, partners));
     }
 
     /// <summary>λ·loss(logits, y) + (1 − λ)·loss(logits, y[perm]).</summary>
     public Tensor Loss(Tensor logits, Tensor target, Func<Tensor, Tensor, Tensor> loss)
     {
         using var partners = tensor(Permutation);
+        return Blend(loss(logits, target), loss(logits, target.index_select(0, partners)));
+    }
+
+    /// <summary>λ·own + (1 − λ)·partner; <paramref name="partner"/> is a temporary and is scaled in place.</summary>
+    private Tensor Blend(Tensor own, Tensor partner)
+    {
         using var weight = Lambda.ToScalar();
         using var partnerWeight = (1 - Lambda).ToScalar();
-        return loss(logits, target).mul(weight).add_(loss(logits, target.index_select(0, partners)).mul_(partnerWeight));
+        return own.mul(weight).add_(partner.mul_(partnerWeight));
     }
 }
