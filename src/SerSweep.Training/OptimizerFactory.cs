@@ -17,8 +17,8 @@ public static class OptimizerFactory
             // PyTorch's betas (0.9, 0.999); TorchSharp's default beta2 is 0.99.
             OptimizerKind.Adam => new DisposingAdam(parameters, config.LearningRate, beta1: 0.9, beta2: 0.999, weightDecay: config.L2),
             OptimizerKind.AdamW => new DisposingAdamW(parameters, config.LearningRate, beta1: 0.9, beta2: 0.999, weightDecay: config.L2),
-            OptimizerKind.RmsProp => optim.RMSProp(parameters, config.LearningRate, momentum: config.Momentum, weight_decay: config.L2),
-            OptimizerKind.Sgd => optim.SGD(parameters, config.LearningRate, momentum: config.Momentum, weight_decay: config.L2, nesterov: config.Nesterov),
+            OptimizerKind.RmsProp => new DisposingRMSProp(parameters, config.LearningRate, config.Momentum, config.L2),
+            OptimizerKind.Sgd => new DisposingSgd(parameters, config.LearningRate, config.Momentum, config.L2, config.Nesterov),
             _ => throw new ArgumentOutOfRangeException(nameof(config), config.Optimizer, "unknown optimizer"),
         };
     }

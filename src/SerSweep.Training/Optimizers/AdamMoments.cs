@@ -6,7 +6,7 @@ namespace SerSweep.Training.Optimizers;
 /// <summary>
 /// The Adam update shared by <see cref="DisposingAdam"/> and <see cref="DisposingAdamW"/>, operation for operation
 /// TorchSharp 0.107's (same results), but with every <see cref="Scalar"/> disposed. TorchSharp's own step turns each
-/// double argument into a Scalar that only its finalizer frees (8 per parameter per step); between collections
+/// double argument into a Scalar that only its finalizer frees (8-9 per parameter per step); between collections
 /// these small native blocks are carved out of the freed activations, so the next step's activations no longer
 /// fit there and the malloc heap grows (dotnet/TorchSharp#1434).
 /// </summary>
@@ -17,6 +17,7 @@ internal sealed class AdamMoments(double beta1, double beta2, double eps) : IDis
     private readonly Scalar gradWeight = (1.0 - beta1).ToScalar();
     private readonly Scalar squareWeight = (1.0 - beta2).ToScalar();
     private readonly Scalar eps = eps.ToScalar();
+    private readonly Scalar one = 1.ToScalar();
     private readonly double beta1Value = beta1;
     private readonly double beta2Value = beta2;
 
@@ -28,7 +29,7 @@ internal sealed class AdamMoments(double beta1, double beta2, double eps) : IDis
         expAvg.mul_(beta1).add_(grad, gradWeight);
         expAvgSq.mul_(beta2).addcmul_(grad, grad, squareWeight);
         using var rootCorrection = Math.Sqrt(biasCorrection2).ToScalar();
-        var denominator = (expAvgSq.sqrt() / rootCorrection).add_(eps);
+        var denominator = (expAvgSq.sqrt() / rootCorrection).add_(eps, one); // add_(eps) would make a Scalar 1 for its alpha
         using var stepSize = (0.0 - learningRate / biasCorrection1).ToScalar();
         parameter.addcdiv_(expAvg, denominator, stepSize);
     }
@@ -40,5 +41,6 @@ internal sealed class AdamMoments(double beta1, double beta2, double eps) : IDis
         gradWeight.Dispose();
         squareWeight.Dispose();
         eps.Dispose();
+        one.Dispose();
     }
 }

@@ -12,13 +12,13 @@ public sealed class DisposingAdam(IEnumerable<Parameter> parameters, double lr, 
     {
         var options = group.Options;
         using var moments = new AdamMoments(options.beta1!.Value, options.beta2!.Value, options.eps!.Value);
-        using var weightDecay = options.weight_decay!.Value.ToScalar();
+        using var l2 = new L2Penalty(options.weight_decay!.Value);
         foreach (var parameter in group.Parameters)
         {
             if (parameter.grad is not { } grad) continue;
             var state = (State)_state[parameter.Handle];
             state.step++;
-            if (options.weight_decay.Value != 0) grad = grad.add(parameter, weightDecay);
+            grad = l2.AddTo(grad, parameter);
             moments.Apply(parameter, grad, state.exp_avg, state.exp_avg_sq, state.step, options.LearningRate!.Value);
         }
     }, closure);
