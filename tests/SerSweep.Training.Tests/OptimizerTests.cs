@@ -1,4 +1,5 @@
 using SerSweep.Core;
+using SerSweep.Testing;
 using TorchSharp.Modules;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
@@ -60,10 +61,9 @@ public class OptimizerTests(ITestOutputHelper output)
         Backward(ours, optimizer, step: 1);
         Backward(theirs, reference, step: 1);
         // TorchSharp's steps leave 1-9 Scalars per parameter for the finalizer (Adam 8-9, RMSprop 5-8, SGD 1-5); ours none.
-        var left = FinalizableObjectsLeftBy(() => optimizer.step());
-        var leftByTorchSharp = FinalizableObjectsLeftBy(() => reference.step());
-        // The count includes the test framework's own objects: what an empty action leaves is the baseline.
-        var baseline = Math.Max(FinalizableObjectsLeftBy(() => { }), FinalizableObjectsLeftBy(() => { }));
+        var left = FinalizerCount.LeftBy(() => optimizer.step());
+        var leftByTorchSharp = FinalizerCount.LeftBy(() => reference.step());
+        var baseline = FinalizerCount.Baseline();
         var parameters = ours.parameters().Count();
         output.WriteLine($"objects left to the finalizer by one step over {parameters} parameters: ours {left}, TorchSharp's {leftByTorchSharp}, nothing {baseline}");
         Assert.True(leftByTorchSharp - baseline >= parameters, $"TorchSharp's step left only {leftByTorchSharp} objects, nothing {baseline}");
@@ -78,22 +78,6 @@ public class OptimizerTests(ITestOutputHelper output)
         OptimizerKind.RmsProp => optim.RMSProp(parameters, config.LearningRate, momentum: config.Momentum, weight_decay: config.L2),
         _ => optim.SGD(parameters, config.LearningRate, momentum: config.Momentum, weight_decay: config.L2, nesterov: config.Nesterov),
     };
-
-    /// <summary>Objects with a finalizer that <paramref name="action"/> dropped without disposing.</summary>
-    private static long FinalizableObjectsLeftBy(Action action)
-    {
-        // Twice: finalizers of the first round may drop further finalizable objects.
-        for (var round = 0; round < 2; round++)
-        {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-        }
-        action();
-        GC.Collect();
-        var pending = GC.GetGCMemoryInfo(GCKind.Any).FinalizationPendingCount;
-        GC.WaitForPendingFinalizers();
-        return pending;
-    }
 
     private static nn.Module<Tensor, Tensor> Parameters(int seed)
     {

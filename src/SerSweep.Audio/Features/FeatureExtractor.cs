@@ -1,5 +1,6 @@
 using SerSweep.Audio.Dsp;
 using SerSweep.Core;
+using static SerSweep.Audio.Torch.Scalars;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -20,8 +21,7 @@ public sealed class FeatureExtractor : IDisposable
     private readonly Tensor _window;      // [win_length]
     private readonly Tensor _melT;        // [n_mels, n_fft/2 + 1]
     private readonly Tensor? _dctT;       // [n_mfcc, n_mels]
-    // The constants of the maths as Scalars made once and disposed with the extractor: a Scalar converted
-    // implicitly per call is released by the finalizer thread, which raced native calls here (dotnet/TorchSharp#1434).
+    // The constants of the maths as Scalars made once and disposed with the extractor (see Scalars for why).
     private readonly Scalar _logOffset = LogOffset.ToScalar(), _two = 2.ToScalar(), _ten = 10.0.ToScalar(),
         _dbAmin = DbAmin.ToScalar(), _dbTopDb = DbTopDb.ToScalar(), _normalizeEpsilon = NormalizeEpsilon.ToScalar();
 
@@ -67,7 +67,7 @@ public sealed class FeatureExtractor : IDisposable
     public Tensor LogMel(Tensor waveforms)
     {
         using var scope = NewDisposeScope();
-        return log(MelPower(waveforms).add_(_logOffset)).MoveToOuterDisposeScope();
+        return log(MelPower(waveforms).add_(_logOffset, One)).MoveToOuterDisposeScope();
     }
 
     /// <summary>MFCC [B, n_mfcc, 1 + T / hop] with the configured <see cref="MfccLog"/>.</summary>
@@ -85,11 +85,11 @@ public sealed class FeatureExtractor : IDisposable
     {
         using var scope = NewDisposeScope();
         var mel = MelPower(clips, FrameCount);
-        var features = Config.Kind == FeatureKind.Mfcc ? MfccOf(mel) : log(mel.add_(_logOffset));
+        var features = Config.Kind == FeatureKind.Mfcc ? MfccOf(mel) : log(mel.add_(_logOffset, One));
         if (Config.Normalize == Normalization.Utterance)
         {
             var (std, mean) = std_mean(features, [1, 2], keepdim: true);
-            features = features.sub_(mean).div_(std.add_(_normalizeEpsilon));
+            features = features.sub_(mean).div_(std.add_(_normalizeEpsilon, One));
         }
         return features.unsqueeze(1).MoveToOuterDisposeScope();
     }
@@ -116,7 +116,7 @@ public sealed class FeatureExtractor : IDisposable
         }
         else
         {
-            logMel = log(mel.add(_logOffset));
+            logMel = log(mel.add(_logOffset, One));
         }
         return matmul(_dctT!, logMel).MoveToOuterDisposeScope();
     }

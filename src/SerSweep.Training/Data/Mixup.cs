@@ -1,4 +1,5 @@
 using TorchSharp;
+using static SerSweep.Audio.Torch.Scalars;
 using static TorchSharp.torch;
 
 namespace SerSweep.Training.Data;
@@ -73,6 +74,6 @@ public readonly record struct MixupDraw(double Lambda, long[] Permutation)
     {
         using var weight = Lambda.ToScalar();
         using var partnerWeight = (1 - Lambda).ToScalar();
-        return own.mul(weight).add_(partner.mul_(partnerWeight));
+        return own.mul(weight).add_(partner.mul_(partnerWeight), One);
     }
 }

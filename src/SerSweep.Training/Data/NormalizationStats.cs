@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace SerSweep.Training.Data;
@@ -16,7 +17,8 @@ public sealed record NormalizationStats(int Channels, int Rows, float[] Mean, fl
         var subset = data.index_select(0, tensor(items.Select(i => (long)i).ToArray()));
         var (std, mean) = std_mean(subset, [0L, 3L], unbiased: false);
         // Silent rows (e.g. an all-zero bin) would divide by zero: leave them unscaled.
-        std = where(std < 1e-5f, ones_like(std), std);
+        using var silent = 1e-5f.ToScalar();
+        std = where(std.lt(silent), ones_like(std), std);
         return new NormalizationStats((int)data.shape[1], (int)data.shape[2], mean.data<float>().ToArray(), std.data<float>().ToArray());
     }
 

@@ -1,4 +1,5 @@
 using SerSweep.Core;
+using TorchSharp;
 using static TorchSharp.torch.nn;
 using static TorchSharp.torch;
 
@@ -51,8 +52,10 @@ public static class ModelFactory
     // Not nn.init.uniform_: TorchSharp 0.107 ignores its generator argument and draws from the global one.
     private static void FillUniform(Tensor parameter, double bound, Generator generator)
     {
+        using var width = (2 * bound).ToScalar();
+        using var low = bound.ToScalar();
         using var unit = rand(parameter.shape, dtype: parameter.dtype, generator: generator);
-        using var scaled = unit.mul(2 * bound).sub_(bound);
+        using var scaled = unit.mul(width).sub_(low);
         parameter.copy_(scaled);
     }
 

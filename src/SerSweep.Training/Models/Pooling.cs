@@ -1,4 +1,5 @@
 using SerSweep.Core;
+using static SerSweep.Audio.Torch.Scalars;
 using static TorchSharp.torch;
 
 namespace SerSweep.Training.Models;
@@ -11,6 +12,6 @@ public static class Pooling
         if (kind == GlobalPool.Avg) return frames.mean([2L]);
         using var mean = frames.mean([2L]);
         using var max = frames.amax([2L]);
-        return mean + max;
+        return mean.add(max, One);
     }
 }
