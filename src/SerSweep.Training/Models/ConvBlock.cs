@@ -6,7 +6,7 @@ using static TorchSharp.torch.nn;
 namespace SerSweep.Training.Models;
 
 /// <summary>
-/// Conv (same padding) + optional BatchNorm + ReLU + optional pooling by 2 (null = none), in 1 dimension
+/// Conv (same padding) + optional <see cref="BatchNorm"/> + ReLU + optional pooling by 2 (null = none), in 1 dimension
 /// (over time) or 2 (over frequency and time).
 /// </summary>
 public sealed class ConvBlock : Module<Tensor, Tensor>
@@ -22,7 +22,7 @@ public sealed class ConvBlock : Module<Tensor, Tensor>
         conv = dimensions == 2
             ? Conv2d(inChannels, outChannels, kernelSize, padding: kernelSize / 2)
             : Conv1d(inChannels, outChannels, kernelSize, padding: kernelSize / 2);
-        norm = batchNorm ? (dimensions == 2 ? BatchNorm2d(outChannels) : BatchNorm1d(outChannels)) : null;
+        norm = batchNorm ? new BatchNorm("norm", dimensions, outChannels) : null;
         this.pool = (pool, dimensions) switch
         {
             (PoolKind.Max, 2) => MaxPool2d(2),
