@@ -257,6 +257,23 @@ class LoopbackCluster:
         with open(os.path.join(self.dir, "pids", f"worker-{index}.pid")) as f:
             return int(f.read())
 
+    def cpu_seconds(self):
+        """CPU time (user + system) used so far by each process of the cluster: {"coordinator": s, "worker-1": s, ...}."""
+        pids_dir = os.path.join(self.dir, "pids")
+        result = {}
+        for name in sorted(os.listdir(pids_dir)):
+            with open(os.path.join(pids_dir, name)) as f:
+                pid = int(f.read())
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            result[name.removesuffix(".pid")] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return result
+
+
+def cpu_used(before, after, seconds):
+    """Per process, the share of one core used between two cpu_seconds() samples, in %."""
+    return {name: round(100 * (after[name] - before[name]) / seconds, 1) for name in before}
+
 
 # The default sweep.yaml's trial: 64 x 150 log-mels (hop 320, from 0.5 s), 4 blocks 16-128, batch 16.
 DEFAULT_TRIAL = dict(channels="[16, 32, 64, 128]", batch_size=16, features="features:\n  hop_length: 320\n  offset_seconds: 0.5\n")
@@ -304,8 +321,12 @@ def sweep(p):
             warm_up = cluster.launch(sweep_yaml("bench-warm-up", workers, 1, "[8, 16, 32]", features=DEFAULT_TRIAL["features"]))
             if cluster.wait(warm_up, timeout=600) != "Completed":
                 raise RuntimeError(f"{label}: the warm-up sweep did not complete (logs: {cluster.dir}/logs)")
+            if key == "2w1t":
+                rows.extend(idle_cpu(cluster, shown(cluster.start)))
+            cpu_before, began = cluster.cpu_seconds(), time.time()
             sweep_id = cluster.launch(yaml)
             status = cluster.wait(sweep_id, timeout=1800)
+            cpu = cpu_used(cpu_before, cluster.cpu_seconds(), time.time() - began)
             times = cluster.query("SELECT StartedAt, FinishedAt, Status FROM Trials WHERE SweepId = ?", sweep_id)
         completed = [t for t in times if t[2] == "Completed"]
         if status != "Completed" or len(completed) != p["sweep_trials"]:
@@ -317,13 +338,25 @@ def sweep(p):
         durations = [(parse_time(t[1]) - parse_time(t[0])).total_seconds() for t in completed]
         rows.append(record(f"sweep-{key}", "sweep", f"{label}: trials per hour ({len(completed)} trials, first start to last end {seconds:.1f} s)",
                            "trials/h", "higher", {"median": per_hour[key]}, None, shown(cluster.start),
-                           extra={"seconds": seconds, "trial_seconds": summary(durations)}))
+                           extra={"seconds": seconds, "trial_seconds": summary(durations), "cpu_percent_of_one_core": cpu}))
+        rows.append(record(f"sweep-{key}-coordinator-cpu", "sweep", f"{label}: coordinator silo's CPU during the sweep (% of one core)",
+                           "%", "lower", {"median": cpu["coordinator"]}, None, shown(cluster.start), extra=cpu))
     command = rows[0]["command"]
     rows.append(record("sweep-scaling", "sweep", "2 workers x 1 thread / 1 worker x 1 thread", "x", "higher",
                        {"median": per_hour["2w1t"] / per_hour["1w1t"]}, None, command))
     rows.append(record("sweep-threads", "sweep", "1 worker x 2 threads / 1 worker x 1 thread", "x", "higher",
                        {"median": per_hour["1w2t"] / per_hour["1w1t"]}, None, command))
     return rows
+
+
+def idle_cpu(cluster, command, settle=20, window=60):
+    """CPU that an idle cluster burns (no sweep running): whatever it takes is taken from the trainings of the next sweep."""
+    time.sleep(settle)  # the warm-up sweep's last writes and tier-up
+    before, began = cluster.cpu_seconds(), time.time()
+    time.sleep(window)
+    used = cpu_used(before, cluster.cpu_seconds(), time.time() - began)
+    return [record(f"idle-{name}", "sweep", f"idle 2-worker cluster: {name}'s CPU over {window} s (% of one core)", "%", "lower",
+                   {"median": value}, None, command) for name, value in used.items()]
 
 
 def rss_mb(pid):

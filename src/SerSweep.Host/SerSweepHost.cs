@@ -22,11 +22,15 @@ namespace SerSweep.Host;
 /// </summary>
 public static class SerSweepHost
 {
+    // Settings come from the command line, not appsettings.json: reloading it on change would put a recursive file
+    // watcher on the working directory, which wakes on every checkpoint, log line and database write below it.
+    private static readonly string[] HostArgs = ["--hostBuilder:reloadConfigOnChange=false"];
+
     public static IHost Build(SiloHostOptions options, Action<IServiceCollection>? configureServices = null)
     {
         if (options.Coordinates)
         {
-            var web = WebApplication.CreateBuilder();
+            var web = WebApplication.CreateBuilder(HostArgs);
             web.WebHost.UseUrls(options.Urls);
             Configure(web, options, configureServices);
             web.Services.AddSerSweepDashboard();
@@ -35,7 +39,7 @@ public static class SerSweepHost
             app.MapSerSweepDashboard();
             return app;
         }
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(HostArgs);
         Configure(builder, options, configureServices);
         return builder.Build();
     }
