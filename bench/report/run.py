@@ -34,9 +34,9 @@ REDIS_PORT, SILO_PORT, HTTP_PORT = 6590, 13111, 5280
 # Sizes per mode. Full: about 20 minutes on a quiet 2-core machine; quick: a smoke check of every path.
 PROFILES = {
     "full": dict(feature_repeats=5, train_runs=3, search_runs=5, overhead_runs=3, overhead_sweeps=8, overhead_trials=50,
-                 dashboard_iterations=20, sweep_trials=8, sweep_epochs=40, rss_epochs=50, cache_reloads=7),
+                 dashboard_iterations=20, sweep_trials=8, sweep_repeats=2, sweep_epochs=40, rss_epochs=50, cache_reloads=7),
     "quick": dict(feature_repeats=1, train_runs=1, search_runs=1, overhead_runs=1, overhead_sweeps=2, overhead_trials=10,
-                  dashboard_iterations=3, sweep_trials=2, sweep_epochs=1, rss_epochs=5, cache_reloads=2),
+                  dashboard_iterations=3, sweep_trials=2, sweep_repeats=1, sweep_epochs=1, rss_epochs=5, cache_reloads=2),
 }
 MEASUREMENTS = ["features", "training", "search", "overhead", "dashboard", "sweep", "rss", "cache"]
 
@@ -310,42 +310,56 @@ def parse_time(text):
     return datetime.datetime.fromisoformat(date + ("." + fraction[:6] if fraction else ""))
 
 
+def sweep_once(label, key, workers, threads, yaml, p, idle_rows):
+    """One measured sweep on a fresh cluster: (trials per hour, seconds, trial durations, CPU % per process, start command)."""
+    with LoopbackCluster(f"sweep-{key}", workers, threads) as cluster:
+        # Warm-up, not counted: one 1-epoch trial per worker computes the feature cache and warms each worker
+        # (JIT, libtorch), so the measured sweep sees steady-state workers in every configuration.
+        warm_up = cluster.launch(sweep_yaml("bench-warm-up", workers, 1, "[8, 16, 32]", features=DEFAULT_TRIAL["features"]))
+        if cluster.wait(warm_up, timeout=600) != "Completed":
+            raise RuntimeError(f"{label}: the warm-up sweep did not complete (logs: {cluster.dir}/logs)")
+        if idle_rows is not None:
+            idle_rows.extend(idle_cpu(cluster, shown(cluster.start)))
+        cpu_before, began = cluster.cpu_seconds(), time.time()
+        sweep_id = cluster.launch(yaml)
+        status = cluster.wait(sweep_id, timeout=1800)
+        cpu = cpu_used(cpu_before, cluster.cpu_seconds(), time.time() - began)
+        times = cluster.query("SELECT StartedAt, FinishedAt, Status FROM Trials WHERE SweepId = ?", sweep_id)
+    completed = [t for t in times if t[2] == "Completed"]
+    if status != "Completed" or len(completed) != p["sweep_trials"]:
+        raise RuntimeError(f"{label}: sweep {status} with {len(completed)} of {p['sweep_trials']} trials completed")
+    seconds = (max(parse_time(t[1]) for t in completed) - min(parse_time(t[0]) for t in completed)).total_seconds()
+    durations = [(parse_time(t[1]) - parse_time(t[0])).total_seconds() for t in completed]
+    return len(completed) / seconds * 3600, seconds, durations, cpu, shown(cluster.start)
+
+
 def sweep(p):
     configs = [("1 worker x 1 thread", "1w1t", 1, 1), ("2 workers x 1 thread", "2w1t", 2, 1), ("1 worker x 2 threads", "1w2t", 1, 2)]
     yaml = sweep_yaml("bench-throughput", p["sweep_trials"], p["sweep_epochs"], **DEFAULT_TRIAL)
-    rows, per_hour = [], {}
-    for label, key, workers, threads in configs:
-        with LoopbackCluster(f"sweep-{key}", workers, threads) as cluster:
-            # Warm-up, not counted: one 1-epoch trial per worker computes the feature cache and warms each worker
-            # (JIT, libtorch), so the measured sweep sees steady-state workers in every configuration.
-            warm_up = cluster.launch(sweep_yaml("bench-warm-up", workers, 1, "[8, 16, 32]", features=DEFAULT_TRIAL["features"]))
-            if cluster.wait(warm_up, timeout=600) != "Completed":
-                raise RuntimeError(f"{label}: the warm-up sweep did not complete (logs: {cluster.dir}/logs)")
-            if key == "2w1t":
-                rows.extend(idle_cpu(cluster, shown(cluster.start)))
-            cpu_before, began = cluster.cpu_seconds(), time.time()
-            sweep_id = cluster.launch(yaml)
-            status = cluster.wait(sweep_id, timeout=1800)
-            cpu = cpu_used(cpu_before, cluster.cpu_seconds(), time.time() - began)
-            times = cluster.query("SELECT StartedAt, FinishedAt, Status FROM Trials WHERE SweepId = ?", sweep_id)
-        completed = [t for t in times if t[2] == "Completed"]
-        if status != "Completed" or len(completed) != p["sweep_trials"]:
-            raise RuntimeError(f"{label}: sweep {status} with {len(completed)} of {p['sweep_trials']} trials completed")
-        first = min(parse_time(t[0]) for t in completed)
-        last = max(parse_time(t[1]) for t in completed)
-        seconds = (last - first).total_seconds()
-        per_hour[key] = len(completed) / seconds * 3600
-        durations = [(parse_time(t[1]) - parse_time(t[0])).total_seconds() for t in completed]
-        rows.append(record(f"sweep-{key}", "sweep", f"{label}: trials per hour ({len(completed)} trials, first start to last end {seconds:.1f} s)",
-                           "trials/h", "higher", {"median": per_hour[key]}, None, shown(cluster.start),
-                           extra={"seconds": seconds, "trial_seconds": summary(durations), "cpu_percent_of_one_core": cpu}))
+    idle_rows, runs = [], {key: [] for _, key, _, _ in configs}
+    # The configurations take turns, repeat after repeat, so a slow spell of the machine hits all of them alike;
+    # each ratio is taken within one repeat.
+    for repeat in range(p["sweep_repeats"]):
+        for label, key, workers, threads in configs:
+            log(f"sweep: repeat {repeat + 1}/{p['sweep_repeats']}, {label}")
+            runs[key].append(sweep_once(label, key, workers, threads, yaml, p, idle_rows if key == "2w1t" and repeat == 0 else None))
+    rows = []
+    for label, key, _, _ in configs:
+        per_hour = [r[0] for r in runs[key]]
+        seconds = ", ".join(f"{r[1]:.1f}" for r in runs[key])
+        cpu = [r[3] for r in runs[key]]
+        command = runs[key][0][4]
+        rows.append(record(f"sweep-{key}", "sweep", f"{label}: trials per hour ({p['sweep_trials']} trials, first start to last end {seconds} s)",
+                           "trials/h", "higher", summary(per_hour), None, command,
+                           extra={"trial_seconds": [summary(r[2]) for r in runs[key]], "cpu_percent_of_one_core": cpu}))
         rows.append(record(f"sweep-{key}-coordinator-cpu", "sweep", f"{label}: coordinator silo's CPU during the sweep (% of one core)",
-                           "%", "lower", {"median": cpu["coordinator"]}, None, shown(cluster.start), extra=cpu))
+                           "%", "lower", summary([c["coordinator"] for c in cpu]), None, command, extra={"per_process": cpu}))
+    rows.extend(idle_rows)
     command = rows[0]["command"]
-    rows.append(record("sweep-scaling", "sweep", "2 workers x 1 thread / 1 worker x 1 thread", "x", "higher",
-                       {"median": per_hour["2w1t"] / per_hour["1w1t"]}, None, command))
-    rows.append(record("sweep-threads", "sweep", "1 worker x 2 threads / 1 worker x 1 thread", "x", "higher",
-                       {"median": per_hour["1w2t"] / per_hour["1w1t"]}, None, command))
+    for id, label, key in [("sweep-scaling", "2 workers x 1 thread / 1 worker x 1 thread", "2w1t"),
+                           ("sweep-threads", "1 worker x 2 threads / 1 worker x 1 thread", "1w2t")]:
+        ratios = [a[0] / b[0] for a, b in zip(runs[key], runs["1w1t"])]
+        rows.append(record(id, "sweep", f"{label} (within each repeat)", "x", "higher", summary(ratios), None, command))
     return rows
 
 
