@@ -31,7 +31,7 @@ PRODUCT_TUNABLES = "glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=42949672
 # Ports of the loopback clusters started here: away from deploy/cluster's defaults (6390, 11111, 5080).
 REDIS_PORT, SILO_PORT, HTTP_PORT = 6590, 13111, 5280
 
-# Sizes per mode. Full: about 20 minutes on a quiet 2-core machine; quick: a smoke check of every path.
+# Sizes per mode. Full: about 25 minutes on a quiet 2-core machine (1531 s on 2026-11-24); quick: a smoke check of every path.
 PROFILES = {
     "full": dict(feature_repeats=5, train_runs=3, search_runs=5, overhead_runs=3, overhead_sweeps=8, overhead_trials=50,
                  dashboard_iterations=20, sweep_trials=8, sweep_repeats=2, sweep_epochs=40, rss_epochs=50, cache_reloads=7),
