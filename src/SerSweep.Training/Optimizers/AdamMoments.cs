@@ -1,4 +1,5 @@
 using TorchSharp;
+using static SerSweep.Audio.Torch.Scalars;
 using static TorchSharp.torch;
 
 namespace SerSweep.Training.Optimizers;
@@ -17,7 +18,6 @@ internal sealed class AdamMoments(double beta1, double beta2, double eps) : IDis
     private readonly Scalar gradWeight = (1.0 - beta1).ToScalar();
     private readonly Scalar squareWeight = (1.0 - beta2).ToScalar();
     private readonly Scalar eps = eps.ToScalar();
-    private readonly Scalar one = 1.ToScalar();
     private readonly double beta1Value = beta1;
     private readonly double beta2Value = beta2;
 
@@ -29,7 +29,7 @@ internal sealed class AdamMoments(double beta1, double beta2, double eps) : IDis
         expAvg.mul_(beta1).add_(grad, gradWeight);
         expAvgSq.mul_(beta2).addcmul_(grad, grad, squareWeight);
         using var rootCorrection = Math.Sqrt(biasCorrection2).ToScalar();
-        var denominator = (expAvgSq.sqrt() / rootCorrection).add_(eps, one); // add_(eps) would make a Scalar 1 for its alpha
+        var denominator = (expAvgSq.sqrt() / rootCorrection).add_(eps, One); // add_(eps) would make a Scalar 1 for its alpha
         using var stepSize = (0.0 - learningRate / biasCorrection1).ToScalar();
         parameter.addcdiv_(expAvg, denominator, stepSize);
     }
@@ -41,6 +41,5 @@ internal sealed class AdamMoments(double beta1, double beta2, double eps) : IDis
         gradWeight.Dispose();
         squareWeight.Dispose();
         eps.Dispose();
-        one.Dispose();
     }
 }

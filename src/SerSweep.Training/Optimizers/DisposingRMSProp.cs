@@ -1,5 +1,6 @@
 using TorchSharp;
 using TorchSharp.Modules;
+using static SerSweep.Audio.Torch.Scalars;
 using static TorchSharp.torch;
 
 namespace SerSweep.Training.Optimizers;
@@ -21,7 +22,6 @@ public sealed class DisposingRMSProp(IEnumerable<Parameter> parameters, double l
         using var squareWeight = (1.0 - alphaValue).ToScalar();
         using var eps = options.eps!.Value.ToScalar();
         using var momentum = momentumValue.ToScalar();
-        using var one = 1.ToScalar();
         using var stepSize = (0.0 - options.LearningRate!.Value).ToScalar();
         foreach (var parameter in group.Parameters)
         {
@@ -30,10 +30,10 @@ public sealed class DisposingRMSProp(IEnumerable<Parameter> parameters, double l
             state.step++;
             grad = l2.AddTo(grad, parameter);
             state.square_avg.mul_(alpha).addcmul_(grad, grad, squareWeight);
-            var average = state.square_avg.sqrt().add_(eps, one);
+            var average = state.square_avg.sqrt().add_(eps, One);
             if (momentumValue > 0)
             {
-                state.momentum_buffer.mul_(momentum).addcdiv_(grad, average, one);
+                state.momentum_buffer.mul_(momentum).addcdiv_(grad, average, One);
                 parameter.add_(state.momentum_buffer, stepSize);
             }
             else
