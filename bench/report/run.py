@@ -351,7 +351,7 @@ def sweep(p):
         command = runs[key][0][4]
         rows.append(record(f"sweep-{key}", "sweep", f"{label}: trials per hour ({p['sweep_trials']} trials, first start to last end {seconds} s)",
                            "trials/h", "higher", summary(per_hour), None, command,
-                           extra={"trial_seconds": [summary(r[2]) for r in runs[key]], "cpu_percent_of_one_core": cpu}))
+                           extra={"trial_seconds": [summary(r[2]) for r in runs[key]]}))
         rows.append(record(f"sweep-{key}-coordinator-cpu", "sweep", f"{label}: coordinator silo's CPU during the sweep (% of one core)",
                            "%", "lower", summary([c["coordinator"] for c in cpu]), None, command, extra={"per_process": cpu}))
     rows.extend(idle_rows)
