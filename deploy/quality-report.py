@@ -78,7 +78,8 @@ def main():
       f"{sweep['completed']} completed, {sweep['pruned']} pruned by ASHA, {sweep['failed']} failed, "
       f"{sweep['elapsed_seconds'] / 60:.1f} min.")
     p()
-    p("| rank | trial | status | val_accuracy | test_accuracy | test_macro_f1 | epochs | parameters |")
+    objective = (sweep.get("best") or {}).get("objective", "objective")
+    p(f"| rank | trial | status | {objective} | test_accuracy | test_macro_f1 | epochs | parameters |")
     p("|---:|---:|---|---:|---:|---:|---:|---|")
     fmt = lambda v: "-" if v is None else f"{v:.3f}"
     for i, r in enumerate(sweep["leaderboard"][:10], 1):

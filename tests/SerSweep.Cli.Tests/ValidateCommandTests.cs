@@ -17,7 +17,7 @@ public class ValidateCommandTests
         Assert.Equal(ExitCodes.Ok, run.ExitCode);
         Assert.Contains($"{SeedSweep}: valid", run.Stdout);
         Assert.Contains("tpe, 16 trials, 2 at a time", run.Stdout);
-        Assert.Contains("asha:        val_accuracy at epochs 10, 20 of 40", run.Stdout);
+        Assert.Contains("asha:        val_loss at epochs 10, 20 of 40", run.Stdout);
         Assert.Contains("training.learning_rate       loguniform   [0.0003, 0.003]", run.Stdout);
         Assert.Equal("", run.Stderr);
     }
@@ -68,7 +68,8 @@ public class ValidateCommandTests
         var sweep = doc.RootElement.GetProperty("sweep");
         Assert.Equal("tpe", sweep.GetProperty("method").GetString());
         Assert.Equal(16, sweep.GetProperty("trials").GetInt32());
-        Assert.Equal("val_accuracy", sweep.GetProperty("objective_metric").GetString());
+        Assert.Equal("val_loss", sweep.GetProperty("objective_metric").GetString());
+        Assert.Equal("minimize", sweep.GetProperty("objective_direction").GetString());
         Assert.Equal([10, 20], sweep.GetProperty("early_stopping").GetProperty("rungs").EnumerateArray().Select(r => r.GetInt32()));
         var optimizer = sweep.GetProperty("parameters")[0];
         Assert.Equal("values", optimizer.GetProperty("kind").GetString());

@@ -6,9 +6,10 @@ using static TorchSharp.torch.nn;
 namespace SerSweep.Training.Models;
 
 /// <summary>
-/// 1D CNN over MFCC frames: the input [N, 1, coefficients, frames] is read as [N, coefficients, frames]
-/// (each coefficient a channel, convolution over time), then conv blocks, global pooling over time
-/// (<see cref="GlobalPool"/>) and the classifier head.
+/// 1D CNN over feature frames: the input [N, 1, rows, frames] (rows = mel bins or MFCC coefficients) is read as
+/// [N, rows, frames] (each row a channel, convolution over time), then conv blocks, global pooling over time
+/// (<see cref="GlobalPool"/>) and the classifier head. Unlike the 2D CNN it keeps where in the spectrum a pattern
+/// sits, which is why it is the default sweep's model (docs/quality-experiments.md).
 /// </summary>
 public sealed class Cnn1d : Module<Tensor, Tensor>
 {

@@ -56,12 +56,12 @@ public sealed class YamlEditorTests : IDisposable
     {
         var editor = context.Render<YamlEditor>(p => p.Add(c => c.Text, ValidYaml));
         var broken = Regex.Replace(ValidYaml, @"^  epochs: \d+$", "  epochs: twelve", RegexOptions.Multiline)
-            .Replace("    metric: val_accuracy\n    direction: maximize", "    metric: val_acuracy\n    direction: maximize", StringComparison.Ordinal);
+            .Replace("    metric: val_loss\n    direction: minimize", "    metric: val_lss\n    direction: minimize", StringComparison.Ordinal);
 
         editor.Find("textarea").Input(broken);
         var lines = editor.FindAll("ul.diagnostics li").Select(li => int.Parse(li.GetAttribute("data-line")!)).ToList();
         Assert.Contains(LineOf(broken, "  epochs: twelve"), lines);
-        Assert.Contains(LineOf(broken, "    metric: val_acuracy"), lines);
+        Assert.Contains(LineOf(broken, "    metric: val_lss"), lines);
 
         editor.Find("textarea").Input(ValidYaml);
         Assert.Empty(editor.FindAll("ul.diagnostics li"));
