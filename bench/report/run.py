@@ -27,7 +27,7 @@ PEERS = os.path.join(SHARED, "bench", "peers")
 OUT = os.path.join(REPO, ".cache", "bench")
 PYTHON = "/usr/bin/python3"  # Debian's, with python3-torch etc.; a pyenv python3 on PATH lacks them
 TORCH_RUNTIME = os.path.join(REPO, "deploy", "torch-runtime")
-PRODUCT_TUNABLES = "glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=4294967296"
+PRODUCT_TUNABLES = "glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=4294967296:glibc.malloc.arena_max=1"
 # Ports of the loopback clusters started here: away from deploy/cluster's defaults (6390, 11111, 5080).
 REDIS_PORT, SILO_PORT, HTTP_PORT = 6590, 13111, 5280
 
