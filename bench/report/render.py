@@ -114,7 +114,7 @@ def render(results, notes):
            "```", ""]
     if machine:
         out += [f"**Machine**: {machine['cpu']}, {machine['cores']} cores, {machine['ram_gib']} GiB RAM, {machine['os']}; "
-                f".NET SDK {machine.get('dotnet', '?')}; commit {machine['commit']}; `GLIBC_TUNABLES={machine['glibc_tunables']}` (both sides). "
+                f".NET SDK {machine.get('dotnet', '?')}; commit {machine['commit']}; `GLIBC_TUNABLES={machine['glibc_tunables']}`{', malloc: ' + machine['malloc'] if machine.get('malloc') else ''} (both sides). "
                 f"Last `deploy/bench{' --quick' if machine['mode'] == 'quick' else ''}` started {machine['started']}, took {machine['seconds']} s, "
                 f"load average {' / '.join(map(str, machine['load_before']))} before, {' / '.join(map(str, machine['load_after']))} after.", ""]
     if any(run.get("mode") == "quick" for run in runs.values()):

@@ -27,7 +27,6 @@ PEERS = os.path.join(SHARED, "bench", "peers")
 OUT = os.path.join(REPO, ".cache", "bench")
 PYTHON = "/usr/bin/python3"  # Debian's, with python3-torch etc.; a pyenv python3 on PATH lacks them
 TORCH_RUNTIME = os.path.join(REPO, "deploy", "torch-runtime")
-PRODUCT_TUNABLES = "glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=4294967296:glibc.malloc.arena_max=1"
 # Ports of the loopback clusters started here: away from deploy/cluster's defaults (6390, 11111, 5080).
 REDIS_PORT, SILO_PORT, HTTP_PORT = 6590, 13111, 5280
 
@@ -463,7 +462,16 @@ def machine():
     os_name = next((line.split("=", 1)[1].strip().strip('"') for line in open("/etc/os-release") if line.startswith("PRETTY_NAME=")), platform.system())
     return {"cpu": cpu, "cores": os.cpu_count(), "ram_gib": round(ram_gib, 1), "os": f"{os_name}, kernel {platform.release()}",
             "commit": out(["git", "rev-parse", "--short", "HEAD"]) + (" (uncommitted changes)" if out(["git", "status", "--porcelain", "--untracked-files=no"]) else ""),
-            "dotnet": out(["dotnet", "--version"]), "glibc_tunables": os.environ.get("GLIBC_TUNABLES", PRODUCT_TUNABLES)}
+            "dotnet": out(["dotnet", "--version"]), "glibc_tunables": os.environ.get("GLIBC_TUNABLES", ""),
+            "malloc": f"jemalloc, MALLOC_CONF={os.environ.get('MALLOC_CONF', '')}" if "jemalloc" in os.environ.get("LD_PRELOAD", "") else "glibc"}
+
+
+def product_allocator_env():
+    """The environment deploy/allocator-env gives every process that trains; applied to both sides of every bench."""
+    names = ("GLIBC_TUNABLES", "LD_PRELOAD", "MALLOC_CONF")
+    dump = subprocess.run(["bash", "-c", f'source "{REPO}/deploy/allocator-env" && printf "%s\\0" ' + " ".join(f'"{n}=${{{n}-}}"' for n in names)],
+                          stdout=subprocess.PIPE, check=True, text=True).stdout
+    return {k: v for k, v in (item.split("=", 1) for item in dump.split("\0") if item) if v}
 
 
 def main():
@@ -476,7 +484,7 @@ def main():
     mode = "quick" if args.quick else "full"
     profile = PROFILES[mode]
     os.makedirs(OUT, exist_ok=True)
-    os.environ.setdefault("GLIBC_TUNABLES", PRODUCT_TUNABLES)  # both sides, as deploy/torch-runtime and deploy/bench-train do
+    os.environ.update(product_allocator_env())  # both sides, as deploy/torch-runtime and deploy/bench-train do
     os.environ["SERSWEEP_SHARED"] = SHARED
     started, load_before = datetime.datetime.now(datetime.timezone.utc), loadavg()
     failed = []

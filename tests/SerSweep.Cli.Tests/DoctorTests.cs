@@ -26,5 +26,8 @@ public class DoctorTests
         Assert.Equal([3f, 3f, 7f, 7f], root.GetProperty("tensor_result").EnumerateArray().Select(e => e.GetSingle()).ToArray());
         Assert.True(root.GetProperty("torch_threads").GetInt32() >= 1);
         Assert.False(string.IsNullOrEmpty(root.GetProperty("compat_runtime").GetString()));
+        // What the process really runs on (its memory map), which is what its environment asked for.
+        var preloaded = Environment.GetEnvironmentVariable("LD_PRELOAD")?.Contains("libjemalloc") == true;
+        Assert.StartsWith(preloaded ? "jemalloc (MALLOC_CONF=" : "glibc", root.GetProperty("malloc").GetString());
     }
 }

@@ -40,6 +40,22 @@ public class TorchRuntimeScriptTests
     }
 
     [Fact]
+    public async Task Preloads_jemalloc_with_one_arena_that_keeps_its_pages_unless_told_to_keep_glibc()
+    {
+        // deploy/install-deps installs libjemalloc2 on the test machines.
+        const string jemalloc = "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2";
+        Assert.True(File.Exists(jemalloc), $"{jemalloc} is missing: run deploy/install-deps");
+        var clean = new Dictionary<string, string?> { ["LD_PRELOAD"] = null, ["MALLOC_CONF"] = null, ["SERSWEEP_COMPAT"] = "0" };
+
+        var preloaded = await CliProcess.StartAsync(Command(Script, "printenv", "LD_PRELOAD", "MALLOC_CONF"), clean);
+        var glibc = await CliProcess.StartAsync(Command(Script, "printenv", "LD_PRELOAD"),
+            new Dictionary<string, string?>(clean) { ["SERSWEEP_MALLOC"] = "glibc" });
+
+        Assert.Equal([jemalloc, "narenas:1,dirty_decay_ms:-1,muzzy_decay_ms:-1"], preloaded.Stdout.Trim().Split('\n'));
+        Assert.Equal("", glibc.Stdout.Trim());
+    }
+
+    [Fact]
     public async Task Without_a_command_it_prints_usage_and_exits_2()
     {
         var run = await CliProcess.StartAsync(Command(Script));

@@ -88,6 +88,8 @@ public class ComposeFileTests
         Assert.Contains("--threads-per-trial=2", command);
         Assert.Equal("2", worker.GetProperty("environment").GetProperty("OMP_NUM_THREADS").GetString());
         Assert.StartsWith("glibc.malloc.mmap_max=0", ReadDockerfileEnv("GLIBC_TUNABLES"));
+        Assert.Equal("/usr/lib/x86_64-linux-gnu/libjemalloc.so.2", ReadDockerfileEnv("LD_PRELOAD"));
+        Assert.Equal("narenas:1,dirty_decay_ms:-1,muzzy_decay_ms:-1", ReadDockerfileEnv("MALLOC_CONF"));
         var mounts = worker.GetProperty("volumes").EnumerateArray().ToArray();
         Assert.Contains(mounts, m => m.GetProperty("target").GetString() == "/data/ravdess" && m.GetProperty("read_only").GetBoolean());
         Assert.Contains(mounts, m => m.GetProperty("source").GetString() == "shared" && m.GetProperty("target").GetString() == "/shared");

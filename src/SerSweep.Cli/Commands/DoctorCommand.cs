@@ -9,7 +9,7 @@ public static class DoctorCommand
 {
     public sealed record Report(
         string Os, string Dotnet, string Sersweep, [property: System.Text.Json.Serialization.JsonPropertyName("torchsharp")] string TorchSharp, string? Libtorch, int? TorchThreads,
-        string CompatRuntime, string? GlibcTunables, int ProcessorCount, float[]? TensorResult, string? Error);
+        string CompatRuntime, string Malloc, string? GlibcTunables, int ProcessorCount, float[]? TensorResult, string? Error);
 
     public static Command Create()
     {
@@ -55,10 +55,18 @@ public static class DoctorCommand
             libtorch,
             threads,
             Environment.GetEnvironmentVariable("SERSWEEP_COMPAT_RUNTIME") ?? "unknown (not started through deploy/torch-runtime)",
+            Malloc(),
             Environment.GetEnvironmentVariable("GLIBC_TUNABLES"),
             Environment.ProcessorCount,
             result,
             error);
+    }
+
+    /// <summary>Which malloc this process runs on: jemalloc if deploy/torch-runtime (or the image) preloaded it, else glibc's.</summary>
+    private static string Malloc()
+    {
+        var jemalloc = File.Exists("/proc/self/maps") && File.ReadLines("/proc/self/maps").Any(line => line.Contains("libjemalloc"));
+        return jemalloc ? $"jemalloc (MALLOC_CONF={Environment.GetEnvironmentVariable("MALLOC_CONF") ?? ""})" : "glibc";
     }
 
     private static void Print(Report r)
@@ -70,6 +78,7 @@ public static class DoctorCommand
         Console.WriteLine($"libtorch:        {r.Libtorch ?? "not loaded"}");
         Console.WriteLine($"torch threads:   {r.TorchThreads?.ToString() ?? "-"} (cores: {r.ProcessorCount})");
         Console.WriteLine($"compat runtime:  {r.CompatRuntime}");
+        Console.WriteLine($"malloc:          {r.Malloc}");
         Console.WriteLine($"glibc tunables:  {r.GlibcTunables ?? "(none)"}");
         Console.WriteLine(r.TensorResult is { } t
             ? $"tensor op:       [[1,2],[3,4]] @ ones(2,2) = [[{t[0]},{t[1]}],[{t[2]},{t[3]}]]"
