@@ -25,7 +25,7 @@ var trainCpu = new List<double>();
 // setting does (docs/training.md, "Allocator").
 await TrainingThread.Run("bench training", () =>
 {
-    set_num_threads(options.Threads);
+    set_num_threads(options.Threads); // libtorch's OpenMP thread count belongs to the calling thread, as in Trainer
     for (var run = 0; run < options.Runs; run++)
     {
         manual_seed(run);

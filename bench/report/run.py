@@ -468,10 +468,9 @@ def machine():
 
 def product_allocator_env():
     """The environment deploy/allocator-env gives every process that trains; applied to both sides of every bench."""
-    names = ("GLIBC_TUNABLES", "LD_PRELOAD", "MALLOC_CONF")
-    dump = subprocess.run(["bash", "-c", f'source "{REPO}/deploy/allocator-env" && printf "%s\\0" ' + " ".join(f'"{n}=${{{n}-}}"' for n in names)],
-                          stdout=subprocess.PIPE, check=True, text=True).stdout
-    return {k: v for k, v in (item.split("=", 1) for item in dump.split("\0") if item) if v}
+    dump = subprocess.run(["bash", "-c", f'source "{REPO}/deploy/allocator-env" && env -0'], stdout=subprocess.PIPE, check=True, text=True).stdout
+    env = dict(item.split("=", 1) for item in dump.split("\0") if "=" in item)
+    return {name: env[name] for name in ("GLIBC_TUNABLES", "LD_PRELOAD", "MALLOC_CONF") if env.get(name)}
 
 
 def main():
