@@ -1,4 +1,5 @@
 using SerSweep.Audio.Features;
+using SerSweep.Audio.Torch;
 using SerSweep.Core;
 using SerSweep.Training.Models;
 using static TorchSharp.torch;
@@ -62,9 +63,9 @@ public sealed class Predictor : IDisposable
         {
             using var scope = NewDisposeScope();
             var batch = Math.Min(BatchSize, count - start);
-            var input = tensor(items.AsSpan(start * itemLength, batch * itemLength).ToArray(), [batch, .. Bundle.ItemShape.Select(d => (long)d)]);
+            var input = TensorData.FromFloats(items.AsSpan(start * itemLength, batch * itemLength), [batch, .. Bundle.ItemShape.Select(d => (long)d)]);
             if (Bundle.Normalization is { } stats) input = stats.Apply(input);
-            nn.functional.softmax(model.forward(input), 1).data<float>().CopyTo(probabilities.AsSpan(start * classes.Length, batch * classes.Length));
+            TensorData.CopyTo(nn.functional.softmax(model.forward(input), 1), probabilities.AsSpan(start * classes.Length, batch * classes.Length));
         }
         return Enumerable.Range(0, count).Select(n => ToPrediction(probabilities.AsSpan(n * classes.Length, classes.Length))).ToArray();
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using SerSweep.Core;
+using SerSweep.Audio.Torch;
 using SerSweep.Training.Data;
 using SerSweep.Training.Evaluation;
 using SerSweep.Training.Models;
@@ -190,7 +191,7 @@ public static class Trainer
             var index = tensor(items.AsSpan(start, count).ToArray().Select(i => (long)i).ToArray());
             var logits = model.forward(data.index_select(0, index));
             lossSum += nn.functional.cross_entropy(logits, labels.index_select(0, index), reduction: nn.Reduction.Sum).item<float>();
-            var argmax = logits.argmax(1).data<long>();
+            var argmax = TensorData.ToArray<long>(logits.argmax(1));
             for (var i = 0; i < count; i++) predicted[start + i] = (int)argmax[i];
         }
         return ClassificationMetrics.Compute(classes, items.Select(i => targets[i]).ToArray(), predicted,

@@ -1,5 +1,6 @@
 using System.Runtime.ExceptionServices;
 using SerSweep.Audio.Catalog;
+using SerSweep.Audio.Torch;
 using SerSweep.Core;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -126,9 +127,8 @@ public static class FeaturePipeline
     private static void Featurise(FeatureExtractor extractor, ReadOnlySpan<float> clips, int count, Span<float> features)
     {
         using var scope = NewDisposeScope();
-        var input = empty(count, extractor.ClipSamples, dtype: ScalarType.Float32);
-        input.data<float>().CopyFrom(clips);
-        extractor.Compute(input).contiguous().data<float>().CopyTo(features);
+        var input = TensorData.FromFloats(clips, count, extractor.ClipSamples);
+        TensorData.CopyTo(extractor.Compute(input), features);
     }
 
     private static float[] Rows(float[] source, int[] rows, int rowLength)

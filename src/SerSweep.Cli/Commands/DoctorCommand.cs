@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
+using SerSweep.Audio.Torch;
 using TorchSharp;
 
 namespace SerSweep.Cli.Commands;
@@ -41,7 +42,7 @@ public static class DoctorCommand
             using var a = torch.tensor(new float[] { 1, 2, 3, 4 }, [2, 2]);
             using var b = torch.ones(2, 2);
             using var c = torch.matmul(a, b);
-            result = c.data<float>().ToArray();
+            result = TensorData.ToArray<float>(c);
         }
         catch (Exception e)
         {

@@ -1,3 +1,4 @@
+using SerSweep.Audio.Torch;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -19,7 +20,7 @@ public sealed record NormalizationStats(int Channels, int Rows, float[] Mean, fl
         // Silent rows (e.g. an all-zero bin) would divide by zero: leave them unscaled.
         using var silent = 1e-5f.ToScalar();
         std = where(std.lt(silent), ones_like(std), std);
-        return new NormalizationStats((int)data.shape[1], (int)data.shape[2], mean.data<float>().ToArray(), std.data<float>().ToArray());
+        return new NormalizationStats((int)data.shape[1], (int)data.shape[2], TensorData.ToArray<float>(mean), TensorData.ToArray<float>(std));
     }
 
     /// <summary>(x - mean) / std row-wise, for a [N, C, H, W] tensor.</summary>

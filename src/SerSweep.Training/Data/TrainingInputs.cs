@@ -1,5 +1,6 @@
 using SerSweep.Audio.Augment;
 using SerSweep.Audio.Features;
+using SerSweep.Audio.Torch;
 using SerSweep.Core;
 using static TorchSharp.torch;
 
@@ -65,7 +66,7 @@ public sealed class TrainingInputs : IDisposable
         if (!augmenter.MasksFeatures) return input;
         using (input)
         {
-            var values = input.data<float>().ToArray();
+            var values = TensorData.ToArray<float>(input);
             augmenter.MaskFeatures(values, [.. shape.Select(d => (int)d)]);
             return tensor(values, shape);
         }
