@@ -8,7 +8,7 @@ namespace SerSweep.Audio.Features;
 
 /// <summary>
 /// Log-mel / MFCC features of a batch of waveforms on TorchSharp, the same maths as the peers' torchaudio pipeline:
-/// torch.stft (periodic Hann window of win_length centred in n_fft, center + reflect padding), power 2, mel filterbank
+/// torch.stft (periodic Hann window of win_length centred in n_fft, center + reflect padding), power 2 (|z|^2), mel filterbank
 /// matmul, log(x + 1e-6); MFCC = orthonormal DCT-II of that (or of dB mels, see <see cref="MfccLog"/>).
 /// The window, filterbank and DCT are built once; one call handles the whole batch.
 /// </summary>
@@ -22,7 +22,7 @@ public sealed class FeatureExtractor : IDisposable
     private readonly Tensor _melT;        // [n_mels, n_fft/2 + 1]
     private readonly Tensor? _dctT;       // [n_mfcc, n_mels]
     // The constants of the maths as Scalars made once and disposed with the extractor (see Scalars for why).
-    private readonly Scalar _logOffset = LogOffset.ToScalar(), _two = 2.ToScalar(), _ten = 10.0.ToScalar(),
+    private readonly Scalar _logOffset = LogOffset.ToScalar(), _ten = 10.0.ToScalar(),
         _dbAmin = DbAmin.ToScalar(), _dbTopDb = DbTopDb.ToScalar(), _normalizeEpsilon = NormalizeEpsilon.ToScalar();
 
     public FeatureConfig Config { get; }
@@ -99,7 +99,10 @@ public sealed class FeatureExtractor : IDisposable
         using var scope = NewDisposeScope();
         var spec = stft(waveforms, Config.NFft, Config.HopLength, Config.WinLength, _window,
             center: true, pad_mode: PaddingModes.Reflect, normalized: false, onesided: true, return_complex: true);
-        var power = spec.narrow(-1, 0, frames).abs().pow_(_two);                    // [B, freqs, frames], as torchaudio
+        var kept = spec.narrow(-1, 0, frames);
+        // |z|^2 as re^2 + im^2 [B, freqs, frames]: torchaudio's abs().pow(2) to rounding, without complex abs's hypot
+        // (0.07 instead of 0.38 ms for one 3-s clip).
+        var power = kept.real.square().add_(kept.imag.square(), One);
         return matmul(_melT, power).MoveToOuterDisposeScope();                   // [B, n_mels, frames]
     }
 
@@ -147,6 +150,6 @@ public sealed class FeatureExtractor : IDisposable
         _window.Dispose();
         _melT.Dispose();
         _dctT?.Dispose();
-        foreach (var scalar in new[] { _logOffset, _two, _ten, _dbAmin, _dbTopDb, _normalizeEpsilon }) scalar.Dispose();
+        foreach (var scalar in new[] { _logOffset, _ten, _dbAmin, _dbTopDb, _normalizeEpsilon }) scalar.Dispose();
     }
 }
