@@ -26,12 +26,23 @@ public sealed class Cnn2d : Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
-        using var nhwc = ChannelsLast(input);
-        using var features = blocks.forward(nhwc);
+        using var features = BlocksForward(input);
         // Mean over H first: with Avg the mean over W follows, the same result as AdaptiveAvgPool2d(1) + flatten.
         using var frames = features.mean([2L]);
         using var pooled = Pooling.OverTime(frames, globalPool);
         return head.forward(pooled);
+    }
+
+    /// <summary>
+    /// The conv blocks on a channels-last copy of the input, except for a single item (a one-file predict): there
+    /// libtorch's channels-last conv of the one-channel map takes 0.9 ms against 0.2 ms for NCHW plus 0.2 ms for
+    /// <see cref="ConvBlock"/> to lay its output channels-last; at batch 32 channels-last is the faster, 6 ms against 29.
+    /// </summary>
+    private Tensor BlocksForward(Tensor input)
+    {
+        if (input.shape[0] == 1) return blocks.forward(input);
+        using var nhwc = ChannelsLast(input);
+        return blocks.forward(nhwc);
     }
 
     /// <summary>

@@ -7,18 +7,21 @@ namespace SerSweep.Training.Models;
 
 /// <summary>
 /// Conv (same padding) + optional <see cref="BatchNorm"/> + ReLU + optional pooling by 2 (null = none), in 1 dimension
-/// (over time) or 2 (over frequency and time).
+/// (over time) or 2 (over frequency and time). In 2 dimensions the output is channels-last whatever the input's layout
+/// (see <see cref="Cnn2d.ChannelsLast"/>).
 /// </summary>
 public sealed class ConvBlock : Module<Tensor, Tensor>
 {
     private readonly Module<Tensor, Tensor> conv;
     private readonly Module<Tensor, Tensor>? norm;
     private readonly Module<Tensor, Tensor>? pool;
+    private readonly int dimensions;
 
     public ConvBlock(string name, int dimensions, int inChannels, int outChannels, int kernelSize, bool batchNorm, PoolKind? pool)
         : base(name)
     {
         if (dimensions is not (1 or 2)) throw new ArgumentOutOfRangeException(nameof(dimensions), dimensions, "1 or 2");
+        this.dimensions = dimensions;
         conv = dimensions == 2
             ? Conv2d(inChannels, outChannels, kernelSize, padding: kernelSize / 2)
             : Conv1d(inChannels, outChannels, kernelSize, padding: kernelSize / 2);
@@ -37,10 +40,17 @@ public sealed class ConvBlock : Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         var x = conv.forward(input);
+        if (dimensions == 2 && !IsChannelsLast(x))
+        {
+            using var nchw = x;
+            x = Cnn2d.ChannelsLast(nchw);
+        }
         if (norm is not null) x = norm.forward(x);
         x = x.relu_();
         return pool is null ? x : pool.forward(x);
     }
+
+    private static bool IsChannelsLast(Tensor x) => x.shape[1] == 1 || x.stride(1) == 1;
 
     /// <summary>The conv blocks of <paramref name="config"/> (pooling after every block but the last) and their output channels.</summary>
     public static (Sequential Blocks, int OutChannels) Stack(int dimensions, ModelConfig config, int inChannels)
