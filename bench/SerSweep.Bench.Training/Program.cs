@@ -89,7 +89,7 @@ for (var run = 0; run < options.Runs; run++)
 
 // Last, after the training loops have left finalizable TorchSharp objects behind: the feature path disposes its
 // own Scalars and temporaries, so the finalizer thread no longer races its native calls (dotnet/TorchSharp#1434).
-var predictFileMs = options.Wav is { } wav
+var predict = options.Wav is { } wav
     ? PredictLatency.Measure(options.Bundle ?? ReferenceBundle.Create(Directory.CreateTempSubdirectory("sersweep-bench-").FullName), wav)
     : null;
 
@@ -107,6 +107,10 @@ var result = new Dictionary<string, object?>
     ["infer_b32_samples_per_s"] = Summary.Of(infer),
     ["latency_b1_ms_mean"] = Summary.Of(latency),
 };
-if (predictFileMs is not null) result["predict_file_ms"] = Summary.Of(predictFileMs);
+if (predict is not null)
+{
+    result["predict_file_ms"] = Summary.Of(predict.Calls);
+    result["predict_stage_ms"] = predict.StageMedians;
+}
 if (options.Bundle is not null) result["predict_bundle"] = options.Bundle;
 Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));

@@ -117,7 +117,8 @@ def training(p):
             rows.append(record(id, "training", f"{t} thread(s): {label}", unit, better, from_stats(s[key]), peer, shown(cmd)))
         if "predict_file_ms" in s:
             rows.append(record(f"predict-{t}t", "training", f"{t} thread(s): warm predict, one WAV (decode + features + forward)",
-                               "ms", "lower", from_stats(s["predict_file_ms"]), None, shown(cmd)))
+                               "ms", "lower", from_stats(s["predict_file_ms"]), None, shown(cmd),
+                               extra={"stage_ms": s["predict_stage_ms"]}))
     return rows
 
 
