@@ -84,6 +84,17 @@ public class FeatureCacheTests
     }
 
     [Fact]
+    public void The_key_names_the_build_of_the_feature_code()
+    {
+        var config = new FeatureConfig();
+        var audioBuild = typeof(FeatureExtractor).Assembly.ManifestModule.ModuleVersionId.ToString();
+
+        Assert.StartsWith(audioBuild + "/torchsharp-", FeatureCache.CodeIdentity);
+        Assert.Equal(FeatureCache.Key("fingerprint", config), FeatureCache.Key("fingerprint", config, FeatureCache.CodeIdentity));
+        Assert.NotEqual(FeatureCache.Key("fingerprint", config), FeatureCache.Key("fingerprint", config, "another build"));
+    }
+
+    [Fact]
     public void A_reload_reads_no_audio_and_a_touched_file_with_the_same_content_keeps_the_key()
     {
         var root = WrittenAnHourAgo(RavdessSubset.Create());

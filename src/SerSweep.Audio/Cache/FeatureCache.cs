@@ -37,11 +37,22 @@ public sealed class FeatureCache(string directory)
     /// </summary>
     public int FilesHashed => _filesHashed;
 
-    /// <summary>The cache key: SHA-256 of the format version, the dataset fingerprint and the feature config (augmentation excluded).</summary>
-    public static string Key(string datasetFingerprint, FeatureConfig config)
+    /// <summary>
+    /// The code that computes the features: this assembly's module version id (builds are deterministic, so it
+    /// changes when the compiled audio code does, and with the commit the informational version carries) and
+    /// TorchSharp's version (which pins libtorch's). A DSP change then never reuses features the old code computed,
+    /// at the price of one recomputation per new build; the processes of one build share one key.
+    /// </summary>
+    public static readonly string CodeIdentity =
+        $"{typeof(FeatureExtractor).Assembly.ManifestModule.ModuleVersionId}/torchsharp-{typeof(TorchSharp.torch).Assembly.GetName().Version}";
+
+    /// <summary>The cache key: SHA-256 of the format version, <see cref="CodeIdentity"/>, the dataset fingerprint and the feature config (augmentation excluded).</summary>
+    public static string Key(string datasetFingerprint, FeatureConfig config) => Key(datasetFingerprint, config, CodeIdentity);
+
+    internal static string Key(string datasetFingerprint, FeatureConfig config, string codeIdentity)
     {
         var keyed = config with { Augment = new AugmentConfig() };
-        var text = $"sersweep-features/{FeatureCacheHeader.CurrentFormat}\n{datasetFingerprint}\n{JsonSerializer.Serialize(keyed, FeatureCacheFile.Json)}";
+        var text = $"sersweep-features/{FeatureCacheHeader.CurrentFormat}\n{codeIdentity}\n{datasetFingerprint}\n{JsonSerializer.Serialize(keyed, FeatureCacheFile.Json)}";
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 
