@@ -7,6 +7,8 @@ namespace SerSweep.Audio.Torch;
 /// Bulk copies between .NET memory and contiguous CPU tensors, as one memcpy over the tensor's storage.
 /// TorchSharp 0.107's <c>data&lt;T&gt;()</c> accessor copies value by value (~7 ns each: 0.34 ms for one 3-s clip
 /// into a tensor, 0.15 ms for one 64x300 feature map out of one), which was a tenth of a warm single-file predict.
+/// A whole array goes in with <c>torch.tensor(array, shape)</c>, already one bulk copy; <see cref="FromFloats"/> is for
+/// a slice of a larger buffer, without an intermediate array.
 /// </summary>
 public static class TensorData
 {
