@@ -3,6 +3,7 @@ using Orleans.Runtime;
 using SerSweep.Cluster.Contracts;
 using SerSweep.Cluster.Trainers;
 using SerSweep.Storage.Entities;
+using SerSweep.Testing;
 
 namespace SerSweep.Cluster.Tests;
 
@@ -15,13 +16,8 @@ public sealed class FaultToleranceTests
         var sweep = await cluster.LaunchAsync(TestCluster.SweepYaml(trials: 3, concurrent: 2, epochs: 6));
 
         // Wait until some trial has checkpointed at least two epochs, then kill the worker running it.
-        Trial victim;
-        while (true)
-        {
-            victim = (await cluster.Queries.TrialsAsync(sweep.Id)).FirstOrDefault(t => t.Status == TrialStatus.Running && t.CheckpointEpoch >= 2)!;
-            if (victim is not null) break;
-            await Task.Delay(50);
-        }
+        var victim = await Wait.ForAsync(async () => (await cluster.Queries.TrialsAsync(sweep.Id)).FirstOrDefault(t => t.Status == TrialStatus.Running && t.CheckpointEpoch >= 2),
+            TimeSpan.FromSeconds(60), "a running trial with two checkpointed epochs");
         var doomed = cluster.Workers.Single(w => w.SiloAddress.ToParsableString() == victim.Silo);
         await cluster.Cluster.KillSiloAsync(doomed);
 
@@ -79,7 +75,8 @@ public sealed class FaultToleranceTests
     {
         await using var cluster = await TestCluster.StartAsync(workers: 1, slots: 2, new SyntheticTrainerOptions { EpochDuration = TimeSpan.FromMilliseconds(200) });
         var sweep = await cluster.LaunchAsync(TestCluster.SweepYaml(trials: 6, concurrent: 2, epochs: 4));
-        while ((await cluster.Queries.TrialsAsync(sweep.Id)).Count(t => t.Status == TrialStatus.Completed) < 2) await Task.Delay(50);
+        await Wait.UntilAsync(async () => (await cluster.Queries.TrialsAsync(sweep.Id)).Count(t => t.Status == TrialStatus.Completed) >= 2,
+            TimeSpan.FromSeconds(60), "two completed trials");
 
         // Throw the coordinator's memory away while two trials train: it must come back from the database
         // (strategy state, trials) and adopt the attempts that still run.

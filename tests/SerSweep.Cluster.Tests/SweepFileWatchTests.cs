@@ -39,13 +39,18 @@ public sealed class SweepFileWatchTests
         var report = File.ReadAllText(log);
         Assert.Contains("max_trails", report);
         Assert.Contains("sweep.yaml:", report);
-        await Task.Delay(TimeSpan.FromSeconds(2));
+
+        // Saves are judged in order, so once a later valid save has started its sweep, the invalid one is settled:
+        // nothing may have been launched between the second sweep and this third one.
+        await File.WriteAllTextAsync(cluster.SweepFile, TestCluster.SweepYaml(trials: 1, concurrent: 1, epochs: 1));
+        var third = await cluster.WaitForAsync(db => db.Sweeps.AsNoTracking()
+            .FirstOrDefaultAsync(s => s.Id != first.Id && s.Id != second.Id), Timeout, "the sweep of the valid save after the invalid one");
         var sweeps = await cluster.ReadAsync(db => db.Sweeps.AsNoTracking().OrderBy(s => s.Id).ToListAsync());
-        Assert.Equal([first.Id, second.Id], sweeps.Select(s => s.Id));
+        Assert.Equal([first.Id, second.Id, third.Id], sweeps.Select(s => s.Id));
 
         // The database (which the dashboard shows) has every judgement: two sweeps started, then the rejection with its line and key.
         var judged = await cluster.ReadAsync(db => db.SweepFileEvents.AsNoTracking().OrderBy(e => e.Id).ToListAsync());
-        Assert.Equal([(true, (long?)first.Id), (true, second.Id), (false, null)], judged.Select(e => (e.Accepted, e.SweepId)));
+        Assert.Equal([(true, (long?)first.Id), (true, second.Id), (false, null), (true, third.Id)], judged.Select(e => (e.Accepted, e.SweepId)));
         Assert.All(judged, e => Assert.Equal(Path.GetFullPath(cluster.SweepFile), e.Path));
         // The misspelt key, and the budget it no longer sets.
         var line = invalid.Split('\n').ToList().FindIndex(l => l.Contains("max_trails", StringComparison.Ordinal)) + 1;

@@ -161,7 +161,9 @@ public sealed class LiveDashboardInBrowserTests(LiveDashboard live) : IClassFixt
             var trials = await q.TrialsAsync(sweepId);
             return trials.Any(t => t.Status is TrialStatus.Running or TrialStatus.Pending) ? null : trials;
         }, "the paused sweep's running trial to finish");
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        // The coordinator has handled the last result (and the pump after it) once it answers: still no new trial.
+        var paused = await Host.ProgressAsync(sweepId);
+        Assert.Equal(("Paused", 0), (paused.Status, paused.Running));
         Assert.Equal(trialsWhenIdle.Count, (await Host.Queries.TrialsAsync(sweepId)).Count);
         await Assertions.Expect(completedRows).ToHaveCountAsync(trialsWhenIdle.Count(t => t.Status == TrialStatus.Completed));
         Assert.True(trialsWhenIdle.Count < 6, $"{trialsWhenIdle.Count} trials ran before the pause took effect");

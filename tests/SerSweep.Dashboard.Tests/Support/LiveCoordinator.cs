@@ -1,9 +1,8 @@
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Orleans;
 using SerSweep.Cluster.Contracts;
 using SerSweep.Host;
 using SerSweep.Storage;
@@ -26,6 +25,13 @@ public sealed class LiveCoordinator : IAsyncDisposable
     public Uri Address { get; }
     public SweepQueries Queries => host.Services.GetRequiredService<SweepQueries>();
 
+    /// <summary>
+    /// The coordinator's own view. Its grain handles one call at a time, so the answer also says that every report it
+    /// received before (and whatever trials that report made it start) has been handled.
+    /// </summary>
+    public Task<SweepProgress> ProgressAsync(long sweepId) =>
+        host.Services.GetRequiredService<IGrainFactory>().GetGrain<ISweepCoordinatorGrain>(sweepId).GetProgress();
+
     public static async Task<LiveCoordinator> StartAsync(string sweepYaml, TimeSpan syntheticEpoch, int slots)
     {
         var dir = TestPaths.NewTempDir("sersweep-dashboard-live");
@@ -35,7 +41,7 @@ public sealed class LiveCoordinator : IAsyncDisposable
         {
             Role = SiloRoles.All, Slots = slots, Trainer = TrainerKind.Synthetic, SyntheticEpoch = syntheticEpoch,
             DbPath = Path.Combine(dir, "sersweep.db"), ArtifactsDir = Path.Combine(dir, "artifacts"), CacheDir = Path.Combine(dir, "cache"),
-            WatchFile = sweepFile, Urls = "http://127.0.0.1:0", SiloPort = FreePort(), GatewayPort = FreePort(), ClusterId = $"dashboard-live-{Guid.NewGuid():N}",
+            WatchFile = sweepFile, Urls = "http://127.0.0.1:0", SiloPort = Ports.Free(), GatewayPort = Ports.Free(), ClusterId = $"dashboard-live-{Guid.NewGuid():N}",
         }, services => services.Configure<DashboardOptions>(o => o.RefreshInterval = TimeSpan.FromMilliseconds(500)));
         await host.StartAsync();
         var address = new Uri(host.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
@@ -70,13 +76,6 @@ public sealed class LiveCoordinator : IAsyncDisposable
           training.learning_rate:
             loguniform: [1.0e-4, 1.0e-2]
         """;
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     public async ValueTask DisposeAsync()
     {

@@ -20,7 +20,7 @@ public sealed record RealSweep(string DatabasePath, long SweepId, long BestTrial
             "--data", TestPaths.Ravdess, "--db", Path.Combine(folder, "sersweep.db"), "--artifacts", Path.Combine(folder, "artifacts"),
             // The training tests' feature cache: same features, so a machine that ran them computes nothing again.
             "--cache", Path.Combine(Path.GetTempPath(), "sersweep-training-tests-features"),
-            "--urls", "http://127.0.0.1:0", "--silo-port", "21611", "--gateway-port", "40611", "--json",
+            "--urls", "http://127.0.0.1:0", "--silo-port", $"{Ports.Free()}", "--gateway-port", $"{Ports.Free()}", "--json",
         })
             psi.ArgumentList.Add(arg);
         using var process = Process.Start(psi)!;
