@@ -144,6 +144,7 @@ public static class Trainer
                 optimizer.step();
                 lossSum += batchLoss * batch.Length;
                 correct += (int)logits.argmax(1).eq(target).sum().item<long>();
+                request.OnBatch?.Invoke(epoch + 1, start / training.BatchSize + 1, (order.Length + training.BatchSize - 1) / training.BatchSize);
             }
 
             var val = Evaluate(model, data, labels, targets, features.Actors, split.Val, training.BatchSize, classes);

@@ -15,4 +15,6 @@ public sealed record TrainingRequest
     public string? BundlePath { get; init; }
     /// <summary>Called after every epoch; may stop the run.</summary>
     public Func<EpochReport, CancellationToken, Task<EpochDecision>>? OnEpoch { get; init; }
+    /// <summary>Called on the training thread after every optimizer step with (epoch, batches done in it, batches per epoch): progress within long epochs.</summary>
+    public Action<int, int, int>? OnBatch { get; init; }
 }

@@ -91,16 +91,26 @@ public class TrainerTests
     [Fact]
     public async Task Cancellation_stops_within_one_batch()
     {
+        // Cancelled in the middle of epoch 2 (after its third batch): no further batch trains and the run ends there.
         using var cts = new CancellationTokenSource();
-        var config = SyntheticFeatures.SmallConfig(epochs: 50);
-        var outcome = await Run(config, (r, _) =>
+        var config = SyntheticFeatures.SmallConfig(epochs: 50) with { Training = SyntheticFeatures.SmallConfig().Training with { Epochs = 50, BatchSize = 4 } };
+        var batches = new List<(int Epoch, int Batch, int PerEpoch)>();
+        var outcome = await Trainer.RunAsync(new TrainingRequest
         {
-            cts.Cancel();
-            return Task.FromResult(EpochDecision.Continue);
-        }, cancellationToken: cts.Token);
+            Config = config, Features = Features,
+            OnBatch = (epoch, batch, perEpoch) =>
+            {
+                batches.Add((epoch, batch, perEpoch));
+                if ((epoch, batch) == (2, 3)) cts.Cancel();
+            },
+        }, cts.Token);
 
         Assert.Equal(TrainingStatus.Cancelled, outcome.Status);
+        Assert.Equal("cancelled in epoch 2", outcome.Reason);
         Assert.Single(outcome.Epochs);
+        Assert.True(batches[0].PerEpoch > 3, $"epochs of {batches[0].PerEpoch} batches cannot be cancelled in the middle");
+        Assert.Equal((2, 3), (batches[^1].Epoch, batches[^1].Batch));
+        Assert.Equal(batches[0].PerEpoch + 3, batches.Count);
     }
 
     [Fact]
@@ -128,14 +138,62 @@ public class TrainerTests
     }
 
     [Fact]
-    public async Task Class_weights_label_smoothing_and_grad_clipping_train()
+    public async Task Label_smoothing_keeps_the_training_loss_above_the_smoothed_targets_entropy()
     {
-        var config = SyntheticFeatures.SmallConfig(epochs: 2);
-        var outcome = await Run(config with { Training = config.Training with { ClassWeights = true, LabelSmoothing = 0.1, GradClip = 0.5 } });
+        // With smoothing e over K classes the target puts 1 - e + e/K on the true class and e/K on each other one;
+        // cross-entropy against it can never fall below that distribution's entropy (about 0.467 nats for e = 0.1, K = 8).
+        const double e = 0.1;
+        const int k = 8;
+        var floor = -(1 - e + e / k) * Math.Log(1 - e + e / k) - (k - 1) * (e / k) * Math.Log(e / k);
+        var small = SyntheticFeatures.SmallConfig(epochs: 20);
+        var config = small with { Model = small.Model with { Dropout = 0 }, Training = small.Training with { LearningRate = 0.03 } };
         var plain = await Run(config);
+        var smoothed = await Run(config with { Training = config.Training with { LabelSmoothing = e } });
 
-        Assert.Equal(TrainingStatus.Completed, outcome.Status);
-        Assert.NotEqual(plain.Epochs[0].TrainLoss, outcome.Epochs[0].TrainLoss);
+        Assert.True(plain.Epochs[^1].TrainLoss < floor, $"the plain run should fit below {floor:0.###}: {plain.Epochs[^1].TrainLoss:0.###}");
+        Assert.All(smoothed.Epochs, r => Assert.True(r.TrainLoss >= floor - 1e-4, $"epoch {r.Epoch}: training loss {r.TrainLoss:0.####} below the floor {floor:0.####}"));
+    }
+
+    [Fact]
+    public async Task Class_weights_change_training_on_an_imbalanced_set()
+    {
+        // Neutral keeps one item in eight: inverse-frequency weights differ per class, so the weighted loss differs.
+        var imbalanced = Subset(Features, i => Features.Labels[i] != Emotion.Neutral || i % 8 == 0);
+        var config = SyntheticFeatures.SmallConfig(epochs: 2);
+        var plain = await Trainer.RunAsync(new TrainingRequest { Config = config, Features = imbalanced });
+        var weighted = await Trainer.RunAsync(new TrainingRequest { Config = config with { Training = config.Training with { ClassWeights = true } }, Features = imbalanced });
+
+        Assert.Equal(TrainingStatus.Completed, weighted.Status);
+        Assert.NotEqual(plain.Epochs.Select(r => r.TrainLoss), weighted.Epochs.Select(r => r.TrainLoss));
+    }
+
+    [Fact]
+    public async Task Gradient_clipping_bounds_each_sgd_step()
+    {
+        // SGD moves the weights in proportion to the gradient; clipped to a norm of 1e-6, they hardly move and the loss stays where it started.
+        var small = SyntheticFeatures.SmallConfig(epochs: 6);
+        var config = small with { Model = small.Model with { Dropout = 0 } };
+        var sgd = config.Training with { Optimizer = OptimizerKind.Sgd, LearningRate = 0.1, Momentum = 0.9 };
+        var plain = await Run(config with { Training = sgd });
+        var clipped = await Run(config with { Training = sgd with { GradClip = 1e-6 } });
+
+        Assert.True(plain.Epochs[0].TrainLoss - plain.Epochs[^1].TrainLoss > 0.3, $"plain SGD should learn: {string.Join(", ", plain.Epochs.Select(r => r.TrainLoss.ToString("0.###")))}");
+        var drift = Math.Abs(clipped.Epochs[0].TrainLoss - clipped.Epochs[^1].TrainLoss);
+        Assert.True(drift < 0.05, $"clipped SGD should barely move: {string.Join(", ", clipped.Epochs.Select(r => r.TrainLoss.ToString("0.####")))}");
+    }
+
+    private static FeatureSet Subset(FeatureSet set, Func<int, bool> keep)
+    {
+        var items = Enumerable.Range(0, set.Count).Where(keep).ToArray();
+        return set with
+        {
+            Data = [.. items.SelectMany(i => set.Data.AsSpan(i * set.ItemLength, set.ItemLength).ToArray())],
+            Shape = [items.Length, .. set.Shape[1..]],
+            Labels = [.. items.Select(i => set.Labels[i])],
+            Actors = [.. items.Select(i => set.Actors[i])],
+            Files = [.. items.Select(i => set.Files[i])],
+            CacheKey = $"{set.CacheKey}-subset-{items.Length}",
+        };
     }
 
     [Fact]
