@@ -76,20 +76,40 @@ public class AugmenterTests
     [Fact]
     public void SpecAugment_zeroes_whole_bands_and_frame_spans_within_the_widths()
     {
-        int[] shape = [3, 1, 64, 300];
-        var features = Enumerable.Repeat(1f, 3 * 64 * 300).ToArray();
+        // One band of 0..8 mel rows and one span of 0..20 frames per item, each width uniform and each start uniform
+        // (torchaudio's masking). Over 400 items every width turns up (a missing one has odds below 1e-8) and masks
+        // land in both halves of each axis.
+        const int items = 400, height = 64, width = 300, freqWidth = 8, timeWidth = 20;
+        int[] shape = [items, 1, height, width];
+        var features = Enumerable.Repeat(1f, items * height * width).ToArray();
 
-        new Augmenter(new AugmentConfig { FreqMasks = 1, FreqMaskWidth = 8, TimeMasks = 1, TimeMaskWidth = 20 }, 16000, 5).MaskFeatures(features, shape);
+        new Augmenter(new AugmentConfig { FreqMasks = 1, FreqMaskWidth = freqWidth, TimeMasks = 1, TimeMaskWidth = timeWidth }, 16000, 5).MaskFeatures(features, shape);
 
-        for (var i = 0; i < 3; i++)
+        var bandWidths = new HashSet<int>();
+        var spanWidths = new HashSet<int>();
+        var bandStarts = new List<int>();
+        var spanStarts = new List<int>();
+        for (var i = 0; i < items; i++)
         {
-            var item = features.AsSpan(i * 64 * 300, 64 * 300).ToArray();
-            var zeroRows = Enumerable.Range(0, 64).Count(r => item.Skip(r * 300).Take(300).All(x => x == 0));
-            var zeroColumns = Enumerable.Range(0, 300).Count(c => Enumerable.Range(0, 64).All(r => item[r * 300 + c] == 0));
-            Assert.InRange(zeroRows, 0, 8);
-            Assert.InRange(zeroColumns, 0, 20);
-            Assert.Equal(item.Count(x => x == 0), zeroRows * 300 + zeroColumns * 64 - zeroRows * zeroColumns);
+            var item = features.AsSpan(i * height * width, height * width).ToArray();
+            var zeroRows = Enumerable.Range(0, height).Where(r => item.Skip(r * width).Take(width).All(x => x == 0)).ToList();
+            var zeroColumns = Enumerable.Range(0, width).Where(c => Enumerable.Range(0, height).All(r => item[r * width + c] == 0)).ToList();
+            Assert.True(zeroRows.Count == 0 || zeroRows[^1] - zeroRows[0] == zeroRows.Count - 1, $"item {i}: masked rows are not one band: {string.Join(",", zeroRows)}");
+            Assert.True(zeroColumns.Count == 0 || zeroColumns[^1] - zeroColumns[0] == zeroColumns.Count - 1, $"item {i}: masked frames are not one span");
+            Assert.InRange(zeroRows.Count, 0, freqWidth);
+            Assert.InRange(zeroColumns.Count, 0, timeWidth);
+            // Nothing but the band and the span is zeroed.
+            Assert.Equal(item.Count(x => x == 0), zeroRows.Count * width + zeroColumns.Count * height - zeroRows.Count * zeroColumns.Count);
+            bandWidths.Add(zeroRows.Count);
+            spanWidths.Add(zeroColumns.Count);
+            if (zeroRows.Count > 0) bandStarts.Add(zeroRows[0]);
+            if (zeroColumns.Count > 0) spanStarts.Add(zeroColumns[0]);
         }
-        Assert.Contains(0f, features);
+        Assert.Equal(Enumerable.Range(0, freqWidth + 1), bandWidths.Order());
+        Assert.Equal(Enumerable.Range(0, timeWidth + 1), spanWidths.Order());
+        Assert.Contains(bandStarts, r => r < height / 2);
+        Assert.Contains(bandStarts, r => r >= height / 2);
+        Assert.Contains(spanStarts, c => c < width / 2);
+        Assert.Contains(spanStarts, c => c >= width / 2);
     }
 }

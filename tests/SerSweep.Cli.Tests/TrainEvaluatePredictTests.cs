@@ -74,14 +74,35 @@ public class TrainEvaluatePredictTests
 
         var run = Json(await CliProcess.RunAsync("evaluate", bundlePath, "--data", TestPaths.Ravdess, "--actors", "2-3", "--cache", Cache, "--json"));
 
+        // The expected metrics, computed here from `predict` on the same 120 files and the emotions in their names.
+        var files = new[] { "Actor_02", "Actor_03" }.SelectMany(a => Directory.GetFiles(Path.Combine(TestPaths.Ravdess, a), "*.wav")).Order().ToArray();
+        var predictions = Json(await CliProcess.RunAsync(["predict", bundlePath, .. files, "--json"])).GetProperty("predictions").EnumerateArray()
+            .ToDictionary(p => p.GetProperty("file").GetString()!, p => p.GetProperty("emotion").GetString()!);
+        var names = Emotions.All.Select(e => e.Name()).ToArray();
+        var items = files.Select(f =>
+        {
+            var fields = Path.GetFileNameWithoutExtension(f).Split('-');
+            return (Actor: int.Parse(fields[6]), Truth: Array.IndexOf(names, ((Emotion)int.Parse(fields[2])).Name()), Predicted: Array.IndexOf(names, predictions[f]));
+        }).ToList();
+        var confusion = new int[8, 8];
+        foreach (var (_, truth, predicted) in items) confusion[truth, predicted]++;
+        double Recall(int c) => (double)confusion[c, c] / Enumerable.Range(0, 8).Sum(p => confusion[c, p]);
+        double Precision(int c) => Enumerable.Range(0, 8).Sum(t => confusion[t, c]) is var n and > 0 ? (double)confusion[c, c] / n : 0;
+        double F1(int c) => Precision(c) + Recall(c) is var sum and > 0 ? 2 * Precision(c) * Recall(c) / sum : 0;
+
         Assert.Equal(120, run.GetProperty("files").GetInt32());
         var metrics = run.GetProperty("metrics");
-        Assert.InRange(metrics.GetProperty("accuracy").GetDouble(), 0, 1);
-        Assert.InRange(metrics.GetProperty("macro_f1").GetDouble(), 0, 1);
-        Assert.InRange(metrics.GetProperty("uar").GetDouble(), 0, 1);
+        Assert.Equal(items.Count(i => i.Truth == i.Predicted) / 120.0, metrics.GetProperty("accuracy").GetDouble(), 9);
+        Assert.Equal(Enumerable.Range(0, 8).Average(Recall), metrics.GetProperty("uar").GetDouble(), 9);
+        Assert.Equal(Enumerable.Range(0, 8).Average(F1), metrics.GetProperty("macro_f1").GetDouble(), 9);
         Assert.Equal(8, metrics.GetProperty("per_class").GetArrayLength());
-        Assert.Equal(120, metrics.GetProperty("confusion_matrix").EnumerateArray().Sum(row => row.EnumerateArray().Sum(n => n.GetInt32())));
-        Assert.Equal(["2", "3"], metrics.GetProperty("per_actor_accuracy").EnumerateObject().Select(p => p.Name));
+        var reported = metrics.GetProperty("confusion_matrix").EnumerateArray().Select(row => row.EnumerateArray().Select(n => n.GetInt32()).ToArray()).ToArray();
+        for (var t = 0; t < 8; t++)
+            Assert.Equal(Enumerable.Range(0, 8).Select(p => confusion[t, p]), reported[t]);
+        var perActor = metrics.GetProperty("per_actor_accuracy");
+        Assert.Equal(["2", "3"], perActor.EnumerateObject().Select(p => p.Name));
+        foreach (var actor in new[] { 2, 3 })
+            Assert.Equal(items.Where(i => i.Actor == actor).Average(i => i.Truth == i.Predicted ? 1.0 : 0.0), perActor.GetProperty($"{actor}").GetDouble(), 9);
     }
 
     [Fact]

@@ -29,8 +29,9 @@ public class SeedSweepTests
     }
 
     [Fact]
-    public void The_seed_sweep_fits_two_cores()
+    public void The_seed_sweep_runs_two_one_thread_trials_at_a_time_with_asha_at_epochs_10_and_20()
     {
+        // Sized for 2 cores: its wall time is measured by deploy/bench (the end-to-end sweep), not timed here.
         var sweep = Seed;
 
         Assert.InRange(sweep.Search.MaxTrials!.Value, 12, 16);

@@ -7,7 +7,10 @@ public sealed class LeaderboardTests
 {
     private static readonly TimeSpan Lease = TimeSpan.FromMinutes(1);
 
-    /// <summary>Trials 0..count-1 with learning rate (i % 7) / 100; every third left running; objective = (i * 37 % 101) / 100.</summary>
+    /// <summary>
+    /// Trials 0..count-1 with learning rate (i % 7) / 100; every third left running; objective = (i * 37 % 101) / 100;
+    /// validation loss = (i * 53 % 97) / 10, an order unrelated to the objective's.
+    /// </summary>
     private static async Task<Sweep> SeedAsync(TestDatabase db, int count)
     {
         var sweep = await db.AddSweepAsync();
@@ -15,11 +18,19 @@ public sealed class LeaderboardTests
             db.Writer.AddTrialAsync(sweep.Id, i, StoredJson.WriteParameters(new Dictionary<string, object?> { ["training.learning_rate"] = i % 7 / 100.0 }), i)));
         await Task.WhenAll(trials.Select(t => db.Writer.StartAttemptAsync(t.Id, "w", Lease)));
         await Task.WhenAll(trials.Where(t => t.Index % 3 != 0).Select(t =>
-            db.Writer.CommitResultAsync(TestDatabase.Result(t.Id, 1, Objective(t.Index)), Objective(t.Index), null, null)));
+            db.Writer.CommitResultAsync(WithLoss(TestDatabase.Result(t.Id, 1, Objective(t.Index)), t.Index), Objective(t.Index), null, null)));
         return sweep;
     }
 
     private static double Objective(int index) => index * 37 % 101 / 100.0;
+
+    private static double Loss(int index) => index * 53 % 97 / 10.0;
+
+    private static TrialResult WithLoss(TrialResult result, int index)
+    {
+        result.ValLoss = Loss(index);
+        return result;
+    }
 
     [Fact]
     public async Task Pages_are_sorted_best_first_with_unfinished_trials_last_and_counted()
@@ -44,8 +55,13 @@ public sealed class LeaderboardTests
         await using var db = new TestDatabase();
         var sweep = await SeedAsync(db, 60);
 
-        var byTestAccuracy = await db.Queries.LeaderboardAsync(sweep.Id, new LeaderboardQuery { SortBy = Metrics.TestAccuracy, PageSize = 5 });
-        Assert.Equal(byTestAccuracy.Items.Select(r => r.TestAccuracy).OrderByDescending(v => v), byTestAccuracy.Items.Select(r => r.TestAccuracy));
+        // A loss sorts ascending by default (lower is better), finished trials first, running ones (no loss) last.
+        var byLoss = await db.Queries.LeaderboardAsync(sweep.Id, new LeaderboardQuery { SortBy = Metrics.ValLoss, PageSize = 60 });
+        var expectedByLoss = Enumerable.Range(0, 60).Where(i => i % 3 != 0).OrderBy(Loss).ThenBy(i => i)
+            .Concat(Enumerable.Range(0, 60).Where(i => i % 3 == 0)).ToList();
+        Assert.Equal(expectedByLoss, byLoss.Items.Select(r => r.Index));
+        var worstLossFirst = await db.Queries.LeaderboardAsync(sweep.Id, new LeaderboardQuery { SortBy = Metrics.ValLoss, Descending = true, PageSize = 5 });
+        Assert.Equal(Enumerable.Range(0, 60).Where(i => i % 3 != 0).OrderByDescending(Loss).ThenBy(i => i).Take(5), worstLossFirst.Items.Select(r => r.Index));
 
         var byRate = await db.Queries.LeaderboardAsync(sweep.Id, new LeaderboardQuery
         {

@@ -54,13 +54,15 @@ public sealed class HyperparameterImportanceTests
     [Fact]
     public void The_direction_of_the_objective_is_respected()
     {
-        // Loss is lowest for small dropout; with lowerIsBetter the best trials are those with small dropout.
-        var rows = Trials((_, dropout, _) => dropout).Select(r => r with
-        {
-            Metrics = new Dictionary<string, double> { ["val_loss"] = r.Metrics["val_accuracy"] },
-        }).ToList();
-        var importance = HyperparameterImportance.Compute(rows, Parameters, "val_loss", lowerIsBetter: true);
-        Assert.Equal("model.dropout", importance[0].Parameter);
+        // The lowest values come from trials with dropout below 0.05, the highest from learning rates above 10^-1.4:
+        // minimising must rank dropout first, maximising the learning rate (the top tenth of either end).
+        var rows = Trials((lr, dropout, _) => (dropout < 0.05 ? -1.0 : 0.0) + (Math.Log10(lr) > -1.4 ? 1.0 : 0.0));
+
+        var minimised = HyperparameterImportance.Compute(rows, Parameters, "val_accuracy", lowerIsBetter: true);
+        var maximised = HyperparameterImportance.Compute(rows, Parameters, "val_accuracy", lowerIsBetter: false);
+
+        Assert.Equal("model.dropout", minimised[0].Parameter);
+        Assert.Equal("training.learning_rate", maximised[0].Parameter);
     }
 
     [Fact]
