@@ -28,31 +28,47 @@ public static class SerSweepHost
 
     public static IHost Build(SiloHostOptions options, Action<IServiceCollection>? configureServices = null)
     {
-        if (options.Coordinates)
-        {
-            var web = WebApplication.CreateBuilder(HostArgs);
-            web.WebHost.UseUrls(options.Urls);
-            Configure(web, options, configureServices);
-            web.Services.AddSerSweepDashboard();
-            var app = web.Build();
-            app.MapGet("/healthz", () => Microsoft.AspNetCore.Http.Results.Text("ok"));
-            app.MapSerSweepDashboard();
-            return app;
-        }
+        if (options.Coordinates) return Dashboard(options.Urls, web => Configure(web, options, configureServices));
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(HostArgs);
         Configure(builder, options, configureServices);
         return builder.Build();
     }
 
-    private static void Configure(IHostApplicationBuilder builder, SiloHostOptions options, Action<IServiceCollection>? configureServices)
+    /// <summary>
+    /// The dashboard alone over an existing database (`sersweep dashboard`): no silo and no writer, so it shows
+    /// sweeps, trials and models and hands out bundles, but starts and steers nothing (the pages say so).
+    /// </summary>
+    public static WebApplication BuildDashboard(string dbPath, string urls) =>
+        Dashboard(urls, web =>
+        {
+            ConfigureLogging(web);
+            web.Services.AddSerSweepStorage(dbPath, writer: false);
+        });
+
+    private static WebApplication Dashboard(string urls, Action<WebApplicationBuilder> configure)
     {
-        // Logs go to stderr (stdout is for --json) and say what SerSweep does; the frameworks only speak up on errors.
+        var web = WebApplication.CreateBuilder(HostArgs);
+        web.WebHost.UseUrls(urls);
+        configure(web);
+        web.Services.AddSerSweepDashboard();
+        var app = web.Build();
+        app.MapGet("/healthz", () => Microsoft.AspNetCore.Http.Results.Text("ok"));
+        app.MapSerSweepDashboard();
+        return app;
+    }
+
+    // Logs go to stderr (stdout is for --json) and say what SerSweep does; the frameworks only speak up on errors.
+    private static void ConfigureLogging(IHostApplicationBuilder builder) =>
         builder.Logging.AddConsole(c => c.LogToStandardErrorThreshold = LogLevel.Trace)
             .SetMinimumLevel(LogLevel.Warning)
             .AddFilter("SerSweep", LogLevel.Information)
             .AddFilter("Orleans", LogLevel.Error)
             .AddFilter("Polly", LogLevel.Error)
             .AddFilter("Microsoft", LogLevel.Error);
+
+    private static void Configure(IHostApplicationBuilder builder, SiloHostOptions options, Action<IServiceCollection>? configureServices)
+    {
+        ConfigureLogging(builder);
         var services = builder.Services;
         if (options.Coordinates)
         {

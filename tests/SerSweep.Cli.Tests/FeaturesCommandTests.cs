@@ -6,7 +6,7 @@ namespace SerSweep.Cli.Tests;
 /// <summary>`sersweep features` as users and scripts run it: a child process on real RAVDESS files.</summary>
 public class FeaturesCommandTests
 {
-    private static JsonElement Json(CliProcess.Result run)
+    private static JsonElement Json(ChildProcess.Result run)
     {
         Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}: {run.Stderr}");
         return JsonDocument.Parse(run.Stdout).RootElement;

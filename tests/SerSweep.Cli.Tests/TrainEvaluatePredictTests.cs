@@ -21,7 +21,7 @@ public class TrainEvaluatePredictTests
         "--set", "model.channels=[8, 16]", "--set", "training.epochs=3", "--set", "training.batch_size=16", .. extra,
     ];
 
-    private static JsonElement Json(CliProcess.Result run)
+    private static JsonElement Json(ChildProcess.Result run)
     {
         Assert.True(run.ExitCode == 0, $"exit {run.ExitCode}: {run.Stderr}");
         return JsonDocument.Parse(run.Stdout).RootElement;

@@ -23,6 +23,19 @@ public class ValidateCommandTests
     }
 
     [Fact]
+    public async Task An_unclosed_flow_list_followed_by_a_key_is_a_positioned_error_with_exit_2_not_a_crash()
+    {
+        // YamlDotNet throws InvalidOperationException (Scanner.ScanPlainScalar) on this text, not a YamlException.
+        var file = Broken("yaml-syntax-unclosed-flow-then-key.yaml");
+
+        var run = await CliProcess.RunAsync("validate", file);
+
+        Assert.Equal(ExitCodes.BadInput, run.ExitCode);
+        Assert.StartsWith($"{file}:11:3: error: YAML syntax error: ", run.Stderr);
+        Assert.DoesNotContain("Exception", run.Stderr);
+    }
+
+    [Fact]
     public async Task Every_error_is_listed_with_file_line_column_and_hint_and_the_exit_code_is_2()
     {
         var file = Broken("many-errors-at-once.yaml");

@@ -27,10 +27,11 @@ public static class SweepCommand
         var file = new Argument<string>("file") { Description = "The sweep file, e.g. sweep.yaml." };
         var json = new Option<bool>("--json") { Description = "Print the result (leaderboard, best bundle) as JSON on stdout; progress stays on stderr." };
         var top = new Option<int>("--top") { Description = "Leaderboard rows to print.", DefaultValueFactory = _ => 10 };
+        var keepOpen = new Option<bool>("--keep-open") { Description = "Keep the dashboard (and the coordinator) up after the sweep, until Ctrl+C." };
         var shared = new SiloOptions();
         var command = new Command("sweep", "Run a sweep in one embedded process (coordinator, worker and dashboard on 127.0.0.1), print the leaderboard and export the best bundle to the artifacts folder.")
         {
-            file, json, top,
+            file, json, top, keepOpen,
         };
         foreach (var option in shared.All) command.Options.Add(option);
         command.SetAction(async (parse, cancel) =>
@@ -79,13 +80,25 @@ public static class SweepCommand
             var board = await queries.LeaderboardAsync(sweep.Id, new LeaderboardQuery { PageSize = Math.Max(1, parse.GetValue(top)) });
             var stored = (await queries.GetSweepAsync(sweep.Id))!;
             var best = await BestBundle.ExportAsync(queries, stored, BestBundle.DefaultPath(options.ArtifactsDir, stored));
-            await host.StopAsync(CancellationToken.None);
 
             var report = new Report(sweep.Id, sweep.Name, sweep.Version, summary.Status.ToString(), summary.Total, summary.Completed, summary.Pruned, summary.Failed,
                 clock.Elapsed.TotalSeconds, Path.GetFullPath(options.DbPath), options.Urls, best,
                 [.. board.Items.Select(r => new Row(r.Index, r.TrialId, r.Status.ToString(), r.ObjectiveValue, r.TestAccuracy, r.TestMacroF1, r.LastEpoch, r.Attempts, r.StopReason, r.ParametersJson))]);
             if (parse.GetValue(json)) JsonOutput.Write(report);
             else Print(report, stored.ObjectiveMetric);
+            if (parse.GetValue(keepOpen) && !cancel.IsCancellationRequested)
+            {
+                Console.Error.WriteLine($"dashboard still open on {options.Urls} (--keep-open); Ctrl+C to stop");
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, cancel);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+            else Console.Error.WriteLine($"the dashboard closed with the sweep; reopen it with: {DashboardCommand.ReopenCommand(options.DbPath)}");
+            await host.StopAsync(CancellationToken.None);
             return report.Status == "Completed" && best is not null ? ExitCodes.Ok : ExitCodes.RunFailed;
         });
         return command;

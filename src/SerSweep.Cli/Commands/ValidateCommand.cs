@@ -31,16 +31,22 @@ public static class ValidateCommand
         };
         command.SetAction(parse =>
         {
-            var path = parse.GetValue(file)!;
-            var result = SweepFile.Load(path);
-            var report = new Report(path, result.IsValid,
-                [.. result.Errors.Select(e => new Error(e.File, e.Line, e.Column, e.Message, e.Hint))],
-                result.IsValid ? Summarise(result.Definition!) : null);
+            var (report, errors) = Check(parse.GetValue(file)!);
             if (parse.GetValue(json)) JsonOutput.Write(report);
-            else Print(report, result.Errors);
+            else Print(report, errors);
             return report.Valid ? ExitCodes.Ok : ExitCodes.BadInput;
         });
         return command;
+    }
+
+    /// <summary>What `validate` reports on a file: its errors, or the summary of the sweep it describes.</summary>
+    internal static (Report Report, IReadOnlyList<SweepError> Errors) Check(string path)
+    {
+        var result = SweepFile.Load(path);
+        var report = new Report(path, result.IsValid,
+            [.. result.Errors.Select(e => new Error(e.File, e.Line, e.Column, e.Message, e.Hint))],
+            result.IsValid ? Summarise(result.Definition!) : null);
+        return (report, result.Errors);
     }
 
     private static Summary Summarise(SweepDefinition sweep) => new(

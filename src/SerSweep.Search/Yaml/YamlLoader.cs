@@ -14,21 +14,34 @@ public static class YamlLoader
     public static YamlNode? Load(string text, string file, SweepLimits limits, List<SweepError> errors)
     {
         var builder = new Builder(file, limits, errors);
-        try
+        var scanner = new Scanner(new StringReader(text));
+        var parser = new Parser(scanner);
+        while (true)
         {
-            var parser = new Parser(new StringReader(text));
-            while (parser.MoveNext())
-                if (!builder.Accept(parser.Current!))
-                    return null;
-            return builder.Root;
-        }
-        catch (YamlException e)
-        {
-            errors.Add(new SweepError(file, ToPosition(e.Start), $"YAML syntax error: {YamlMessage(e)}",
-                "check the indentation and the ':' / '-' at this line; quote values containing ':' or '#'"));
-            return null;
+            try
+            {
+                if (!parser.MoveNext()) return builder.Root;
+            }
+            catch (YamlException e)
+            {
+                errors.Add(SyntaxError(file, ToPosition(e.Start), YamlMessage(e)));
+                return null;
+            }
+            // YamlDotNet also throws other exceptions on some malformed text (an unclosed flow sequence followed by a
+            // key: InvalidOperationException in Scanner.ScanPlainScalar). Bad text is the user's mistake, never a crash:
+            // whatever the reader throws is reported where the scanner stopped (only the reader's own call is guarded).
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                errors.Add(SyntaxError(file, ToPosition(scanner.CurrentPosition), "cannot read on from here: is a '[' or '{' above left open, or a character out of place?"));
+                return null;
+            }
+            if (!builder.Accept(parser.Current!)) return null;
         }
     }
+
+    private static SweepError SyntaxError(string file, SourcePosition position, string message) =>
+        new(file, position, $"YAML syntax error: {message}",
+            "check the indentation and the ':' / '-' at this line; close every '[' and '{'; quote values containing ':' or '#'");
 
     internal static SourcePosition ToPosition(Mark mark) => new((int)Math.Max(1, mark.Line), (int)Math.Max(1, mark.Column));
 

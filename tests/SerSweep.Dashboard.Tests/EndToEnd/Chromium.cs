@@ -28,6 +28,18 @@ public static class Chromium
         return (playwright, browser);
     }
 
-    public static Task ScreenshotAsync(IPage page, string name) =>
-        page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ArtifactsDir, $"dashboard-{name}.png"), FullPage = true });
+    /// <summary>
+    /// A full-page screenshot to .cache/test-artifacts/dashboard-NAME.png. With <paramref name="docs"/> it is the README's
+    /// picture of that page instead (the visible part only, to keep it small): docs/images/NAME.png when
+    /// SERSWEEP_DOC_SCREENSHOTS=1 (to refresh the committed ones), else beside the others as docs-NAME.png.
+    /// </summary>
+    public static Task ScreenshotAsync(IPage page, string name, bool docs = false)
+    {
+        if (!docs)
+            return page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ArtifactsDir, $"dashboard-{name}.png"), FullPage = true });
+        var path = Environment.GetEnvironmentVariable("SERSWEEP_DOC_SCREENSHOTS") == "1"
+            ? Path.Combine(TestPaths.RepoRoot, "docs", "images", $"{name}.png")
+            : Path.Combine(ArtifactsDir, $"docs-{name}.png");
+        return page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = false });
+    }
 }

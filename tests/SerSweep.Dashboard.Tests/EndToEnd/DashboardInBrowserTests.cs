@@ -9,23 +9,24 @@ using SerSweep.Storage;
 namespace SerSweep.Dashboard.Tests.EndToEnd;
 
 /// <summary>
-/// The dashboard in a real headless chromium, served by a real host over the SQLite database a real short sweep
-/// (`sersweep sweep`, real training on RAVDESS) produced: open the sweep, sort the leaderboard, open the best
-/// trial, read its confusion heatmap, download the best model and check its SHA-256, predict a real WAV.
+/// The dashboard in a real headless chromium, served by `sersweep dashboard --db` (the built CLI, read-only) over the
+/// SQLite database a real short sweep (`sersweep sweep`, real training on RAVDESS) left behind: open the sweep, sort
+/// the leaderboard, read the parallel-coordinates axis names, open the best trial, read its confusion heatmap (which
+/// fits its card at 1400 px), download the best model and check its SHA-256, predict a real WAV.
 /// Expected orders are worked out from the stored trials; numbers come from Storage. Screenshots of every page land in
 /// .cache/test-artifacts/dashboard-*.png.
 /// </summary>
 public sealed class DashboardInBrowserTests : IAsyncLifetime
 {
     private RealSweep sweep = default!;
-    private DashboardServer server = default!;
+    private DashboardProcess server = default!;
     private IPlaywright playwright = default!;
     private IBrowser browser = default!;
 
     public async Task InitializeAsync()
     {
         sweep = await RealSweep.RunAsync();
-        server = await DashboardServer.StartAsync(sweep.DatabasePath);
+        server = await DashboardProcess.StartAsync(sweep.DatabasePath);
         (playwright, browser) = await Chromium.LaunchAsync();
     }
 
@@ -45,7 +46,7 @@ public sealed class DashboardInBrowserTests : IAsyncLifetime
 
     /// <summary>Plotly draws only once the page is interactive: a drawn chart means the circuit is up.</summary>
     private static Task WaitInteractiveAsync(IPage page) =>
-        page.Locator(".figure .js-plotly-plot .main-svg").First.WaitForAsync(new() { Timeout = 30_000 });
+        page.Locator(".figure .js-plotly-plot .main-svg").First.WaitForAsync(new() { Timeout = 90_000 });
 
     /// <summary>The predict page renders its file input only once its circuit is connected.</summary>
     private static Task WaitForCircuitAsync(IPage page) =>
@@ -57,7 +58,7 @@ public sealed class DashboardInBrowserTests : IAsyncLifetime
     /// </summary>
     private async Task<int[]> ExpectedOrderAsync(Func<Storage.Entities.Trial, double?> key, bool descending)
     {
-        var trials = await server.Services.GetRequiredService<SweepQueries>().TrialsAsync(sweep.SweepId);
+        var trials = await server.Queries.TrialsAsync(sweep.SweepId);
         var withKey = trials.Where(t => key(t) is not null);
         var sorted = descending ? withKey.OrderByDescending(key).ThenBy(t => t.Index) : withKey.OrderBy(key).ThenBy(t => t.Index);
         return [.. sorted.Concat(trials.Where(t => key(t) is null).OrderBy(t => t.Index)).Select(t => t.Index)];
@@ -73,7 +74,7 @@ public sealed class DashboardInBrowserTests : IAsyncLifetime
     {
         await using var context = await browser.NewContextAsync(new BrowserNewContextOptions
         {
-            BaseURL = server.Address.ToString(), AcceptDownloads = true, ViewportSize = new ViewportSize { Width = 1440, Height = 1000 },
+            BaseURL = server.Address.ToString(), AcceptDownloads = true, ViewportSize = new ViewportSize { Width = 1400, Height = 1000 },
         });
         var page = await context.NewPageAsync();
         var consoleErrors = new List<string>();
@@ -84,6 +85,10 @@ public sealed class DashboardInBrowserTests : IAsyncLifetime
         await page.GotoAsync("/");
         await Assertions.Expect(page.Locator("table.sweeps tbody tr")).ToHaveCountAsync(1);
         await Assertions.Expect(page.Locator("table.sweeps tbody tr .badge")).ToHaveTextAsync("Completed");
+        // No coordinator behind `sersweep dashboard`: the page says so, and offers no sweep actions.
+        await Assertions.Expect(page.Locator("[data-readonly]")).ToContainTextAsync("Read-only.");
+        await Assertions.Expect(page.Locator("button[data-action]")).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("button[data-action='start']")).ToBeDisabledAsync();
         await Chromium.ScreenshotAsync(page, "1-sweeps");
 
         // Open the sweep: the leaderboard is sorted by the objective, best first.
@@ -91,6 +96,13 @@ public sealed class DashboardInBrowserTests : IAsyncLifetime
         await page.WaitForURLAsync($"**/sweeps/{sweep.SweepId}");
         await WaitInteractiveAsync(page);
         Assert.Equal(await ExpectedOrderAsync(Objective, descending: true), await LeaderboardIndicesAsync(page));
+        // Every parallel-coordinates axis carries its name: each searched parameter and the objective.
+        var stored = (await server.Queries.GetSweepAsync(sweep.SweepId))!;
+        var searched = StoredJson.ReadParameters((await server.Queries.TrialsAsync(sweep.SweepId))[0].ParametersJson).Keys;
+        var axisNames = await page.Locator(".figure[data-figure='parallel-coordinates'] svg text.axis-title").AllTextContentsAsync();
+        Assert.Equal(searched.Append(stored.ObjectiveMetric).Order(StringComparer.Ordinal), axisNames.Order(StringComparer.Ordinal));
+        await Assertions.Expect(page.Locator(".figure[data-figure='parallel-coordinates'] svg text.axis-title").First).ToBeVisibleAsync();
+        await Chromium.ScreenshotAsync(page, "leaderboard", docs: true);
 
         // Sort by the objective the other way, then by a hyperparameter.
         var accuracyHeader = page.Locator(".leaderboard th", new() { Has = page.Locator(".col-title-text", new() { HasTextRegex = new("^val_accuracy$") }) });
@@ -107,7 +119,7 @@ public sealed class DashboardInBrowserTests : IAsyncLifetime
         await page.Locator("[data-best-trial]").ClickAsync();
         await page.WaitForURLAsync($"**/trials/{sweep.BestTrialId}");
         await WaitInteractiveAsync(page);
-        var details = (await server.Services.GetRequiredService<SweepQueries>().GetTrialAsync(sweep.BestTrialId))!;
+        var details = (await server.Queries.GetTrialAsync(sweep.BestTrialId))!;
         var confusion = details.Confusion!;
         var heatmap = page.Locator("table.heatmap.counts");
         await Assertions.Expect(heatmap.Locator("tbody tr")).ToHaveCountAsync(confusion.Labels.Count);
@@ -118,7 +130,14 @@ public sealed class DashboardInBrowserTests : IAsyncLifetime
         var firstRate = firstRow.Sum() == 0 ? 0 : (double)firstRow[0] / firstRow.Sum();
         await Assertions.Expect(page.Locator("table.heatmap.normalised td.diagonal").First).ToHaveTextAsync(firstRate.ToString("0.00", CultureInfo.InvariantCulture));
         await Assertions.Expect(page.Locator("table.attempts tbody tr")).ToHaveCountAsync(details.Attempts.Count);
+        // The whole matrix (down to the last column, 'surprised') lies inside its card at 1400 px.
+        var matrixBox = (await page.Locator("table.heatmap.normalised").BoundingBoxAsync())!;
+        var cardBox = (await page.Locator("section.confusion-panel").BoundingBoxAsync())!;
+        Assert.True(matrixBox.X + matrixBox.Width <= cardBox.X + cardBox.Width,
+            $"the confusion matrix ends at x={matrixBox.X + matrixBox.Width}, beyond its card's right edge at x={cardBox.X + cardBox.Width}");
+        await Assertions.Expect(page.Locator("table.heatmap.normalised thead th").Last).ToBeInViewportAsync();
         await Chromium.ScreenshotAsync(page, "3-trial");
+        await Chromium.ScreenshotAsync(page, "trial", docs: true);
 
         // Download the best model with the button: the bytes hash to what the sweep recorded and exported.
         var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("[data-download]").ClickAsync());
@@ -129,7 +148,7 @@ public sealed class DashboardInBrowserTests : IAsyncLifetime
 
         // Compare the best trial with another one, and the cluster page.
         var other = (await ExpectedOrderAsync(Objective, descending: false))[0];
-        var otherId = (await server.Services.GetRequiredService<SweepQueries>().TrialsAsync(sweep.SweepId)).Single(t => t.Index == other).Id;
+        var otherId = (await server.Queries.TrialsAsync(sweep.SweepId)).Single(t => t.Index == other).Id;
         await page.GotoAsync($"/compare/{otherId}/{sweep.BestTrialId}");
         await Assertions.Expect(page.Locator("table.heatmap.difference tbody tr")).ToHaveCountAsync(confusion.Labels.Count);
         await Chromium.ScreenshotAsync(page, "4-compare");
