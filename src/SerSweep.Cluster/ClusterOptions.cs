@@ -15,6 +15,8 @@ public sealed record SerSweepClusterOptions
     public string CacheDir { get; init; } = Path.GetFullPath(".cache/features");
     /// <summary>RAVDESS root that replaces each sweep's data.path on this silo; null = as the sweep says.</summary>
     public string? DataRoot { get; init; }
+    /// <summary>This worker's own working files (epoch checkpoints, bundles before upload); no other silo reads it.</summary>
+    public string WorkDir { get; init; } = Path.GetFullPath("artifacts/work");
     /// <summary>Model bundles, one per trial.</summary>
     public string BundleDir { get; init; } = Path.GetFullPath("artifacts/bundles");
     /// <summary>An attempt that neither reports nor heartbeats for this long is considered lost and re-issued.</summary>

@@ -17,7 +17,7 @@ public sealed class FeatureSetTransferTests
     public async Task A_worker_without_the_cache_file_gets_a_byte_identical_copy_in_chunks_far_below_the_message_limit()
     {
         var chunks = new ChunkRecorder();
-        await using var cluster = await TestCluster.StartAsync(workers: 2, slots: 1, new SyntheticTrainerOptions(), separateCaches: true,
+        await using var cluster = await TestCluster.StartAsync(workers: 2, slots: 1, new SyntheticTrainerOptions(),
             services => services.AddSingleton<IIncomingGrainCallFilter>(chunks));
         var (computer, receiver) = (cluster.Workers.First(), cluster.Workers.Last());
         var config = new ExperimentConfig { Data = new DataConfig { Path = TestPaths.Ravdess, Actors = "1" } };
