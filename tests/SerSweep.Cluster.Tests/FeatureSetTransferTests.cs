@@ -3,7 +3,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using SerSweep.Cluster.Contracts;
 using SerSweep.Cluster.Grains;
-using SerSweep.Cluster.Placement;
 using SerSweep.Cluster.Trainers;
 using SerSweep.Core;
 using SerSweep.Testing;
@@ -22,18 +21,19 @@ public sealed class FeatureSetTransferTests
         var (computer, receiver) = (cluster.Workers.First(), cluster.Workers.Last());
         var config = new ExperimentConfig { Data = new DataConfig { Path = TestPaths.Ravdess, Actors = "1" } };
 
-        // The feature-set grain activates on the first worker and computes the entry in that worker's cache folder.
+        // The feature-set grain activates on the first worker (no silo has --data: any worker, here the caller's) and
+        // computes the entry in that worker's cache folder.
         var grain = Service<IGrainFactory>(computer).GetGrain<IFeatureSetGrain>(FeatureSetGrain.KeyOf(config));
-        var location = await PlacementHint.OnSilo(computer.SiloAddress.ToParsableString(), () => grain.Ensure(ConfigJson.Write(config)));
+        var location = await grain.Ensure(ConfigJson.Write(config));
         Assert.Equal(computer.SiloAddress.ToParsableString(), location.Silo);
-        Assert.StartsWith(Service<SerSweepClusterOptions>(computer).CacheDir, location.Path);
+        var computed = Path.Combine(Service<SerSweepClusterOptions>(computer).CacheDir, $"{location.CacheKey}.features");
 
         // The second worker loads the same features through its own cache folder.
         var features = await Service<FeatureSetLoader>(receiver).LoadAsync(config, CancellationToken.None);
 
         var copy = Path.Combine(Service<SerSweepClusterOptions>(receiver).CacheDir, $"{location.CacheKey}.features");
-        Assert.NotEqual(location.Path, copy);
-        Assert.Equal(await File.ReadAllBytesAsync(location.Path), await File.ReadAllBytesAsync(copy));
+        Assert.NotEqual(computed, copy);
+        Assert.Equal(await File.ReadAllBytesAsync(computed), await File.ReadAllBytesAsync(copy));
         Assert.Equal(60, features.Count);
         Assert.Equal(location.CacheKey, features.CacheKey);
 
