@@ -114,6 +114,35 @@ public sealed class TestCluster : IAsyncDisposable
         }
     }
 
+    public async Task<T> WaitForAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string what) where T : class
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (await probe() is { } found) return found;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{what} did not happen within {timeout}");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Deletes a killed silo's folder (its training thread may still be writing for a moment).</summary>
+    public async Task DeleteFolderAsync(string folder)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (true)
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+                return;
+            }
+            catch (IOException e) when (DateTime.UtcNow < deadline && e is not DirectoryNotFoundException)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
     public async Task<T> ReadAsync<T>(Func<SerSweepDbContext, Task<T>> query)
     {
         await using var db = new SerSweepDbContext(SqliteDatabase.Options(DatabasePath));
