@@ -15,4 +15,4 @@ public sealed record TrialAssignment(
     [property: Id(4)] string ConfigJson,
     [property: Id(5)] int ResumeFromEpoch,
     [property: Id(6)] string ObjectiveMetric,
-    [property: Id(7)] int CheckpointEvery = 1);
+    [property: Id(7)] int CheckpointEvery);

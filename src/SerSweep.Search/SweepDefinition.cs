@@ -49,7 +49,7 @@ public sealed record SearchSettings
     public Objective Objective { get; init; } = new(Metrics.ValAccuracy, Direction.Maximize);
     public TpeSettings Tpe { get; init; } = new();
     /// <summary>Every how many epochs a running trial's checkpoint is replicated to the coordinator (what a resumed attempt restarts from).</summary>
-    public int CheckpointEvery { get; init; } = 1;
+    public int CheckpointEvery { get; init; } = 5;
 }
 
 /// <summary>TPE settings, with Optuna's defaults.</summary>

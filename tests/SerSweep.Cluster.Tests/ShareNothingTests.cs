@@ -129,6 +129,7 @@ public sealed class ShareNothingTests
           method: random
           max_trials: {trials}
           max_concurrent: {concurrent}
+          checkpoint_every: 1
           objective:
             metric: val_accuracy
             direction: maximize

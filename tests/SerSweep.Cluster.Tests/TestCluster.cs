@@ -86,6 +86,7 @@ public sealed class TestCluster : IAsyncDisposable
           method: random
           max_trials: {trials}
           max_concurrent: {concurrent}
+          checkpoint_every: 1
           objective:
             metric: val_accuracy
             direction: maximize
