@@ -9,7 +9,7 @@ using SerSweep.Testing;
 
 namespace SerSweep.Cluster.Tests;
 
-/// <summary>Workers that share no cache folder get a feature-cache entry from the worker that computed it, in bounded chunks.</summary>
+/// <summary>Workers that share no cache folder get a feature-cache entry from the silo that computed it, in bounded chunks.</summary>
 public sealed class FeatureSetTransferTests
 {
     [Fact]
@@ -18,17 +18,17 @@ public sealed class FeatureSetTransferTests
         var chunks = new ChunkRecorder();
         await using var cluster = await TestCluster.StartAsync(workers: 2, slots: 1, new SyntheticTrainerOptions(),
             services => services.AddSingleton<IIncomingGrainCallFilter>(chunks));
-        var (computer, receiver) = (cluster.Workers.First(), cluster.Workers.Last());
         var config = new ExperimentConfig { Data = new DataConfig { Path = TestPaths.Ravdess, Actors = "1" } };
 
-        // The feature-set grain activates on the first worker (no silo has --data: any worker, here the caller's) and
-        // computes the entry in that worker's cache folder.
-        var grain = Service<IGrainFactory>(computer).GetGrain<IFeatureSetGrain>(FeatureSetGrain.KeyOf(config));
+        // No silo was started with --data: the feature-set grain goes to the coordinator, the silo that resolved the
+        // sweep's data.path, and computes the entry in the coordinator's cache folder.
+        var receiver = cluster.Workers.First();
+        var grain = Service<IGrainFactory>(receiver).GetGrain<IFeatureSetGrain>(FeatureSetGrain.KeyOf(config));
         var location = await grain.Ensure(ConfigJson.Write(config));
-        Assert.Equal(computer.SiloAddress.ToParsableString(), location.Silo);
-        var computed = Path.Combine(Service<SerSweepClusterOptions>(computer).CacheDir, $"{location.CacheKey}.features");
+        Assert.Equal(cluster.Coordinator.SiloAddress.ToParsableString(), location.Silo);
+        var computed = Path.Combine(Service<SerSweepClusterOptions>(cluster.Coordinator).CacheDir, $"{location.CacheKey}.features");
 
-        // The second worker loads the same features through its own cache folder.
+        // A worker loads the same features through its own cache folder.
         var features = await Service<FeatureSetLoader>(receiver).LoadAsync(config, CancellationToken.None);
 
         var copy = Path.Combine(Service<SerSweepClusterOptions>(receiver).CacheDir, $"{location.CacheKey}.features");

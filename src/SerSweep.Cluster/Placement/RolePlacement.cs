@@ -31,7 +31,10 @@ public sealed class WorkerPlacementAttribute() : PlacementAttribute(WorkerPlacem
 [AttributeUsage(AttributeTargets.Class)]
 public sealed class CoordinatorPlacementAttribute() : PlacementAttribute(CoordinatorPlacement.Instance);
 
-/// <summary>Feature-set grains: where the audio is; with no silo started with --data, on a worker (which reads the sweep's data.path).</summary>
+/// <summary>
+/// Feature-set grains: where the audio is (a silo started with --data); with none, on a coordinator, the silo that
+/// resolved the sweep's data.path against its own file system (relative to its sweep file).
+/// </summary>
 [AttributeUsage(AttributeTargets.Class)]
 public sealed class DataPlacementAttribute() : PlacementAttribute(DataPlacement.Instance);
 

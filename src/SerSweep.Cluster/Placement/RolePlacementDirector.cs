@@ -5,7 +5,7 @@ namespace SerSweep.Cluster.Placement;
 
 /// <summary>
 /// Places worker grains on the worker silo named in the request context (the slot scheduler's choice),
-/// coordinator grains on a coordinator silo, and data grains on a silo that has the audio (else on a worker).
+/// coordinator grains on a coordinator silo, and data grains on a silo that has the audio (else on a coordinator).
 /// A grain never lands on a silo of the wrong role: with none available, activation fails and the caller retries later.
 /// </summary>
 public sealed class RolePlacementDirector(SiloDirectory silos) : IPlacementDirector
@@ -16,10 +16,10 @@ public sealed class RolePlacementDirector(SiloDirectory silos) : IPlacementDirec
         var active = silos.ActiveWithRole(_ => true).Where(s => compatible.Contains(s.Address)).ToList();
         var withData = strategy is DataPlacement ? active.Where(s => s.HasData).ToList() : [];
         var candidates = (withData.Count > 0 ? withData
-                : active.Where(s => strategy is WorkerPlacement or DataPlacement ? SiloRoles.RunsTrials(s.Role) : SiloRoles.Coordinates(s.Role)))
+                : active.Where(s => strategy is WorkerPlacement ? SiloRoles.RunsTrials(s.Role) : SiloRoles.Coordinates(s.Role)))
             .Select(s => s.Address).ToList();
         if (candidates.Count == 0)
-            throw new OrleansException($"No active {(strategy is CoordinatorPlacement ? "coordinator" : "worker")} silo can host {target.GrainIdentity}.");
+            throw new OrleansException($"No active {(strategy is WorkerPlacement ? "worker" : "coordinator")} silo can host {target.GrainIdentity}.");
 
         if (target.RequestContextData?.TryGetValue(PlacementHint.TargetSiloKey, out var hint) == true
             && hint is string wanted && candidates.FirstOrDefault(c => c.ToParsableString() == wanted) is { } chosen)
