@@ -25,7 +25,7 @@ public sealed class ShareNothingTests
         Assert.True(cluster.Paths.Seen.IsEmpty, string.Join("\n", cluster.Paths.Seen.Take(5)));
 
         // The workers' disks are gone; what the database records must still be on the coordinator, intact.
-        foreach (var worker in cluster.Workers) Directory.Delete(cluster.RootOf(worker), recursive: true);
+        foreach (var worker in cluster.Workers) await cluster.DeleteFolderAsync(cluster.RootOf(worker));
         var coordinatorRoot = cluster.RootOf(cluster.Coordinator) + Path.DirectorySeparatorChar;
         var bundles = await cluster.ReadAsync(db => db.Artifacts.AsNoTracking().Where(a => a.Kind == Artifact.BundleKind).ToListAsync());
         Assert.Equal(3, bundles.Count);

@@ -126,18 +126,17 @@ public sealed class TestCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Deletes a killed silo's folder (its training thread may still be writing for a moment).</summary>
+    /// <summary>Deletes a silo's folder; its grains may still be writing or deleting in it for a moment.</summary>
     public async Task DeleteFolderAsync(string folder)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (true)
+        while (Directory.Exists(folder))
         {
             try
             {
                 Directory.Delete(folder, recursive: true);
-                return;
             }
-            catch (IOException e) when (DateTime.UtcNow < deadline && e is not DirectoryNotFoundException)
+            catch (IOException) when (DateTime.UtcNow < deadline)
             {
                 await Task.Delay(100);
             }

@@ -61,9 +61,11 @@ public sealed partial class ArtifactTransfer(IGrainFactory grains, ILogger<Artif
             tally.CheckpointTime += clock.Elapsed;
             return true;
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        // Also a cancelled attempt's replica: the trainer then ends the run as cancelled at its next batch, as it
+        // would without replication, rather than crashing on the exception.
+        catch (Exception e)
         {
-            LogReplicationFailed(a.TrialId, epoch, e.Message);
+            if (!cancel.IsCancellationRequested) LogReplicationFailed(a.TrialId, epoch, e.Message);
             return false;
         }
         finally

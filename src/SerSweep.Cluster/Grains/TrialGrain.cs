@@ -87,7 +87,7 @@ public sealed partial class TrialGrain(
                 {
                     // This worker's disk may lack the checkpoint to resume from (it never ran the trial, or lost it).
                     if (assignment.ResumeFromEpoch > 0 && trainer.CheckpointEpoch(files.CheckpointDir) < assignment.ResumeFromEpoch)
-                        await transfer.RestoreCheckpointAsync(assignment, assignment.ResumeFromEpoch, files.CheckpointDir, tally, _cancel.Token);
+                        await transfer.RestoreCheckpointAsync(assignment, assignment.ResumeFromEpoch, files.CheckpointDir, tally, CancellationToken.None);
                     outcome = await trainer.RunAsync(assignment, files, options.ThreadsPerTrial, async (epoch, cancel) =>
                     {
                         if (epoch.CheckpointWritten)
