@@ -1,6 +1,10 @@
 namespace SerSweep.Cluster.Contracts;
 
-/// <summary>One finished epoch of an attempt. <see cref="CheckpointWritten"/>: the epoch checkpoint is on disk, a later attempt may resume from it.</summary>
+/// <summary>
+/// One finished epoch of an attempt. <see cref="CheckpointWritten"/>: the trainer wrote this epoch's checkpoint to the
+/// worker's disk, and by the time the coordinator sees it the trial grain has stored a replica with the sweep's
+/// <see cref="IArtifactStoreGrain"/> (else it is cleared), so that an attempt on any worker may resume from it.
+/// </summary>
 [GenerateSerializer, Immutable]
 public sealed record EpochProgress(
     [property: Id(0)] long TrialId,

@@ -59,12 +59,12 @@ public interface ITrialGrain : IGrainWithIntegerCompoundKey
 }
 
 /// <summary>
-/// One per feature-cache key: makes sure the entry is computed once cluster-wide and serves its file in chunks to
-/// workers that do not share the cache folder.
+/// One per feature-cache key, on a silo that has the RAVDESS audio: makes sure the entry is computed once
+/// cluster-wide and serves its file in chunks to the workers, which keep a copy in their own cache.
 /// </summary>
 public interface IFeatureSetGrain : IGrainWithStringKey
 {
-    /// <summary>Computes the entry if it is missing (once, whoever asks) and says where it is.</summary>
+    /// <summary>Computes the entry if it is missing (once, whoever asks) and says which silo holds it.</summary>
     Task<FeatureSetLocation> Ensure(string experimentConfigJson);
     /// <summary>Up to <see cref="FeatureSetLocation.MaxChunkBytes"/> bytes of the entry's file from <paramref name="offset"/>.</summary>
     Task<byte[]> ReadChunk(long offset, int length);
@@ -73,10 +73,9 @@ public interface IFeatureSetGrain : IGrainWithStringKey
 [GenerateSerializer, Immutable]
 public sealed record FeatureSetLocation(
     [property: Id(0)] string CacheKey,
-    [property: Id(1)] string Path,
-    [property: Id(2)] long Bytes,
-    [property: Id(3)] string Sha256,
-    [property: Id(4)] string Silo)
+    [property: Id(1)] long Bytes,
+    [property: Id(2)] string Sha256,
+    [property: Id(3)] string Silo)
 {
     /// <summary>Chunks stay far below Orleans' message size limit.</summary>
     public const int MaxChunkBytes = 4 * 1024 * 1024;

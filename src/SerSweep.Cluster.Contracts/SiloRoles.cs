@@ -14,6 +14,8 @@ public static class SiloRoles
     public const string RoleKey = "sersweep.role";
     public const string SlotsKey = "sersweep.slots";
     public const string ThreadsKey = "sersweep.threads-per-trial";
+    /// <summary>"true" on a silo started with --data: it has the RAVDESS audio and computes feature sets.</summary>
+    public const string DataKey = "sersweep.data";
 
     public static IReadOnlyList<string> Names { get; } = [Coordinator, Worker, All];
 

@@ -2,8 +2,9 @@ namespace SerSweep.Cluster.Contracts;
 
 /// <summary>
 /// One attempt of one trial, as the coordinator hands it to a trial grain. The experiment config travels as JSON
-/// (Core's records stay free of Orleans); the checkpoint folder is the same for every attempt of a trial, so a new
-/// attempt finds the last epoch checkpoint of the previous one.
+/// (Core's records stay free of Orleans). It names no file: the worker keeps its working files in its own folder
+/// and gets the checkpoint of <see cref="ResumeFromEpoch"/> from the sweep's <see cref="IArtifactStoreGrain"/> when
+/// its disk lacks it. <see cref="CheckpointEvery"/>: replicate every N-th epoch's checkpoint (search.checkpoint_every).
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record TrialAssignment(
@@ -12,7 +13,6 @@ public sealed record TrialAssignment(
     [property: Id(2)] int Index,
     [property: Id(3)] int Attempt,
     [property: Id(4)] string ConfigJson,
-    [property: Id(5)] string CheckpointDir,
-    [property: Id(6)] int ResumeFromEpoch,
-    [property: Id(7)] string BundlePath,
-    [property: Id(8)] string ObjectiveMetric);
+    [property: Id(5)] int ResumeFromEpoch,
+    [property: Id(6)] string ObjectiveMetric,
+    [property: Id(7)] int CheckpointEvery);

@@ -14,7 +14,8 @@ public enum TrialEnd
 
 /// <summary>
 /// The end of one attempt: its final metrics (test-split per-class, per-actor and confusion matrix as the JSON the
-/// storage keeps) and its bundle, or why it failed.
+/// storage keeps) and the SHA-256 and size of its bundle, already stored by the sweep's <see cref="IArtifactStoreGrain"/>,
+/// or why it failed.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record TrialOutcome
@@ -36,7 +37,6 @@ public sealed record TrialOutcome
     [Id(14)] public string? PerClassJson { get; init; }
     [Id(15)] public string? PerActorJson { get; init; }
     [Id(16)] public string? ConfusionJson { get; init; }
-    [Id(17)] public string? BundlePath { get; init; }
     [Id(18)] public string? BundleSha256 { get; init; }
     [Id(19)] public long BundleBytes { get; init; }
     [Id(20)] public double Seconds { get; init; }

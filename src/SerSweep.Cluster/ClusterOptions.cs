@@ -9,13 +9,15 @@ public sealed record SerSweepClusterOptions
     public int Slots { get; init; } = 1;
     /// <summary>torch threads of each trial (workers).</summary>
     public int ThreadsPerTrial { get; init; } = 1;
-    /// <summary>Epoch checkpoints, one folder per trial; shared by every worker (a re-issued attempt resumes from it).</summary>
+    /// <summary>The coordinator's replicas of the trials' epoch checkpoints (a re-issued attempt resumes from one on any worker).</summary>
     public string CheckpointDir { get; init; } = Path.GetFullPath("artifacts/checkpoints");
-    /// <summary>Feature cache folder of this silo (shared by all silos when they share a file system).</summary>
+    /// <summary>Feature cache folder of this silo; workers keep copies of the entries computed where the audio is.</summary>
     public string CacheDir { get; init; } = Path.GetFullPath(".cache/features");
-    /// <summary>RAVDESS root that replaces each sweep's data.path on this silo; null = as the sweep says.</summary>
+    /// <summary>RAVDESS root that replaces each sweep's data.path on this silo (advertised: feature sets are computed here); null = as the sweep says.</summary>
     public string? DataRoot { get; init; }
-    /// <summary>Model bundles, one per trial.</summary>
+    /// <summary>This worker's own working files (epoch checkpoints, bundles before upload); no other silo reads it.</summary>
+    public string WorkDir { get; init; } = Path.GetFullPath("artifacts/work");
+    /// <summary>The coordinator's stored model bundles, one per trial with a result (uploaded by its worker).</summary>
     public string BundleDir { get; init; } = Path.GetFullPath("artifacts/bundles");
     /// <summary>An attempt that neither reports nor heartbeats for this long is considered lost and re-issued.</summary>
     public TimeSpan Lease { get; init; } = TimeSpan.FromSeconds(60);

@@ -8,7 +8,7 @@ namespace SerSweep.Cluster;
 public static class ClusterServices
 {
     /// <summary>
-    /// The SerSweep grains in a silo: role and slots advertised as silo metadata, role placement, the local slot
+    /// The SerSweep grains in a silo: role, slots and whether it has the audio advertised as silo metadata, role placement, the local slot
     /// limit, and on a coordinator the sweep launcher and the membership watcher (which need the database:
     /// register storage with its writer first). The host registers the <see cref="Trainers.ITrialTrainer"/>.
     /// </summary>
@@ -22,6 +22,7 @@ public static class ClusterServices
             [SiloRoles.RoleKey] = options.Role,
             [SiloRoles.SlotsKey] = (runsTrials ? options.Slots : 0).ToString(System.Globalization.CultureInfo.InvariantCulture),
             [SiloRoles.ThreadsKey] = options.ThreadsPerTrial.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [SiloRoles.DataKey] = options.DataRoot is null ? "false" : "true",
         });
         var services = silo.Services;
         services.AddSingleton(options);
@@ -29,8 +30,10 @@ public static class ClusterServices
         services.AddSingleton(_ => new AttemptThreads(runsTrials ? options.Slots : 0));
         services.AddSingleton<SiloDirectory>();
         services.AddSingleton<Trainers.FeatureSetLoader>();
+        services.AddSingleton<Artifacts.ArtifactTransfer>();
         services.AddPlacementDirector<WorkerPlacement, RolePlacementDirector>();
         services.AddPlacementDirector<CoordinatorPlacement, RolePlacementDirector>();
+        services.AddPlacementDirector<DataPlacement, RolePlacementDirector>();
         if (SiloRoles.Coordinates(options.Role))
         {
             services.AddSingleton<SweepLauncher>();

@@ -108,6 +108,7 @@ public static class SerSweepHost
                 ThreadsPerTrial = options.ThreadsPerTrial,
                 CheckpointDir = Path.GetFullPath(Path.Combine(options.ArtifactsDir, "checkpoints")),
                 BundleDir = Path.GetFullPath(Path.Combine(options.ArtifactsDir, "bundles")),
+                WorkDir = Path.GetFullPath(Path.Combine(options.ArtifactsDir, "work")),
                 CacheDir = Path.GetFullPath(options.CacheDir),
                 DataRoot = options.DataRoot is null ? null : Path.GetFullPath(options.DataRoot),
                 Lease = options.Lease,

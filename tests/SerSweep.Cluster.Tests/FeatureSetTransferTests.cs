@@ -3,37 +3,37 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using SerSweep.Cluster.Contracts;
 using SerSweep.Cluster.Grains;
-using SerSweep.Cluster.Placement;
 using SerSweep.Cluster.Trainers;
 using SerSweep.Core;
 using SerSweep.Testing;
 
 namespace SerSweep.Cluster.Tests;
 
-/// <summary>Workers that share no cache folder get a feature-cache entry from the worker that computed it, in bounded chunks.</summary>
+/// <summary>Workers that share no cache folder get a feature-cache entry from the silo that computed it, in bounded chunks.</summary>
 public sealed class FeatureSetTransferTests
 {
     [Fact]
     public async Task A_worker_without_the_cache_file_gets_a_byte_identical_copy_in_chunks_far_below_the_message_limit()
     {
         var chunks = new ChunkRecorder();
-        await using var cluster = await TestCluster.StartAsync(workers: 2, slots: 1, new SyntheticTrainerOptions(), separateCaches: true,
+        await using var cluster = await TestCluster.StartAsync(workers: 2, slots: 1, new SyntheticTrainerOptions(),
             services => services.AddSingleton<IIncomingGrainCallFilter>(chunks));
-        var (computer, receiver) = (cluster.Workers.First(), cluster.Workers.Last());
         var config = new ExperimentConfig { Data = new DataConfig { Path = TestPaths.Ravdess, Actors = "1" } };
 
-        // The feature-set grain activates on the first worker and computes the entry in that worker's cache folder.
-        var grain = Service<IGrainFactory>(computer).GetGrain<IFeatureSetGrain>(FeatureSetGrain.KeyOf(config));
-        var location = await PlacementHint.OnSilo(computer.SiloAddress.ToParsableString(), () => grain.Ensure(ConfigJson.Write(config)));
-        Assert.Equal(computer.SiloAddress.ToParsableString(), location.Silo);
-        Assert.StartsWith(Service<SerSweepClusterOptions>(computer).CacheDir, location.Path);
+        // No silo was started with --data: the feature-set grain goes to the coordinator, the silo that resolved the
+        // sweep's data.path, and computes the entry in the coordinator's cache folder.
+        var receiver = cluster.Workers.First();
+        var grain = Service<IGrainFactory>(receiver).GetGrain<IFeatureSetGrain>(FeatureSetGrain.KeyOf(config));
+        var location = await grain.Ensure(ConfigJson.Write(config));
+        Assert.Equal(cluster.Coordinator.SiloAddress.ToParsableString(), location.Silo);
+        var computed = Path.Combine(Service<SerSweepClusterOptions>(cluster.Coordinator).CacheDir, $"{location.CacheKey}.features");
 
-        // The second worker loads the same features through its own cache folder.
+        // A worker loads the same features through its own cache folder.
         var features = await Service<FeatureSetLoader>(receiver).LoadAsync(config, CancellationToken.None);
 
         var copy = Path.Combine(Service<SerSweepClusterOptions>(receiver).CacheDir, $"{location.CacheKey}.features");
-        Assert.NotEqual(location.Path, copy);
-        Assert.Equal(await File.ReadAllBytesAsync(location.Path), await File.ReadAllBytesAsync(copy));
+        Assert.NotEqual(computed, copy);
+        Assert.Equal(await File.ReadAllBytesAsync(computed), await File.ReadAllBytesAsync(copy));
         Assert.Equal(60, features.Count);
         Assert.Equal(location.CacheKey, features.CacheKey);
 

@@ -94,6 +94,7 @@ public sealed class ProcessClusterTests
           method: random
           max_trials: {trials}
           max_concurrent: 2
+          checkpoint_every: 1
           objective:
             metric: val_accuracy
             direction: maximize

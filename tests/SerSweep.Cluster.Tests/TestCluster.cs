@@ -11,19 +11,23 @@ namespace SerSweep.Cluster.Tests;
 
 /// <summary>
 /// A real Orleans cluster in this process: silo 0 is the coordinator (with a real SQLite file), the others are
-/// workers with the given slots, all running the synthetic trainer. The silos share one feature cache folder unless
-/// <c>separateCaches</c> gives each its own (as workers that share no file system).
+/// workers with the given slots, all running the synthetic trainer. Every silo has folders of its own (artifacts,
+/// feature cache) that no other silo is told about, as silos on separate hosts; <see cref="Paths"/> records every
+/// grain call that hands one silo a path inside another silo's folders. With <c>dataOnCoordinator</c> only the
+/// coordinator is started with <c>--data</c> (the RAVDESS root).
 /// </summary>
 public sealed class TestCluster : IAsyncDisposable
 {
-    private TestCluster(InProcessTestCluster cluster, string root)
+    private TestCluster(InProcessTestCluster cluster, string root, PathCrossings paths)
     {
         Cluster = cluster;
         Root = root;
+        Paths = paths;
     }
 
     public InProcessTestCluster Cluster { get; }
     public string Root { get; }
+    public PathCrossings Paths { get; }
     public string DatabasePath => Path.Combine(Root, "sersweep.db");
     public InProcessSiloHandle Coordinator => Cluster.Silos[0];
     public IEnumerable<InProcessSiloHandle> Workers => Cluster.Silos.Skip(1);
@@ -31,31 +35,43 @@ public sealed class TestCluster : IAsyncDisposable
     public SweepLauncher Launcher => Coordinator.ServiceProvider.GetRequiredService<SweepLauncher>();
 
     public static async Task<TestCluster> StartAsync(
-        int workers, int slots, SyntheticTrainerOptions trainer, bool separateCaches = false, Action<IServiceCollection>? configureServices = null,
-        TimeSpan? heartbeat = null)
+        int workers, int slots, SyntheticTrainerOptions trainer, Action<IServiceCollection>? configureServices = null,
+        TimeSpan? heartbeat = null, bool dataOnCoordinator = false)
     {
         var root = TestPaths.NewTempDir("sersweep-cluster");
+        var paths = new PathCrossings(Path.Combine(root, "silos"));
         var builder = new InProcessTestClusterBuilder((short)(workers + 1));
         builder.ConfigureSiloHost((silo, host) =>
         {
             if (RoleOf(silo.SiloName) == SiloRoles.Coordinator) host.Services.AddSerSweepStorage(Path.Combine(root, "sersweep.db"));
             host.Services.AddSingleton<ITrialTrainer>(new SyntheticTrainer(trainer));
+            paths.Watch(host.Services, silo.SiloName);
             configureServices?.Invoke(host.Services);
         });
-        builder.ConfigureSilo((silo, siloBuilder) => siloBuilder.UseInMemoryReminderService().AddSerSweep(new SerSweepClusterOptions
+        builder.ConfigureSilo((silo, siloBuilder) =>
         {
-            Role = RoleOf(silo.SiloName),
-            Slots = slots,
-            CheckpointDir = Path.Combine(root, "checkpoints"),
-            CacheDir = Path.Combine(root, separateCaches ? $"cache-{silo.SiloName}" : "cache"),
-            BundleDir = Path.Combine(root, "bundles"),
-            Heartbeat = heartbeat ?? TimeSpan.FromMilliseconds(250),
-            Lease = TimeSpan.FromSeconds(30),
-        }));
+            var own = paths.RootOf(silo.SiloName);
+            var coordinator = RoleOf(silo.SiloName) == SiloRoles.Coordinator;
+            siloBuilder.UseInMemoryReminderService().AddSerSweep(new SerSweepClusterOptions
+            {
+                Role = RoleOf(silo.SiloName),
+                Slots = slots,
+                CheckpointDir = Path.Combine(own, "artifacts", "checkpoints"),
+                BundleDir = Path.Combine(own, "artifacts", "bundles"),
+                WorkDir = Path.Combine(own, "artifacts", "work"),
+                CacheDir = Path.Combine(own, "cache"),
+                DataRoot = coordinator && dataOnCoordinator ? TestPaths.Ravdess : null,
+                Heartbeat = heartbeat ?? TimeSpan.FromMilliseconds(250),
+                Lease = TimeSpan.FromSeconds(30),
+            });
+        });
         var cluster = builder.Build();
         await cluster.DeployAsync();
-        return new TestCluster(cluster, root);
+        return new TestCluster(cluster, root, paths);
     }
+
+    /// <summary>The private folder of one silo (its artifacts and cache).</summary>
+    public string RootOf(InProcessSiloHandle silo) => Paths.RootOf(silo.Name);
 
     /// <summary>The first silo (and only it) is the coordinator; silos started later in a test are workers.</summary>
     private static string RoleOf(string siloName) =>
@@ -70,6 +86,7 @@ public sealed class TestCluster : IAsyncDisposable
           method: random
           max_trials: {trials}
           max_concurrent: {concurrent}
+          checkpoint_every: 1
           objective:
             metric: val_accuracy
             direction: maximize
@@ -95,6 +112,34 @@ public sealed class TestCluster : IAsyncDisposable
             if (progress.IsOver) return progress;
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"sweep {sweepId} still {progress.Status} after {timeout}: {progress}");
             await Task.Delay(100);
+        }
+    }
+
+    public async Task<T> WaitForAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string what) where T : class
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            if (await probe() is { } found) return found;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{what} did not happen within {timeout}");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>Deletes a silo's folder; its grains may still be writing or deleting in it for a moment.</summary>
+    public async Task DeleteFolderAsync(string folder)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (Directory.Exists(folder))
+        {
+            try
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+            catch (IOException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
         }
     }
 

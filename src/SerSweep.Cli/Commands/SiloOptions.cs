@@ -9,9 +9,9 @@ internal sealed class SiloOptions
     public Option<int> Slots { get; } = new("--slots") { Description = "Trials this silo runs at once (workers and 'all').", DefaultValueFactory = _ => 1 };
     public Option<int> ThreadsPerTrial { get; } = new("--threads-per-trial") { Description = "torch threads of each trial.", DefaultValueFactory = _ => 1 };
     public Option<string> Db { get; } = new("--db") { Description = "SQLite database (coordinator only).", DefaultValueFactory = _ => "artifacts/sersweep.db" };
-    public Option<string> Artifacts { get; } = new("--artifacts") { Description = "Folder for checkpoints and model bundles.", DefaultValueFactory = _ => "artifacts" };
+    public Option<string> Artifacts { get; } = new("--artifacts") { Description = "This silo's own folder: a coordinator stores the uploaded model bundles and checkpoint replicas here, a worker its working files.", DefaultValueFactory = _ => "artifacts" };
     public Option<string> Cache { get; } = new("--cache") { Description = "Feature cache folder.", DefaultValueFactory = _ => ".cache/features" };
-    public Option<string?> Data { get; } = new("--data") { Description = "RAVDESS root to use instead of each sweep's data.path." };
+    public Option<string?> Data { get; } = new("--data") { Description = "RAVDESS root to use instead of each sweep's data.path; a silo started with it computes the feature sets (workers need none)." };
     public Option<string> Urls { get; } = new("--urls") { Description = "Where the dashboard listens (coordinator only).", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
     public Option<int> SiloPort { get; } = new("--silo-port") { Description = "Orleans silo port.", DefaultValueFactory = _ => EnvInt("SERSWEEP_SILO_PORT", 11111) };
     public Option<int> GatewayPort { get; } = new("--gateway-port") { Description = "Orleans gateway port.", DefaultValueFactory = _ => EnvInt("SERSWEEP_GATEWAY_PORT", 30000) };

@@ -8,14 +8,15 @@ using SerSweep.Core;
 namespace SerSweep.Cluster.Grains;
 
 /// <summary>
-/// One per feature request (data selection + feature config), on a worker: computes the cache entry at most once
-/// for the whole cluster (concurrent trials wait on this single activation; the cache's own file lock covers other
-/// processes), then tells workers where the file is and serves it in chunks to those that cannot see it.
+/// One per feature request (data selection + feature config), on a silo started with --data (<see cref="DataPlacement"/>):
+/// computes the cache entry at most once for the whole cluster (concurrent trials wait on this single activation; the
+/// cache's own file lock covers other processes), then serves the file in chunks to the workers, which keep a copy.
 /// </summary>
-[WorkerPlacement]
+[DataPlacement]
 public sealed class FeatureSetGrain(SerSweepClusterOptions options, ILocalSiloDetails silo) : Grain, IFeatureSetGrain
 {
     private FeatureSetLocation? _location;
+    private string _path = "";
 
     /// <summary>The grain key of a request: a hash of the data selection and the feature config (augmentation excluded, like the cache key).</summary>
     public static string KeyOf(ExperimentConfig config) =>
@@ -24,20 +25,21 @@ public sealed class FeatureSetGrain(SerSweepClusterOptions options, ILocalSiloDe
 
     public async Task<FeatureSetLocation> Ensure(string experimentConfigJson)
     {
-        if (_location is not null && File.Exists(_location.Path)) return _location;
+        if (_location is not null && File.Exists(_path)) return _location;
         var config = JsonSerializer.Deserialize<ExperimentConfig>(experimentConfigJson, ConfigJson.Options)!;
         if (options.DataRoot is { } root) config = config with { Data = config.Data with { Path = root } };
         // Feature extraction is heavy: run it off the Orleans scheduler.
         var result = await Task.Run(() => new FeatureCache(options.CacheDir).GetOrCompute(config.Data, config.Features));
-        var sha = await FileHashes.Sha256Async(result.CachePath);
-        _location = new FeatureSetLocation(result.Features.CacheKey, result.CachePath, new FileInfo(result.CachePath).Length, sha, silo.SiloAddress.ToParsableString());
+        _path = result.CachePath;
+        var sha = await FileHashes.Sha256Async(_path);
+        _location = new FeatureSetLocation(result.Features.CacheKey, new FileInfo(_path).Length, sha, silo.SiloAddress.ToParsableString());
         return _location;
     }
 
     public async Task<byte[]> ReadChunk(long offset, int length)
     {
         if (_location is null) throw new InvalidOperationException("Ensure the feature set before reading it.");
-        await using var file = File.OpenRead(_location.Path);
+        await using var file = File.OpenRead(_path);
         file.Position = offset;
         var buffer = new byte[Math.Clamp(length, 0, FeatureSetLocation.MaxChunkBytes)];
         var read = await file.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false);

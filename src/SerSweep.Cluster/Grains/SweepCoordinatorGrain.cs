@@ -126,9 +126,10 @@ public sealed partial class SweepCoordinatorGrain(
             TrialId = epoch.TrialId, Attempt = epoch.Attempt, Epoch = epoch.Epoch,
             TrainLoss = epoch.TrainLoss, TrainAccuracy = epoch.TrainAccuracy, ValLoss = epoch.ValLoss, ValAccuracy = epoch.ValAccuracy,
             ValMacroF1 = epoch.ValMacroF1, ValUar = epoch.ValUar, LearningRate = epoch.LearningRate, Seconds = epoch.Seconds,
-        }, epoch.Metric(_sweep.ObjectiveMetric), epoch.CheckpointWritten ? CheckpointDir(epoch.TrialId) : null, options.Lease,
+        }, epoch.Metric(_sweep.ObjectiveMetric), epoch.CheckpointWritten ? StoredPath(ArtifactKind.Checkpoint, epoch.TrialId, run, epoch.Epoch) : null, options.Lease,
             verdict?.Rung is null ? null : _pruner!.SaveState());
         if (!stored) return EpochAnswer.Abandon;
+        if (epoch.CheckpointWritten) await ArtifactStore.PruneCheckpoints(epoch.TrialId, epoch.Epoch);
         if (run.Cancelling || _sweep.Status == SweepStatus.Stopped) return new EpochAnswer(EpochVerdict.Stop, "sweep stopped");
         return verdict is { Stop: true } ? new EpochAnswer(EpochVerdict.Stop, verdict.Reason) : EpochAnswer.Continue;
     }
@@ -319,8 +320,8 @@ public sealed partial class SweepCoordinatorGrain(
     {
         var (index, seed, parameters) = _trials[trialId];
         var config = _definition.ConfigFor(new TrialSuggestion(index, seed, TrialParameters.FromJson(parameters)));
-        return new TrialAssignment(SweepId, trialId, index, lease.Attempt, ConfigJson.Write(config), CheckpointDir(trialId),
-            lease.ResumeFromEpoch, Path.Combine(options.BundleDir, $"sweep-{SweepId}", $"trial-{index:D4}.zip"), _sweep.ObjectiveMetric);
+        return new TrialAssignment(SweepId, trialId, index, lease.Attempt, ConfigJson.Write(config), lease.ResumeFromEpoch, _sweep.ObjectiveMetric,
+            _definition.Search.CheckpointEvery);
     }
 
     private async Task CommitAsync(TrialOutcome outcome, Running run)
@@ -336,9 +337,10 @@ public sealed partial class SweepCoordinatorGrain(
             PerClassJson = outcome.PerClassJson, PerActorJson = outcome.PerActorJson, ConfusionJson = outcome.ConfusionJson,
             DurationSeconds = outcome.Seconds,
         };
-        var bundle = outcome.BundlePath is null ? null : new Artifact
+        // The worker reports a result only after the sweep's artifact store verified its bundle (SHA-256).
+        var bundle = outcome.BundleSha256 is null ? null : new Artifact
         {
-            Kind = Artifact.BundleKind, Path = outcome.BundlePath, Sha256 = outcome.BundleSha256 ?? "", SizeBytes = outcome.BundleBytes,
+            Kind = Artifact.BundleKind, Path = StoredPath(ArtifactKind.Bundle, outcome.TrialId, run, 0), Sha256 = outcome.BundleSha256, SizeBytes = outcome.BundleBytes,
         };
         var stopReason = status == TrialStatus.Completed ? null : outcome.Reason;
         var committed = await writer.CommitResultAsync(result, objective, stopReason, bundle, told);
@@ -433,7 +435,11 @@ public sealed partial class SweepCoordinatorGrain(
 
     private static bool IsOver(SweepStatus status) => status is SweepStatus.Completed or SweepStatus.Stopped or SweepStatus.Failed;
 
-    private string CheckpointDir(long trialId) => Path.Combine(options.CheckpointDir, $"sweep-{SweepId}", $"trial-{trialId}");
+    /// <summary>Where this coordinator silo's artifact store keeps an artifact of the current attempt.</summary>
+    private string StoredPath(ArtifactKind kind, long trialId, Running run, int epoch) =>
+        ArtifactStoreGrain.PathOf(options, SweepId, new ArtifactRef(kind, trialId, run.Index, run.Attempt, epoch));
+
+    private IArtifactStoreGrain ArtifactStore => GrainFactory.GetGrain<IArtifactStoreGrain>(SweepId);
 
     private ITrialGrain TrialGrain(long trialId, int attempt) => GrainFactory.GetGrain<ITrialGrain>(trialId, attempt.ToString(System.Globalization.CultureInfo.InvariantCulture), null);
 

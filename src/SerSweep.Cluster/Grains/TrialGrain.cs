@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using SerSweep.Cluster.Artifacts;
 using SerSweep.Cluster.Contracts;
 using SerSweep.Cluster.Placement;
 using SerSweep.Cluster.Trainers;
@@ -8,11 +9,14 @@ namespace SerSweep.Cluster.Grains;
 /// <summary>
 /// One attempt of one trial on a worker silo. <see cref="Start"/> takes a local slot, starts training on the
 /// worker's <see cref="AttemptThreads"/> (never on the Orleans scheduler) and returns at once; a keep-alive timer holds the activation while training and heartbeats to the coordinator. Reports go to
-/// the sweep's coordinator and are retried until it answers (it may be restarting).
+/// the sweep's coordinator and are retried until it answers (it may be restarting). The attempt's files stay in
+/// this worker's own folder; an epoch counts as checkpointed, and a result is reported, only once its checkpoint or
+/// bundle is stored on the coordinator (<see cref="ArtifactTransfer"/>).
 /// </summary>
 [WorkerPlacement]
 public sealed partial class TrialGrain(
-    ITrialTrainer trainer, WorkerSlots slots, AttemptThreads threads, SerSweepClusterOptions options, ILocalSiloDetails silo, ILogger<TrialGrain> logger)
+    ITrialTrainer trainer, WorkerSlots slots, AttemptThreads threads, ArtifactTransfer transfer, SerSweepClusterOptions options, ILocalSiloDetails silo,
+    ILogger<TrialGrain> logger)
     : Grain, ITrialGrain
 {
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
@@ -73,14 +77,21 @@ public sealed partial class TrialGrain(
     {
         TrialOutcome outcome;
         var abandoned = false;
+        var files = AttemptFiles.For(options, assignment);
+        var tally = new ArtifactTransfer.Tally();
         try
         {
             for (var wait = TimeSpan.FromSeconds(1); ; wait *= 2)
             {
                 try
                 {
-                    outcome = await trainer.RunAsync(assignment, options.ThreadsPerTrial, async (epoch, cancel) =>
+                    // This worker's disk may lack the checkpoint to resume from (it never ran the trial, or lost it).
+                    if (assignment.ResumeFromEpoch > 0 && trainer.CheckpointEpoch(files.CheckpointDir) < assignment.ResumeFromEpoch)
+                        await transfer.RestoreCheckpointAsync(assignment, assignment.ResumeFromEpoch, files.CheckpointDir, tally, CancellationToken.None);
+                    outcome = await trainer.RunAsync(assignment, files, options.ThreadsPerTrial, async (epoch, cancel) =>
                     {
+                        if (epoch.CheckpointWritten)
+                            epoch = epoch with { CheckpointWritten = await transfer.ReplicateCheckpointAsync(assignment, epoch.Epoch, files.CheckpointDir, tally, cancel) };
                         var answer = await RetryAsync(() => coordinator.ReportEpoch(epoch), cancel) ?? EpochAnswer.Continue;
                         abandoned |= answer.Verdict == EpochVerdict.Abandon;
                         return answer;
@@ -107,9 +118,26 @@ public sealed partial class TrialGrain(
             slots.Release();
         }
         if (abandoned) return;
-        if (outcome.BundlePath is { } bundle && File.Exists(bundle))
-            outcome = outcome with { BundleSha256 = await FileHashes.Sha256Async(bundle), BundleBytes = new FileInfo(bundle).Length };
+        if (outcome.HasResult && File.Exists(files.BundlePath)) outcome = await UploadBundleAsync(assignment, files, outcome, tally);
         await RetryAsync(async () => { await coordinator.ReportOutcome(outcome); return outcome; }, CancellationToken.None);
+        transfer.Report(assignment, tally);
+        // The coordinator holds the result's bundle now; without a result the checkpoint stays for a retry here.
+        if (outcome.HasResult && Directory.Exists(files.TrialDir)) Directory.Delete(files.TrialDir, recursive: true);
+    }
+
+    /// <summary>The outcome with its stored bundle's SHA-256 and size; a bundle the coordinator did not take fails the attempt (it is retried).</summary>
+    private async Task<TrialOutcome> UploadBundleAsync(TrialAssignment assignment, AttemptFiles files, TrialOutcome outcome, ArtifactTransfer.Tally tally)
+    {
+        try
+        {
+            var stored = await transfer.UploadBundleAsync(assignment, files.BundlePath, tally, CancellationToken.None);
+            return outcome with { BundleSha256 = stored.Sha256, BundleBytes = stored.Bytes };
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException or InvalidDataException or InvalidOperationException or IOException)
+        {
+            LogAttemptFailed(e, assignment.TrialId, assignment.Attempt);
+            return new TrialOutcome { TrialId = assignment.TrialId, Attempt = assignment.Attempt, End = TrialEnd.Crashed, Reason = $"bundle upload failed: {e.Message}" };
+        }
     }
 
     /// <summary>Calls the coordinator until it answers; null when <paramref name="cancel"/> fires first.</summary>

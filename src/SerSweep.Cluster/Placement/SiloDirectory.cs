@@ -3,8 +3,8 @@ using SerSweep.Cluster.Contracts;
 
 namespace SerSweep.Cluster.Placement;
 
-/// <summary>A silo's advertised role and capacity.</summary>
-public sealed record SiloInfo(SiloAddress Address, string Name, string Role, int Slots, int ThreadsPerTrial, SiloStatus Status);
+/// <summary>A silo's advertised role and capacity, and whether it has the audio (--data).</summary>
+public sealed record SiloInfo(SiloAddress Address, string Name, string Role, int Slots, int ThreadsPerTrial, SiloStatus Status, bool HasData = false);
 
 /// <summary>The active members of the cluster with the role and slots they advertise in their silo metadata.</summary>
 public sealed class SiloDirectory(IClusterMembershipService membership, ISiloMetadataCache metadata)
@@ -21,6 +21,6 @@ public sealed class SiloDirectory(IClusterMembershipService membership, ISiloMet
         var role = values.GetValueOrDefault(SiloRoles.RoleKey) ?? "";
         var slots = int.TryParse(values.GetValueOrDefault(SiloRoles.SlotsKey), out var s) ? s : 0;
         var threads = int.TryParse(values.GetValueOrDefault(SiloRoles.ThreadsKey), out var t) ? t : 1;
-        return new SiloInfo(address, name, role, slots, threads, status);
+        return new SiloInfo(address, name, role, slots, threads, status, values.GetValueOrDefault(SiloRoles.DataKey) == "true");
     }
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using SerSweep.Cluster.Artifacts;
 using SerSweep.Cluster.Contracts;
 using SerSweep.Core;
 
@@ -29,7 +30,10 @@ public sealed class SyntheticTrainer(SyntheticTrainerOptions options) : ITrialTr
 
     private sealed record Checkpoint(int Epoch, string State);
 
-    public async Task<TrialOutcome> RunAsync(TrialAssignment assignment, int threads, Func<EpochProgress, CancellationToken, Task<EpochAnswer>> onEpoch, CancellationToken cancel)
+    public int CheckpointEpoch(string checkpointDir) =>
+        File.Exists(Path.Combine(checkpointDir, CheckpointFile)) ? Read(checkpointDir).Epoch : 0;
+
+    public async Task<TrialOutcome> RunAsync(TrialAssignment assignment, AttemptFiles files, int threads, Func<EpochProgress, CancellationToken, Task<EpochAnswer>> onEpoch, CancellationToken cancel)
     {
         var config = JsonSerializer.Deserialize<ExperimentConfig>(assignment.ConfigJson, ConfigJson.Options)!;
         var failure = options.Failure(assignment.Index, assignment.Attempt);
@@ -38,16 +42,16 @@ public sealed class SyntheticTrainer(SyntheticTrainerOptions options) : ITrialTr
 
         var started = DateTime.UtcNow;
         var (epoch, state) = (0, $"seed:{config.Training.Seed}");
-        var checkpointPath = Path.Combine(assignment.CheckpointDir, CheckpointFile);
+        var checkpointPath = Path.Combine(files.CheckpointDir, CheckpointFile);
         if (assignment.ResumeFromEpoch > 0)
         {
-            var saved = JsonSerializer.Deserialize<Checkpoint>(await File.ReadAllTextAsync(checkpointPath, cancel))!;
+            var saved = Read(files.CheckpointDir);
             (epoch, state) = (saved.Epoch, saved.State);
             for (var missed = assignment.ResumeFromEpoch + 1; missed <= epoch; missed++)
-                if ((await onEpoch(Progress(assignment, config, missed), cancel)).Verdict == EpochVerdict.Abandon)
+                if ((await onEpoch(Progress(assignment, config, missed) with { CheckpointWritten = missed == epoch }, cancel)).Verdict == EpochVerdict.Abandon)
                     return Outcome(assignment, TrialEnd.Cancelled, "superseded", epoch, state, config, started);
         }
-        if (options.WritesFiles) Directory.CreateDirectory(assignment.CheckpointDir);
+        if (options.WritesFiles) Directory.CreateDirectory(files.CheckpointDir);
 
         var epochs = config.Training.Epochs;
         var (end, reason) = (TrialEnd.Completed, (string?)null);
@@ -67,10 +71,13 @@ public sealed class SyntheticTrainer(SyntheticTrainerOptions options) : ITrialTr
             if (answer.Verdict == EpochVerdict.Stop) { (end, reason) = (TrialEnd.Pruned, answer.Reason); break; }
         }
 
-        if (!options.WritesFiles) return Outcome(assignment, end, reason, epoch, state, config, started) with { BundlePath = null };
-        Directory.CreateDirectory(Path.GetDirectoryName(assignment.BundlePath)!);
-        await File.WriteAllTextAsync(assignment.BundlePath, $"synthetic bundle of trial {assignment.TrialId}: {state}", CancellationToken.None);
-        return Outcome(assignment, end, reason, epoch, state, config, started);
+        var outcome = Outcome(assignment, end, reason, epoch, state, config, started);
+        if (options.WritesFiles && outcome.HasResult)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(files.BundlePath)!);
+            await File.WriteAllTextAsync(files.BundlePath, $"synthetic bundle of trial {assignment.TrialId}: {state}", CancellationToken.None);
+        }
+        return outcome;
     }
 
     private EpochProgress Progress(TrialAssignment assignment, ExperimentConfig config, int epoch)
@@ -88,6 +95,9 @@ public sealed class SyntheticTrainer(SyntheticTrainerOptions options) : ITrialTr
         return Math.Clamp(ceiling * (1 - Math.Exp(-epoch / 3.0)), 0, 1);
     }
 
+    private static Checkpoint Read(string dir) =>
+        JsonSerializer.Deserialize<Checkpoint>(File.ReadAllText(Path.Combine(dir, CheckpointFile)))!;
+
     /// <summary>Writes the checkpoint beside and renames it over the old one: a kill -9 mid-write leaves the previous checkpoint, never a torn one.</summary>
     private static async Task SaveAtomicallyAsync(string path, Checkpoint checkpoint)
     {
@@ -100,14 +110,13 @@ public sealed class SyntheticTrainer(SyntheticTrainerOptions options) : ITrialTr
     {
         var hasResult = end is TrialEnd.Completed or TrialEnd.Pruned && epoch > 0;
         var accuracy = hasResult ? Accuracy(config, epoch) : (double?)null;
-        var bundle = hasResult ? a.BundlePath : null;
         return new TrialOutcome
         {
             TrialId = a.TrialId, Attempt = a.Attempt, End = end, Reason = reason ?? (hasResult ? $"state {state}" : null),
             Epochs = epoch, BestEpoch = hasResult ? epoch : 0,
             ValAccuracy = accuracy, ValLoss = 1.1 - accuracy, ValMacroF1 = accuracy * 0.9, ValUar = accuracy * 0.95,
             TestAccuracy = accuracy - 0.02, TestLoss = 1.15 - accuracy, TestMacroF1 = accuracy * 0.88, TestUar = accuracy * 0.93,
-            BundlePath = bundle, Seconds = (DateTime.UtcNow - started).TotalSeconds,
+            Seconds = (DateTime.UtcNow - started).TotalSeconds,
         };
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SerSweep.Cluster.Artifacts;
 using SerSweep.Cluster.Contracts;
 using SerSweep.Core;
 using SerSweep.Storage;
@@ -8,28 +9,30 @@ using SerSweep.Training.Evaluation;
 namespace SerSweep.Cluster.Trainers;
 
 /// <summary>
-/// The real trainer: the training helper's <see cref="Trainer"/> on the cluster's shared cached features, in this
-/// worker process with the silo's threads per trial, checkpointing every epoch into the trial's folder and
-/// resuming from it when the attempt says so.
+/// The real trainer: the training helper's <see cref="Trainer"/> on the cluster's cached features (a copy in this
+/// worker's own cache), in this worker process with the silo's threads per trial, checkpointing every epoch into the
+/// worker's folder for the trial and resuming from it when the attempt says so.
 /// </summary>
-public sealed class TorchTrialTrainer(FeatureSetLoader features, SerSweepClusterOptions options) : ITrialTrainer
+public sealed class TorchTrialTrainer(FeatureSetLoader features) : ITrialTrainer
 {
-    public async Task<TrialOutcome> RunAsync(TrialAssignment assignment, int threads, Func<EpochProgress, CancellationToken, Task<EpochAnswer>> onEpoch, CancellationToken cancel)
+    public int CheckpointEpoch(string checkpointDir) => TrainingCheckpoint.ReadState(checkpointDir)?.NextEpoch ?? 0;
+
+    public async Task<TrialOutcome> RunAsync(TrialAssignment assignment, AttemptFiles files, int threads, Func<EpochProgress, CancellationToken, Task<EpochAnswer>> onEpoch, CancellationToken cancel)
     {
+        // data.path stays as the sweep says: the feature-set grain reads the audio on a silo that has it.
         var config = JsonSerializer.Deserialize<ExperimentConfig>(assignment.ConfigJson, ConfigJson.Options)!;
-        if (options.DataRoot is { } root) config = config with { Data = config.Data with { Path = root } };
         config = config with { Training = config.Training with { Threads = threads } };
         var featureSet = await features.LoadAsync(config, cancel);
-        if (assignment.ResumeFromEpoch > 0 && await ReportCheckpointedEpochsAsync(assignment, onEpoch, cancel))
+        if (assignment.ResumeFromEpoch > 0 && await ReportCheckpointedEpochsAsync(assignment, files, onEpoch, cancel))
             return new TrialOutcome { TrialId = assignment.TrialId, Attempt = assignment.Attempt, End = TrialEnd.Cancelled, Reason = "superseded" };
 
         var outcome = await Trainer.RunAsync(new TrainingRequest
         {
             Config = config,
             Features = featureSet,
-            CheckpointDir = assignment.CheckpointDir,
-            ResumeFrom = assignment.ResumeFromEpoch > 0 ? assignment.CheckpointDir : null,
-            BundlePath = assignment.BundlePath,
+            CheckpointDir = files.CheckpointDir,
+            ResumeFrom = assignment.ResumeFromEpoch > 0 ? files.CheckpointDir : null,
+            BundlePath = files.BundlePath,
             OnEpoch = async (report, token) =>
             {
                 var answer = await onEpoch(Progress(assignment, report), token);
@@ -40,16 +43,18 @@ public sealed class TorchTrialTrainer(FeatureSetLoader features, SerSweepCluster
     }
 
     /// <summary>Reports the epochs the checkpoint holds beyond what the coordinator knows; true when the attempt is superseded.</summary>
-    private static async Task<bool> ReportCheckpointedEpochsAsync(TrialAssignment assignment, Func<EpochProgress, CancellationToken, Task<EpochAnswer>> onEpoch, CancellationToken cancel)
+    private static async Task<bool> ReportCheckpointedEpochsAsync(
+        TrialAssignment assignment, AttemptFiles files, Func<EpochProgress, CancellationToken, Task<EpochAnswer>> onEpoch, CancellationToken cancel)
     {
-        foreach (var report in TrainingCheckpoint.ReadState(assignment.CheckpointDir)?.History.Where(r => r.Epoch > assignment.ResumeFromEpoch) ?? [])
-            if ((await onEpoch(Progress(assignment, report), cancel)).Verdict == EpochVerdict.Abandon) return true;
+        var state = TrainingCheckpoint.ReadState(files.CheckpointDir);
+        foreach (var report in state?.History.Where(r => r.Epoch > assignment.ResumeFromEpoch) ?? [])
+            if ((await onEpoch(Progress(assignment, report, checkpointed: report.Epoch == state!.NextEpoch), cancel)).Verdict == EpochVerdict.Abandon) return true;
         return false;
     }
 
-    private static EpochProgress Progress(TrialAssignment a, EpochReport r) => new(
+    private static EpochProgress Progress(TrialAssignment a, EpochReport r, bool checkpointed = true) => new(
         a.TrialId, a.Attempt, r.Epoch, r.Epochs, r.TrainLoss, r.TrainAccuracy, r.ValLoss, r.ValAccuracy, r.ValMacroF1, r.ValUar,
-        r.LearningRate, r.Elapsed.TotalSeconds, CheckpointWritten: true);
+        r.LearningRate, r.Elapsed.TotalSeconds, CheckpointWritten: checkpointed);
 
     private static TrialOutcome Outcome(TrialAssignment a, TrainingOutcome o) => new()
     {
@@ -71,7 +76,6 @@ public sealed class TorchTrialTrainer(FeatureSetLoader features, SerSweepCluster
         PerClassJson = o.Test is { } t1 ? StoredJson.Write(t1.PerClass.Select(c => new Storage.ClassMetrics(c.Emotion.Name(), c.Precision, c.Recall, c.F1, c.Support))) : null,
         PerActorJson = o.Test is { } t2 ? StoredJson.Write(t2.PerActorAccuracy) : null,
         ConfusionJson = o.Test is { } t3 ? StoredJson.Write(Confusion(t3)) : null,
-        BundlePath = o.BundlePath,
         Seconds = o.Elapsed.TotalSeconds,
     };
 

@@ -71,7 +71,7 @@ internal static class SweepApi
                 return NoSweep(id);
             if (await queries.BestTrialAsync(id, cancel) is not { } best)
                 return Results.Problem($"sweep {id} has no finished trial yet", statusCode: StatusCodes.Status404NotFound);
-            return BundleDownload.Serve(context, sweep, best.Trial, best.Bundle);
+            return await BundleDownload.ServeAsync(context, sweep, best.Trial, best.Bundle);
         }).AddEndpointFilter<AccessFilter>();
 
         api.MapGet("/trials/{id:long}/model", async (long id, SweepQueries queries, HttpContext context, CancellationToken cancel) =>
@@ -79,7 +79,7 @@ internal static class SweepApi
             if (await queries.GetTrialAsync(id, cancel) is not { } details)
                 return NoTrial(id);
             var sweep = await queries.GetSweepAsync(details.Trial.SweepId, cancel);
-            return BundleDownload.Serve(context, sweep!, details.Trial, details.Bundle);
+            return await BundleDownload.ServeAsync(context, sweep!, details.Trial, details.Bundle);
         }).AddEndpointFilter<AccessFilter>();
 
         api.MapPost("/sweeps", async (HttpRequest request, IServiceProvider services, CancellationToken cancel) =>

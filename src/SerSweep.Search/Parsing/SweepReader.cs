@@ -63,6 +63,7 @@ internal sealed partial class SweepReader(YamlReader reader, SweepLimits limits)
             ["max_trials"] = (_, v) => { maxTrialsNode = v; search = search with { MaxTrials = reader.ReadInt(v, "search.max_trials", 1) }; },
             ["max_concurrent"] = (_, v) => search = search with { MaxConcurrent = reader.ReadInt(v, "search.max_concurrent", 1) ?? search.MaxConcurrent },
             ["time_limit"] = (_, v) => search = search with { TimeLimit = ReadDuration(v) },
+            ["checkpoint_every"] = (_, v) => search = search with { CheckpointEvery = reader.ReadInt(v, "search.checkpoint_every", 1) ?? search.CheckpointEvery },
             ["objective"] = (_, v) => ReadObjective(v),
             ["tpe"] = (_, v) => reader.ReadMapping(v, "search.tpe", new Dictionary<string, Action<YamlScalar, YamlNode>>
             {

@@ -1,6 +1,9 @@
 namespace SerSweep.Storage.Entities;
 
-/// <summary>A file a trial produced (the model bundle), with its SHA-256 so that downloads can be verified.</summary>
+/// <summary>
+/// A file a trial produced (the model bundle): <see cref="Path"/> is the coordinator's stored copy (uploaded by the
+/// worker and verified on arrival), <see cref="Sha256"/> what downloads and exports are checked against.
+/// </summary>
 public sealed class Artifact
 {
     public long Id { get; set; }

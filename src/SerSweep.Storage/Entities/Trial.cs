@@ -27,7 +27,7 @@ public sealed class Trial
     public double? ObjectiveValue { get; set; }
     /// <summary>Last epoch reported (1-based); 0 before the first.</summary>
     public int LastEpoch { get; set; }
-    /// <summary>Newest epoch checkpoint of the trial (weights + optimizer + RNG): where the next attempt resumes.</summary>
+    /// <summary>Newest replicated epoch checkpoint of the trial (weights + optimizer + trainer state), as the coordinator's artifact store keeps it: where the next attempt resumes.</summary>
     public string? CheckpointPath { get; set; }
     /// <summary>Epoch of <see cref="CheckpointPath"/>; 0 = none.</summary>
     public int CheckpointEpoch { get; set; }

@@ -3,7 +3,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using SerSweep.Dashboard.Tests.Support;
+using SerSweep.Storage;
 
 namespace SerSweep.Dashboard.Tests.Api;
 
@@ -104,6 +106,23 @@ public sealed class DashboardApiTests : IAsyncLifetime
         Assert.Equal(seeded.BestBundleSha256, sha);
         Assert.Equal(sha, response.Headers.GetValues("X-Content-SHA256").Single());
         Assert.Equal($"sha-256=:{Convert.ToBase64String(SHA256.HashData(bytes))}:", response.Headers.GetValues("Repr-Digest").Single());
+    }
+
+    [Fact]
+    public async Task A_stored_bundle_that_no_longer_matches_its_sha256_is_refused_not_served()
+    {
+        await using (var db = new SerSweepDbContext(SqliteDatabase.Options(seeded.DatabasePath)))
+        {
+            var bundle = await db.Artifacts.AsNoTracking().SingleAsync(a => a.TrialId == seeded.BestTrialId);
+            var bytes = await File.ReadAllBytesAsync(bundle.Path);
+            bytes[^1] ^= 0xFF;
+            await File.WriteAllBytesAsync(bundle.Path, bytes);
+        }
+
+        using var response = await client.GetAsync($"/api/sweeps/{seeded.SweepId}/best-model");
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Contains("does not match its SHA-256", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]
