@@ -33,7 +33,8 @@ public static class SerSweepHost
             var web = WebApplication.CreateBuilder(HostArgs);
             web.WebHost.UseUrls(options.Urls);
             Configure(web, options, configureServices);
-            web.Services.AddSerSweepDashboard();
+            // A generated dashboard token is kept beside the database, so it lives on the coordinator's volume.
+            web.Services.AddSerSweepDashboard(d => d.TokenFile ??= Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.DbPath))!, "dashboard-token"));
             var app = web.Build();
             app.MapGet("/healthz", () => Microsoft.AspNetCore.Http.Results.Text("ok"));
             app.MapSerSweepDashboard();
