@@ -32,6 +32,7 @@ public static class DashboardServiceCollectionExtensions
         services.AddAuthorization();
         services.AddCascadingAuthenticationState();
         services.AddSingleton<DashboardAccess>();
+        services.AddHostedService<SignInUrl>();
         services.AddSingleton<TrialRows>();
         services.AddSingleton<ModelPredictions>();
         return services;

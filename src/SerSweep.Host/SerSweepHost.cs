@@ -28,7 +28,9 @@ public static class SerSweepHost
 
     public static IHost Build(SiloHostOptions options, Action<IServiceCollection>? configureServices = null)
     {
-        if (options.Coordinates) return Dashboard(options.Urls, web => Configure(web, options, configureServices));
+        // A generated dashboard token is kept beside the database, so it lives on the coordinator's volume.
+        if (options.Coordinates)
+            return Dashboard(options.Urls, web => Configure(web, options, configureServices), Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.DbPath))!, "dashboard-token"));
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(HostArgs);
         Configure(builder, options, configureServices);
         return builder.Build();
@@ -43,14 +45,14 @@ public static class SerSweepHost
         {
             ConfigureLogging(web);
             web.Services.AddSerSweepStorage(dbPath, writer: false);
-        });
+        }, Path.Combine(Path.GetDirectoryName(Path.GetFullPath(dbPath))!, "dashboard-token"));
 
-    private static WebApplication Dashboard(string urls, Action<WebApplicationBuilder> configure)
+    private static WebApplication Dashboard(string urls, Action<WebApplicationBuilder> configure, string tokenFile)
     {
         var web = WebApplication.CreateBuilder(HostArgs);
         web.WebHost.UseUrls(urls);
         configure(web);
-        web.Services.AddSerSweepDashboard();
+        web.Services.AddSerSweepDashboard(d => d.TokenFile ??= tokenFile);
         var app = web.Build();
         app.MapGet("/healthz", () => Microsoft.AspNetCore.Http.Results.Text("ok"));
         app.MapSerSweepDashboard();

@@ -1,38 +1,83 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.EntityFrameworkCore;
+using System.Text.RegularExpressions;
 using SerSweep.Storage;
 using SerSweep.Testing;
 
 namespace SerSweep.Cluster.Tests;
 
-/// <summary>The loopback process topology of deploy/cluster (real redis-server, one process per silo) in a temp folder.</summary>
-public sealed class ProcessCluster : IAsyncDisposable
+/// <summary>How the silos of a <see cref="ProcessCluster"/> are laid out.</summary>
+public enum Topology
+{
+    /// <summary>deploy/cluster: every process on 127.0.0.1, one folder for all.</summary>
+    Loopback,
+
+    /// <summary>
+    /// deploy/netcluster: each silo (and Redis) its own host, a network namespace with its own address on a private
+    /// bridge and a private folder the others cannot see; only the coordinator sees the audio and the database.
+    /// </summary>
+    Separated,
+}
+
+/// <summary>A process cluster of deploy/cluster or deploy/netcluster (real redis-server, one process per silo) in a temp folder.</summary>
+public sealed partial class ProcessCluster : IAsyncDisposable
 {
     private readonly int _siloPort;
 
-    private ProcessCluster(string dir, int siloPort)
+    private ProcessCluster(string dir, Topology topology, int siloPort)
     {
         Dir = dir;
+        Topology = topology;
         _siloPort = siloPort;
     }
 
     public string Dir { get; }
-    public string DatabasePath => Path.Combine(Dir, "sersweep.db");
+    public Topology Topology { get; }
+
+    /// <summary>The coordinator's database (on the separated topology, inside the coordinator's private folder).</summary>
+    public string DatabasePath => Topology == Topology.Loopback ? Path.Combine(Dir, "sersweep.db") : Path.Combine(Dir, "hosts", "coordinator", "sersweep.db");
     public string SweepFile => Path.Combine(Dir, "sweep.yaml");
+    private string Script => Path.Combine(TestPaths.RepoRoot, "deploy", Topology == Topology.Loopback ? "cluster" : "netcluster");
+
+    /// <summary>The dashboard as seen from outside the silos (the root namespace on the separated topology).</summary>
+    public Uri Dashboard { get; private set; } = default!;
 
     /// <summary>Starts redis, a coordinator watching <paramref name="sweepYaml"/> and the workers; <paramref name="siloArgs"/> go to every silo.</summary>
-    public static async Task<ProcessCluster> StartAsync(string sweepYaml, int workers, params string[] siloArgs)
+    public static Task<ProcessCluster> StartAsync(string sweepYaml, int workers, params string[] siloArgs) =>
+        StartAsync(Topology.Loopback, sweepYaml, workers, siloArgs);
+
+    /// <summary>
+    /// As above on <paramref name="topology"/>; on the separated one only the coordinator gets <c>--data</c>
+    /// (the test RAVDESS), and the workers cannot see it.
+    /// </summary>
+    public static async Task<ProcessCluster> StartAsync(Topology topology, string sweepYaml, int workers, params string[] siloArgs)
     {
-        var dir = TestPaths.NewTempDir("sersweep-processes");
+        var dir = TestPaths.NewTempDir(topology == Topology.Loopback ? "sersweep-processes" : "sersweep-netcluster");
         await File.WriteAllTextAsync(Path.Combine(dir, "sweep.yaml"), sweepYaml);
-        var siloPort = FreePortBlock();
-        var cluster = new ProcessCluster(dir, siloPort);
-        await cluster.ScriptAsync([
-            "start", "--dir", dir, "--workers", workers.ToString(), "--redis-port", FreePort().ToString(),
-            "--silo-port", siloPort.ToString(), "--http-port", FreePort().ToString(), "--watch", cluster.SweepFile, "--", .. siloArgs]);
-        return cluster;
+        if (topology == Topology.Loopback)
+        {
+            var siloPort = FreePortBlock();
+            var httpPort = FreePort();
+            var cluster = new ProcessCluster(dir, topology, siloPort) { Dashboard = new Uri($"http://127.0.0.1:{httpPort}") };
+            await cluster.ScriptAsync([
+                "start", "--dir", dir, "--workers", workers.ToString(), "--redis-port", FreePort().ToString(),
+                "--silo-port", siloPort.ToString(), "--http-port", httpPort.ToString(), "--watch", cluster.SweepFile, "--", .. siloArgs]);
+            return cluster;
+        }
+        // A /24 no other cluster on this machine uses: the script refuses (exit 3) a subnet whose bridge exists.
+        for (var attempt = 0; ; attempt++)
+        {
+            var subnet = $"10.213.{Random.Shared.Next(100, 250)}";
+            var cluster = new ProcessCluster(dir, topology, 11111) { Dashboard = new Uri($"http://{subnet}.10:5080") };
+            var run = await cluster.RunScriptAsync([
+                "start", "--dir", dir, "--subnet", subnet, "--workers", workers.ToString(), "--data", TestPaths.Ravdess,
+                "--watch", cluster.SweepFile, "--", .. siloArgs]);
+            if (run.ExitCode == 0) return cluster;
+            await cluster.RunScriptAsync(["stop", "--dir", dir]);
+            if (run.ExitCode != 3 || attempt == 10)
+                Assert.Fail($"deploy/netcluster start on {subnet}.0/24 failed ({run.ExitCode}):\n{run.Output}");
+        }
     }
 
     public Task StartSiloAsync(string name) => ScriptAsync("start-silo", name, "--dir", Dir);
@@ -45,8 +90,41 @@ public sealed class ProcessCluster : IAsyncDisposable
         process.WaitForExit();
     }
 
-    /// <summary>The deploy/cluster name of the worker behind an Orleans silo address ("127.0.0.1:PORT@GEN").</summary>
-    public string WorkerOf(string siloAddress) => $"worker-{int.Parse(siloAddress.Split(':', '@')[1]) - _siloPort}";
+    /// <summary>The script's name of the worker behind an Orleans silo address ("IP:PORT@GEN").</summary>
+    public string WorkerOf(string siloAddress)
+    {
+        var parts = siloAddress.Split(':', '@');
+        return Topology == Topology.Loopback
+            ? $"worker-{int.Parse(parts[1]) - _siloPort}"
+            : $"worker-{int.Parse(parts[0].Split('.')[3]) - 10}";
+    }
+
+    /// <summary>
+    /// Runs a command on one host of the separated topology (its network namespace and view of the disk), or
+    /// "outside" (the root namespace, reaching the hosts over the bridge); loopback runs it here.
+    /// </summary>
+    public async Task<(int ExitCode, string Output)> ExecAsync(string host, params string[] command) =>
+        Topology == Topology.Loopback
+            ? await RunAsync(command[0], command[1..], TimeSpan.FromMinutes(3))
+            : await RunScriptAsync(["exec", host, "--dir", Dir, "--", .. command]);
+
+    /// <summary>The `sersweep` command line of the test's build, run through deploy/torch-runtime.</summary>
+    public static string[] Sersweep(params string[] args) =>
+        [Path.Combine(TestPaths.RepoRoot, "deploy", "torch-runtime"), "dotnet", Path.Combine(AppContext.BaseDirectory, "sersweep.dll"), .. args];
+
+    /// <summary>The dashboard token from the sign-in URL the coordinator logs, as a user reads it.</summary>
+    public async Task<string> SignInTokenAsync(TimeSpan timeout)
+    {
+        var log = Path.Combine(Dir, "logs", "coordinator.log");
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (File.Exists(log) && SignInUrl().Matches(await File.ReadAllTextAsync(log)) is { Count: > 0 } found)
+                return found[^1].Groups["token"].Value;
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"the coordinator did not log a sign-in URL (/login?token=...) within {timeout}\n{Logs()}");
+    }
 
     public async Task<T> ReadAsync<T>(Func<SerSweepDbContext, Task<T>> query)
     {
@@ -72,20 +150,39 @@ public sealed class ProcessCluster : IAsyncDisposable
             if (await ReadAsync(probe) is { } found) return found;
             await Task.Delay(200);
         }
-        var logs = string.Join("\n", Directory.GetFiles(Path.Combine(Dir, "logs")).Select(f => $"== {f}\n{string.Join("\n", File.ReadLines(f).TakeLast(15))}"));
-        throw new TimeoutException($"{what} did not happen within {timeout}\n{logs}");
+        throw new TimeoutException($"{what} did not happen within {timeout}\n{Logs()}");
     }
+
+    /// <summary>The last lines of every process's log, for failure messages.</summary>
+    public string Logs() =>
+        string.Join("\n", Directory.GetFiles(Path.Combine(Dir, "logs")).Select(f => $"== {f}\n{string.Join("\n", File.ReadLines(f).TakeLast(15))}"));
 
     private async Task ScriptAsync(params string[] args)
     {
-        var psi = new ProcessStartInfo(Path.Combine(TestPaths.RepoRoot, "deploy", "cluster")) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var run = await RunScriptAsync(args);
+        Assert.True(run.ExitCode == 0, $"{Path.GetFileName(Script)} {string.Join(' ', args)} failed:\n{run.Output}");
+    }
+
+    private Task<(int ExitCode, string Output)> RunScriptAsync(string[] args) => RunAsync(Script, args, TimeSpan.FromMinutes(3));
+
+    private static async Task<(int ExitCode, string Output)> RunAsync(string file, string[] args, TimeSpan timeout)
+    {
+        var psi = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in args) psi.ArgumentList.Add(arg);
         psi.Environment["SERSWEEP_CLI_DLL"] = Path.Combine(AppContext.BaseDirectory, "sersweep.dll");
         using var process = Process.Start(psi)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(3));
-        Assert.True(process.ExitCode == 0, $"deploy/cluster {string.Join(' ', args)} failed:\n{await stdout}\n{await stderr}");
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish within {timeout}");
+        }
+        return (process.ExitCode, $"{await stdout}\n{await stderr}");
     }
 
     private static int FreePort()
@@ -119,6 +216,9 @@ public sealed class ProcessCluster : IAsyncDisposable
             return false;
         }
     }
+
+    [GeneratedRegex(@"/login\?token=(?<token>[0-9A-Za-z%._~-]+)")]
+    private static partial Regex SignInUrl();
 
     public async ValueTask DisposeAsync() => await ScriptAsync("stop", "--dir", Dir);
 }

@@ -12,16 +12,12 @@ public class ComposeFileTests
 {
     private sealed record ComposeRun(int ExitCode, string Stdout, string Stderr);
 
-    /// <summary>
-    /// `docker compose -f docker-compose.yml ARGS` with the variables the file reads cleared, the dashboard token
-    /// set unless <paramref name="withToken"/> is false, and then <paramref name="env"/> applied.
-    /// </summary>
-    private static ComposeRun Compose(string[] args, bool withToken = true, params (string Key, string Value)[] env)
+    /// <summary>`docker compose -f docker-compose.yml ARGS` with every variable the file reads cleared, then <paramref name="env"/> applied.</summary>
+    private static ComposeRun Compose(string[] args, params (string Key, string Value)[] env)
     {
         var psi = new ProcessStartInfo("docker") { WorkingDirectory = TestPaths.RepoRoot, RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { "compose", "-f", "docker-compose.yml" }.Concat(args)) psi.ArgumentList.Add(a);
         foreach (var name in new[] { "WORKER_SLOTS", "THREADS_PER_TRIAL", "SERSWEEP_DASHBOARD_TOKEN" }) psi.Environment.Remove(name);
-        if (withToken) psi.Environment["SERSWEEP_DASHBOARD_TOKEN"] = "test-token";
         foreach (var (k, v) in env) psi.Environment[k] = v;
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
@@ -32,7 +28,7 @@ public class ComposeFileTests
 
     private static JsonElement Config(params (string Key, string Value)[] env)
     {
-        var run = Compose(["config", "--format", "json"], withToken: true, env);
+        var run = Compose(["config", "--format", "json"], env);
         Assert.True(run.ExitCode == 0, $"docker compose config failed ({run.ExitCode}): {run.Stderr}");
         return JsonDocument.Parse(run.Stdout).RootElement.Clone();
     }
@@ -40,27 +36,67 @@ public class ComposeFileTests
     private static string[] Command(JsonElement service) =>
         service.GetProperty("command").EnumerateArray().Select(e => e.GetString()!).ToArray();
 
+    private static JsonElement[] Mounts(JsonElement service) =>
+        service.TryGetProperty("volumes", out var volumes) ? volumes.EnumerateArray().ToArray() : [];
+
+    private static string? Source(JsonElement mount) => mount.TryGetProperty("source", out var source) ? source.GetString() : null;
+
     [Fact]
-    public void Config_is_valid_quietly()
+    public void Config_is_valid_with_no_variables_set()
     {
         var run = Compose(["config", "-q"]);
 
         Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.DoesNotContain("variable is not set", run.Stderr);
     }
 
     [Fact]
-    public void Has_redis_coordinator_and_worker_with_named_volumes()
+    public void Has_redis_coordinator_and_worker_with_named_volumes_for_redis_and_the_coordinator_only()
     {
         var config = Config();
         var services = config.GetProperty("services");
 
         Assert.Equal(["coordinator", "redis", "worker"], services.EnumerateObject().Select(s => s.Name).Order().ToArray());
-        Assert.Equal(["coordinator", "redis", "shared"], config.GetProperty("volumes").EnumerateObject().Select(v => v.Name).Order().ToArray());
+        Assert.Equal(["coordinator", "redis"], config.GetProperty("volumes").EnumerateObject().Select(v => v.Name).Order().ToArray());
         Assert.True(services.GetProperty("redis").TryGetProperty("healthcheck", out _));
+        Assert.All(services.EnumerateObject(), s => Assert.Equal("unless-stopped", s.Value.GetProperty("restart").GetString()));
     }
 
     [Fact]
-    public void Coordinator_serves_the_dashboard_on_5080_and_keeps_sqlite_on_a_volume()
+    public void No_service_mounts_another_services_volume_or_folder()
+    {
+        var services = Config().GetProperty("services").EnumerateObject().ToArray();
+
+        // Every named volume and every host folder is mounted by one service at most: containers share only the network.
+        var owners = services
+            .SelectMany(s => Mounts(s.Value).Where(m => Source(m) is not null).Select(m => (Source: Source(m)!, Service: s.Name)))
+            .GroupBy(m => m.Source)
+            .ToDictionary(g => g.Key, g => g.Select(m => m.Service).Distinct().ToArray());
+        Assert.All(owners, o => Assert.True(o.Value.Length == 1, $"{o.Key} is mounted by {string.Join(", ", o.Value)}"));
+        Assert.Equal(["redis"], owners["redis"]);
+        Assert.Equal(["coordinator"], owners["coordinator"]);
+    }
+
+    [Fact]
+    public void Workers_need_no_audio_and_keep_checkpoints_and_features_in_scratch_space_of_their_own()
+    {
+        var worker = Config().GetProperty("services").GetProperty("worker");
+
+        var command = Command(worker);
+        Assert.DoesNotContain(command, a => a.StartsWith("--data", StringComparison.Ordinal) || a.StartsWith("--db", StringComparison.Ordinal));
+        Assert.Contains("--artifacts=/var/lib/sersweep/artifacts", command);
+        Assert.Contains("--cache=/var/lib/sersweep/cache", command);
+        // One anonymous volume (no source: each replica of `--scale worker=N` gets a fresh one), no bind mount.
+        var mount = Assert.Single(Mounts(worker));
+        Assert.Equal("volume", mount.GetProperty("type").GetString());
+        Assert.Null(Source(mount));
+        Assert.Equal("/var/lib/sersweep", mount.GetProperty("target").GetString());
+        Assert.False(worker.TryGetProperty("container_name", out _), "a fixed container name would forbid --scale");
+        Assert.False(worker.TryGetProperty("ports", out _), "a published port would forbid --scale");
+    }
+
+    [Fact]
+    public void Coordinator_serves_the_dashboard_on_5080_and_keeps_sqlite_bundles_and_audio_to_itself()
     {
         var coordinator = Config().GetProperty("services").GetProperty("coordinator");
 
@@ -70,9 +106,12 @@ public class ComposeFileTests
         var command = Command(coordinator);
         Assert.Contains("--role=coordinator", command);
         Assert.Contains("--db=/var/lib/sersweep/sersweep.db", command);
+        Assert.Contains("--artifacts=/var/lib/sersweep/artifacts", command);
+        Assert.Contains("--data=/data/ravdess", command);
         Assert.Contains("--watch=/config/sweep.yaml", command);
-        var mounts = coordinator.GetProperty("volumes").EnumerateArray().ToArray();
-        Assert.Contains(mounts, m => m.GetProperty("type").GetString() == "volume" && m.GetProperty("source").GetString() == "coordinator" && m.GetProperty("target").GetString() == "/var/lib/sersweep");
+        var mounts = Mounts(coordinator);
+        Assert.Contains(mounts, m => m.GetProperty("type").GetString() == "volume" && Source(m) == "coordinator" && m.GetProperty("target").GetString() == "/var/lib/sersweep");
+        Assert.Contains(mounts, m => m.GetProperty("target").GetString() == "/data/ravdess" && m.GetProperty("read_only").GetBoolean());
         Assert.Contains(mounts, m => m.GetProperty("target").GetString() == "/config/sweep.yaml" && m.GetProperty("read_only").GetBoolean());
         Assert.Equal("service_healthy", coordinator.GetProperty("depends_on").GetProperty("redis").GetProperty("condition").GetString());
     }
@@ -90,27 +129,18 @@ public class ComposeFileTests
         Assert.StartsWith("glibc.malloc.mmap_max=0", ReadDockerfileEnv("GLIBC_TUNABLES"));
         Assert.Equal("/usr/lib/x86_64-linux-gnu/libjemalloc.so.2", ReadDockerfileEnv("LD_PRELOAD"));
         Assert.Equal("narenas:1,dirty_decay_ms:-1,muzzy_decay_ms:-1", ReadDockerfileEnv("MALLOC_CONF"));
-        var mounts = worker.GetProperty("volumes").EnumerateArray().ToArray();
-        Assert.Contains(mounts, m => m.GetProperty("target").GetString() == "/data/ravdess" && m.GetProperty("read_only").GetBoolean());
-        Assert.Contains(mounts, m => m.GetProperty("source").GetString() == "shared" && m.GetProperty("target").GetString() == "/shared");
         Assert.Equal("service_healthy", worker.GetProperty("depends_on").GetProperty("coordinator").GetProperty("condition").GetString());
     }
 
     [Fact]
-    public void Coordinator_refuses_to_start_without_a_dashboard_token()
+    public void Coordinator_passes_a_given_token_to_the_dashboard_and_an_empty_one_when_none_is_given()
     {
-        var run = Compose(["config", "-q"], withToken: false);
+        var given = Config(("SERSWEEP_DASHBOARD_TOKEN", "test-token")).GetProperty("services").GetProperty("coordinator");
+        var none = Config().GetProperty("services").GetProperty("coordinator");
 
-        Assert.NotEqual(0, run.ExitCode);
-        Assert.Contains("SERSWEEP_DASHBOARD_TOKEN", run.Stderr);
-    }
-
-    [Fact]
-    public void Coordinator_passes_the_token_to_the_dashboard()
-    {
-        var coordinator = Config().GetProperty("services").GetProperty("coordinator");
-
-        Assert.Equal("test-token", coordinator.GetProperty("environment").GetProperty("Dashboard__Token").GetString());
+        Assert.Equal("test-token", given.GetProperty("environment").GetProperty("Dashboard__Token").GetString());
+        // Empty: the coordinator generates a token and keeps it on its volume (DashboardOptions.TokenFile).
+        Assert.Equal("", none.GetProperty("environment").GetProperty("Dashboard__Token").GetString());
     }
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -14,11 +13,10 @@ internal static class LoginEndpoints
         endpoints.MapPost("/auth/login", async (HttpContext context, DashboardAccess access) =>
         {
             var form = await context.Request.ReadFormAsync(context.RequestAborted);
-            var returnUrl = LocalPath(form["returnUrl"]);
+            var returnUrl = TokenGate.LocalPath(form["returnUrl"]);
             if (!access.TokenMatches(form["token"]))
                 return Results.LocalRedirect($"/login?failed=1&returnUrl={Uri.EscapeDataString(returnUrl)}");
-            var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, "token")], DashboardAccess.AuthenticationScheme);
-            await context.SignInAsync(DashboardAccess.AuthenticationScheme, new ClaimsPrincipal(identity));
+            await TokenGate.SignInAsync(context);
             return Results.LocalRedirect(returnUrl);
         }).DisableAntiforgery();
 
@@ -28,10 +26,4 @@ internal static class LoginEndpoints
             return Results.LocalRedirect("/");
         }).DisableAntiforgery();
     }
-
-    /// <summary>Only a local path may be a return address (no open redirect).</summary>
-    private static string LocalPath(string? url) =>
-        url is { Length: > 0 } && url[0] == '/' && !url.StartsWith("//", StringComparison.Ordinal) && !url.StartsWith("/\\", StringComparison.Ordinal)
-            ? url
-            : "/";
 }

@@ -42,5 +42,5 @@ internal static class PredictApi
             {
                 return Results.Problem(e.Message, statusCode: StatusCodes.Status413PayloadTooLarge);
             }
-        }).AddEndpointFilter<AccessFilter>().DisableAntiforgery();
+        }).DisableAntiforgery();
 }

@@ -72,7 +72,7 @@ internal static class SweepApi
             if (await queries.BestTrialAsync(id, cancel) is not { } best)
                 return Results.Problem($"sweep {id} has no finished trial yet", statusCode: StatusCodes.Status404NotFound);
             return await BundleDownload.ServeAsync(context, sweep, best.Trial, best.Bundle);
-        }).AddEndpointFilter<AccessFilter>();
+        });
 
         api.MapGet("/trials/{id:long}/model", async (long id, SweepQueries queries, HttpContext context, CancellationToken cancel) =>
         {
@@ -80,7 +80,7 @@ internal static class SweepApi
                 return NoTrial(id);
             var sweep = await queries.GetSweepAsync(details.Trial.SweepId, cancel);
             return await BundleDownload.ServeAsync(context, sweep!, details.Trial, details.Bundle);
-        }).AddEndpointFilter<AccessFilter>();
+        });
 
         api.MapPost("/sweeps", async (HttpRequest request, IServiceProvider services, CancellationToken cancel) =>
         {
@@ -93,7 +93,7 @@ internal static class SweepApi
                 return Results.Json(new { errors = errors.Select(e => new { e.Line, e.Column, e.Message, e.Hint }) }, DashboardJson.Options,
                     statusCode: StatusCodes.Status400BadRequest);
             return Results.Json(new { sweep.Id, url = $"/sweeps/{sweep.Id}" }, DashboardJson.Options, statusCode: StatusCodes.Status201Created);
-        }).AddEndpointFilter<AccessFilter>().DisableAntiforgery();
+        }).DisableAntiforgery();
 
         MapControl(api, "pause", coordinator => coordinator.Pause());
         MapControl(api, "resume", coordinator => coordinator.Resume());
@@ -109,7 +109,7 @@ internal static class SweepApi
                 return NoSweep(id);
             await act(launcher.Coordinator(id));
             return Results.NoContent();
-        }).AddEndpointFilter<AccessFilter>().DisableAntiforgery();
+        }).DisableAntiforgery();
 
     private static IResult NoSweep(long id) => Results.Problem($"no sweep with id {id}", statusCode: StatusCodes.Status404NotFound);
 

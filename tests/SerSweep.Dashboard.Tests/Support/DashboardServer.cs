@@ -37,6 +37,7 @@ public sealed class DashboardServer : IAsyncDisposable
             configure?.Invoke(options);
         });
         var app = builder.Build();
+        app.MapGet("/healthz", () => Microsoft.AspNetCore.Http.Results.Text("ok")); // as SerSweepHost maps it
         app.MapSerSweepDashboard();
         await app.StartAsync();
         var bound = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
