@@ -26,6 +26,8 @@ GOALS = [
     ("rss-slope", "flat worker memory: RSS slope <= 1 MB per epoch over a 50-epoch trial", "at_most", 1.0),
     ("search-tpe-ask", "TPE suggestion <= 1 ms at 300 trials of history (search issue)", "at_most", 1.0),
     ("dashboard-first-page", "leaderboard first page, 10 000 trials: p95 < 1 s (dashboard issue)", "below", 1000.0),
+    ("e2e-per-epoch", "default sweep end to end: wall per trial-epoch >= 1.5x faster than Optuna + PyTorch", "ratio_at_least", 1.5),
+    ("e2e-wall", "default sweep end to end: total wall time below Optuna + PyTorch's", "ratio_at_least", 1.0),
 ]
 SECTIONS = [
     ("features", "Feature extraction vs torchaudio"),
@@ -36,6 +38,7 @@ SECTIONS = [
     ("sweep", "Sweep throughput: 1 vs 2 workers on the loopback process cluster"),
     ("rss", "Worker memory over a 50-epoch trial"),
     ("cache", "Feature-cache reload"),
+    ("e2e", "End to end: the default sweep vs the same sweep in Optuna + PyTorch"),
 ]
 
 
@@ -157,6 +160,7 @@ def render(results, notes):
                 goal_cell = goal_text(goal[2], goal[3], r["unit"]) + (" (p95)" if "goal_value" in r else "") if goal else ""
                 out.append(f"| {r['label']} | {number(r['sersweep']['median'])} {r['unit']} | {spread(r['sersweep'])} | {peer_text} | "
                            f"{number(ratio(r)) + 'x' if ratio(r) else '-'} | {goal_cell} | {'**' + result + '**' if result else ''} |")
+            out += profile_table(rows)
             out += ["", "Produced by:", "", "```bash"]
             out += sorted({line for r in rows for line in r["command"].splitlines()})
             out += ["```", ""]
@@ -164,6 +168,20 @@ def render(results, notes):
             out += ["**Goal missed: why, and what would close it.**", "",
                     note(notes, f"{name}-miss.md") or f"(No profile written yet: add `bench/report/notes/{name}-miss.md`.)", ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def profile_table(rows):
+    """Where a trial-epoch's wall time goes, per side (a record's extra.profile_s_per_trial_epoch), when the section has one."""
+    profiles = next((r["extra"]["profile_s_per_trial_epoch"] for r in rows if "profile_s_per_trial_epoch" in r.get("extra", {})), None)
+    if not profiles:
+        return []
+    out = ["", "Where the wall time per trial-epoch goes (median over the repeats; the parts add up to the wall per trial-epoch):", ""]
+    for side, parts in profiles.items():
+        total = sum(parts.values()) or 1.0
+        out += [f"| {side}: part | s per trial-epoch | share |", "|---|---:|---:|"]
+        out += [f"| {part} | {seconds:.4f} | {100 * seconds / total:.0f}% |" for part, seconds in parts.items()]
+        out += [f"| total | {total:.4f} | |", ""]
+    return out[:-1]
 
 
 def measure_of(goal_id):

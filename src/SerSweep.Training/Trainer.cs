@@ -27,6 +27,7 @@ public static class Trainer
     private static async Task<TrainingOutcome> RunOnThisThreadAsync(TrainingRequest request, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
+        var profile = TrainingProfile.FromEnvironment();
         var config = request.Config;
         var training = config.Training;
         Validate(training);
@@ -100,8 +101,12 @@ public static class Trainer
                     Weights = best.Weights, Training = outcome, FeatureCacheKey = features.CacheKey,
                 }.Save(bundlePath);
             }
+            profile?.Lap("finish");
+            profile?.Write(training.Seed, history.Count, status);
             return outcome with { BundlePath = bundlePath, Elapsed = clock.Elapsed };
         }
+
+        profile?.Lap("setup");
 
         for (var epoch = startEpoch; epoch < training.Epochs; epoch++)
         {
@@ -146,6 +151,7 @@ public static class Trainer
                 correct += (int)logits.argmax(1).eq(target).sum().item<long>();
             }
 
+            profile?.Lap("step");
             var val = Evaluate(model, data, labels, targets, features.Actors, split.Val, training.BatchSize, classes);
             var report = new EpochReport(epoch + 1, training.Epochs, lossSum / order.Length, (double)correct / order.Length,
                 val.Loss ?? double.NaN, val.Accuracy, val.MacroF1, val.Uar, learningRate, epochClock.Elapsed);
@@ -155,8 +161,10 @@ public static class Trainer
                 ? m
                 : throw new ArgumentException($"training.metric '{training.Metric}' is not an epoch metric ({string.Join(", ", report.Metrics.Keys)})");
             if (training.Schedule == LrSchedule.Plateau) schedule.Observe(value, lowerIsBetter);
+            profile?.Lap("eval");
             if (best.Epoch == 0 || (lowerIsBetter ? value < best.Value : value > best.Value))
                 best = (value, epoch + 1, SaveWeights(model));
+            profile?.Lap("best");
 
             if (request.CheckpointDir is { } checkpointDir)
                 new TrainingCheckpoint
@@ -164,10 +172,12 @@ public static class Trainer
                     NextEpoch = epoch + 1, History = history, BestValue = best.Value, BestEpoch = best.Epoch,
                     Plateau = schedule.Plateau, ConfigJson = configJson,
                 }.Save(checkpointDir, model, optimizer, best.Weights);
+            profile?.Lap("checkpoint");
 
             if (request.OnEpoch is { } onEpoch)
             {
                 var decision = await onEpoch(report, cancellationToken);
+                profile?.Lap("report");
                 if (decision.ShouldStop) return Finish(TrainingStatus.Pruned, decision.Reason ?? $"stopped after epoch {epoch + 1}");
             }
             if (training.Patience > 0 && epoch + 1 - best.Epoch >= training.Patience)
