@@ -162,8 +162,8 @@ public static class Trainer
                 : throw new ArgumentException($"training.metric '{training.Metric}' is not an epoch metric ({string.Join(", ", report.Metrics.Keys)})");
             if (training.Schedule == LrSchedule.Plateau) schedule.Observe(value, lowerIsBetter);
             profile?.Lap("eval");
-            if (best.Epoch == 0 || (lowerIsBetter ? value < best.Value : value > best.Value))
-                best = (value, epoch + 1, SaveWeights(model));
+            var improved = best.Epoch == 0 || (lowerIsBetter ? value < best.Value : value > best.Value);
+            if (improved) best = (value, epoch + 1, SaveWeights(model));
             profile?.Lap("best");
 
             if (request.CheckpointDir is { } checkpointDir)
@@ -171,7 +171,7 @@ public static class Trainer
                 {
                     NextEpoch = epoch + 1, History = history, BestValue = best.Value, BestEpoch = best.Epoch,
                     Plateau = schedule.Plateau, ConfigJson = configJson,
-                }.Save(checkpointDir, model, optimizer, best.Weights);
+                }.Save(checkpointDir, improved ? null : model, optimizer, best.Weights);
             profile?.Lap("checkpoint");
 
             if (request.OnEpoch is { } onEpoch)
