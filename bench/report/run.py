@@ -13,7 +13,9 @@ import datetime
 import json
 import os
 import platform
+import re
 import shutil
+import socket
 import sqlite3
 import statistics
 import subprocess
@@ -33,11 +35,13 @@ REDIS_PORT, SILO_PORT, HTTP_PORT = 6590, 13111, 5280
 # Sizes per mode. Full: about 25 minutes on a quiet 2-core machine (1531 s on 2026-11-24); quick: a smoke check of every path.
 PROFILES = {
     "full": dict(feature_repeats=5, train_runs=3, search_runs=5, overhead_runs=3, overhead_sweeps=8, overhead_trials=50,
-                 dashboard_iterations=20, sweep_trials=8, sweep_repeats=2, sweep_epochs=40, rss_epochs=50, cache_reloads=7),
+                 dashboard_iterations=20, sweep_trials=8, sweep_repeats=2, sweep_epochs=40, rss_epochs=50, cache_reloads=7,
+                 e2e_repeats=3, e2e_trials=None, e2e_epochs=None),
     "quick": dict(feature_repeats=1, train_runs=1, search_runs=1, overhead_runs=1, overhead_sweeps=2, overhead_trials=10,
-                  dashboard_iterations=3, sweep_trials=2, sweep_repeats=1, sweep_epochs=1, rss_epochs=5, cache_reloads=2),
+                  dashboard_iterations=3, sweep_trials=2, sweep_repeats=1, sweep_epochs=1, rss_epochs=5, cache_reloads=2,
+                  e2e_repeats=1, e2e_trials=2, e2e_epochs=2),
 }
-MEASUREMENTS = ["features", "training", "search", "overhead", "dashboard", "sweep", "rss", "cache"]
+MEASUREMENTS = ["features", "training", "search", "overhead", "dashboard", "sweep", "rss", "cache", "e2e"]
 
 
 def log(message):
@@ -442,6 +446,144 @@ def cache(p):
                    summary([w for _, w in reloads]), None, shown(cmd)),
             record("cache-compute", "cache", "first run: computing the cache", "s", "lower", {"median": computed["seconds"]}, None, shown(cmd),
                    extra={"process_s": computed_wall})]
+
+
+E2E_DIR = os.path.join(OUT, "e2e")
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def e2e_sweep_file(p, folder):
+    """The committed sweep.yaml; quick mode shrinks it (trials, epochs, ASHA's grace period) to a smoke check."""
+    path = os.path.join(REPO, "sweep.yaml")
+    if p["e2e_trials"] is None:
+        return path
+    text = open(path).read()
+    for key, value in [("max_trials", p["e2e_trials"]), ("epochs", p["e2e_epochs"]), ("max_epochs", p["e2e_epochs"]), ("grace_period", 1)]:
+        text = re.sub(rf"^(\s*{key}:)\s*\d+", rf"\g<1> {value}", text, flags=re.M)
+    small = os.path.join(folder, "sweep.yaml")
+    with open(small, "w") as f:
+        f.write(text)
+    return small
+
+
+def utc(text):
+    return parse_time(text).replace(tzinfo=datetime.timezone.utc).timestamp()
+
+
+def e2e_sersweep(p, repeat, cache):
+    """One `deploy/sersweep sweep sweep.yaml` (the user's command, a fresh database and artifacts folder, the warm feature
+    cache): wall, trial-epochs, the best trial, and where each slot's time went (SERSWEEP_PROFILE + the database)."""
+    folder = os.path.join(E2E_DIR, f"sersweep-{repeat}")
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder)
+    profile_file = os.path.join(folder, "profile.jsonl")
+    cmd = [os.path.join(REPO, "deploy", "sersweep"), "sweep", e2e_sweep_file(p, folder), "--data", RAVDESS, "--cache", cache,
+           "--db", os.path.join(folder, "sersweep.db"), "--artifacts", os.path.join(folder, "artifacts"), "--json",
+           "--urls", f"http://127.0.0.1:{free_port()}", "--silo-port", str(free_port()), "--gateway-port", str(free_port())]
+    began = time.time()
+    report = json.loads(run(cmd, env={"SERSWEEP_PROFILE": profile_file}))
+    ended = time.time()
+    with sqlite3.connect(f"file:{report['database']}?mode=ro", uri=True) as db:
+        trials = db.execute("SELECT Seed, StartedAt, FinishedAt FROM Trials WHERE SweepId = ?", (report["sweep_id"],)).fetchall()
+        epochs = db.execute("SELECT COUNT(*) FROM EpochMetrics").fetchone()[0]
+    spans = {seed: (utc(start), utc(end)) for seed, start, end in trials}
+    phases = {}
+    inside = 0.0
+    with open(profile_file) as f:
+        for line in f:
+            run_profile = json.loads(line)
+            inside += run_profile["total_s"]
+            for phase, seconds in run_profile["seconds"].items():
+                phases[phase] = phases.get(phase, 0.0) + seconds
+    first, last = min(s for s, _ in spans.values()), max(e for _, e in spans.values())
+    slots = 2
+    in_trials = sum(e - s for s, e in spans.values())
+    # Slot-seconds: each of the 2 slots is charged for the whole wall, so the parts add up to 2 x wall.
+    slot_seconds = {"start-up (process start to first trial)": slots * (first - began),
+                    **{f"trainer: {k}": v for k, v in phases.items()},
+                    "trial outside the trainer (features from the silo, outcome, bundle hash, commit)": in_trials - inside,
+                    "slot idle between trials and at the end": slots * (last - first) - in_trials,
+                    "shut-down (last trial to process exit: leaderboard, export)": slots * (ended - last)}
+    best = report["leaderboard"][0] if report["leaderboard"] else {}
+    return {"wall_s": ended - began, "trial_epochs": epochs, "test_accuracy": best.get("test_accuracy"),
+            "test_macro_f1": best.get("test_macro_f1"), "objective": best.get("objective"), "slot_seconds": slot_seconds,
+            "command": shown(cmd)}
+
+
+def e2e_peer(p, repeat):
+    """One sweep_peer.py --schedule queue (2 processes on one SQLite storage): its own figures and where its time went."""
+    folder = os.path.join(E2E_DIR, f"peer-{repeat}")
+    shutil.rmtree(folder, ignore_errors=True)
+    os.makedirs(folder)
+    out = os.path.join(folder, "peer.jsonl")
+    cmd = [PYTHON, os.path.join(PEERS, "sweep_peer.py"), "--schedule", "queue", "--data", RAVDESS, "--db", os.path.join(folder, "optuna.db"),
+           "--json", out]
+    if p["e2e_trials"] is not None:
+        cmd += ["--trials", str(p["e2e_trials"]), "--epochs", str(p["e2e_epochs"]), "--grace-period", "1"]
+    began = time.time()
+    run(cmd)
+    ended = time.time()
+    with open(out) as f:
+        res = json.loads(f.read().splitlines()[-1])
+    if res["errors"]:
+        raise RuntimeError(f"sweep_peer.py: {res['errors']}")
+    rows = [r for r in res["per_trial"] if r.get("epoch_s")]
+    epoch_s = sum(sum(r["epoch_s"]) for r in rows)
+    final_s = sum(r.get("final_eval_s") or 0 for r in rows)
+    trial_s = sum(r.get("trial_s") or 0 for r in rows)
+    workers = res["per_worker"]
+    slot_seconds = {"start-up (process start to first trial: imports, features, hand-off, worker start)": sum(w["start"] - began for w in workers),
+                    "epochs: training steps + validation": epoch_s,
+                    "final evaluation (val + test of the kept weights)": final_s,
+                    "trial set-up, keeping the best weights": trial_s - epoch_s - final_s,
+                    "Optuna: sampling, report, should_prune, storage": sum(w["optuna_s"] for w in workers),
+                    "slot idle at the end, shut-down": sum(ended - w["end"] for w in workers)}
+    best = res["best"] or {}
+    return {"wall_s": ended - began, "own_wall_s": res["wall_s"], "trial_epochs": res["epochs_total"], "test_accuracy": best.get("test_accuracy"),
+            "test_macro_f1": best.get("test_macro_f1"), "objective": best.get("val_loss"), "slot_seconds": slot_seconds, "command": shown(cmd)}
+
+
+def e2e(p):
+    """The user's default sweep end to end beside the same sweep in Optuna + PyTorch, taking turns."""
+    os.makedirs(E2E_DIR, exist_ok=True)
+    cache = os.path.join(E2E_DIR, "features")
+    # The feature cache is computed once, not timed: a user's second sweep on the same data finds it (the peer computes
+    # its features in every run, about 1 s, which stays in its wall).
+    run([os.path.join(REPO, "deploy", "sersweep"), "features", "--config", os.path.join(REPO, "sweep.yaml"), "--data", RAVDESS, "--cache", cache])
+    ours, peers = [], []
+    for repeat in range(p["e2e_repeats"]):
+        log(f"e2e: repeat {repeat + 1}/{p['e2e_repeats']}, SerSweep")
+        ours.append(e2e_sersweep(p, repeat, cache))
+        log(f"e2e: repeat {repeat + 1}/{p['e2e_repeats']}, peer")
+        peers.append(e2e_peer(p, repeat))
+        for side, r in (("SerSweep", ours[-1]), ("peer", peers[-1])):
+            log(f"e2e: {side}: {r['wall_s']:.1f} s, {r['trial_epochs']} trial-epochs, {r['wall_s'] / r['trial_epochs']:.4f} s per trial-epoch, test accuracy {r['test_accuracy']}")
+    command = f"{ours[0]['command']}\n{peers[0]['command']}"
+    peer_name = "Optuna + PyTorch, 2 processes, queue"
+
+    def row(id, label, unit, better, key, **extra):
+        mine, theirs = summary([key(r) for r in ours]), summary([key(r) for r in peers])
+        return record(id, "e2e", label, unit, better, mine, {"name": peer_name, **theirs}, command, **extra)
+
+    def profile(runs):
+        """Median over the runs of each part's seconds per trial-epoch of wall (slot-seconds / 2 slots / trial-epochs)."""
+        parts = runs[0]["slot_seconds"].keys()
+        return {part: round(statistics.median(r["slot_seconds"].get(part, 0.0) / 2 / r["trial_epochs"] for r in runs), 5) for part in parts}
+
+    return [
+        row("e2e-per-epoch", "wall per trial-epoch (wall / epochs trained by all trials)", "s", "lower", lambda r: r["wall_s"] / r["trial_epochs"],
+            extra={"profile_s_per_trial_epoch": {"sersweep": profile(ours), "peer": profile(peers)}}),
+        row("e2e-wall", "wall time of the sweep (process start to exit)", "s", "lower", lambda r: r["wall_s"],
+            extra={"peer_own_wall_s": [r["own_wall_s"] for r in peers]}),
+        row("e2e-trial-epochs", "trial-epochs trained (ASHA stops trials at epochs 10 and 20)", "epochs", "lower", lambda r: r["trial_epochs"]),
+        row("e2e-test-accuracy", "best trial's test accuracy (lowest val_loss, completed or pruned)", "", "higher", lambda r: r["test_accuracy"] or 0.0),
+        row("e2e-test-f1", "best trial's test macro-F1", "", "higher", lambda r: r["test_macro_f1"] or 0.0),
+    ]
 
 
 # ---------------------------------------------------------------- machine and main

@@ -26,14 +26,19 @@ public sealed record TrainingCheckpoint
     private const string OptimizerFile = "optimizer.pt";
     private const string BestWeightsFile = "best.pt";
 
-    public void Save(string dir, nn.Module model, OptimizerHelper optimizer, byte[] bestWeights)
+    /// <summary>
+    /// Writes the checkpoint into <paramref name="dir"/>. <paramref name="model"/> null: the model's weights are the
+    /// best ones (the epoch just improved), so their serialised bytes are written twice rather than serialised again.
+    /// </summary>
+    public void Save(string dir, nn.Module? model, OptimizerHelper optimizer, byte[] bestWeights)
     {
         var full = Path.GetFullPath(dir);
         var staging = full + ".tmp";
         var old = full + ".old";
         if (Directory.Exists(staging)) Directory.Delete(staging, recursive: true);
         Directory.CreateDirectory(staging);
-        model.save(Path.Combine(staging, WeightsFile));
+        if (model is null) File.WriteAllBytes(Path.Combine(staging, WeightsFile), bestWeights);
+        else model.save(Path.Combine(staging, WeightsFile));
         optimizer.save_state_dict(Path.Combine(staging, OptimizerFile));
         File.WriteAllBytes(Path.Combine(staging, BestWeightsFile), bestWeights);
         File.WriteAllText(Path.Combine(staging, StateFile), JsonSerializer.Serialize(this, BundleJson.Options));

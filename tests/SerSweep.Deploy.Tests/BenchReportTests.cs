@@ -94,7 +94,28 @@ public class BenchReportTests
         Assert.True(Directory.Exists(notes));
     }
 
-    private static string Render(out string notes)
+    [Fact]
+    public void A_measurement_without_results_keeps_its_goal_rows_and_section_from_the_report_it_replaces()
+    {
+        var first = Render(out var notes, out var results);
+        var cacheSection = Section(first, "Feature-cache reload");
+        File.Delete(Path.Combine(results, "cache.jsonl"));
+        File.WriteAllLines(Path.Combine(results, "overhead.jsonl"), [Run("overhead"), Row("overhead", "overhead", "lower", "ms", 7.5, 7, 8, peer: 10.4)]);
+
+        var second = RenderInto(results, notes, Path.Combine(results, "benchmarks.md"));
+
+        Assert.Equal("PASS", Verdict(second, "feature-cache reload <= 0.2 s"));
+        Assert.Equal(cacheSection, Section(second, "Feature-cache reload"));
+        Assert.Equal("MISS", Verdict(second, "orchestration overhead <= 5 ms per trial"));
+        Assert.Equal("NOT RUN", Verdict(second, "default sweep end to end: total wall time below Optuna + PyTorch's"));
+        // Into a new file (no report to replace) a missing measurement is NOT RUN, as before.
+        var fresh = RenderInto(results, notes, Path.Combine(TestPaths.NewTempDir("sersweep-bench-fresh"), "benchmarks.md"));
+        Assert.Equal("NOT RUN", Verdict(fresh, "feature-cache reload <= 0.2 s"));
+    }
+
+    private static string Render(out string notes) => Render(out notes, out _);
+
+    private static string Render(out string notes, out string resultsDir)
     {
         var results = TestPaths.NewTempDir("sersweep-bench-results");
         notes = TestPaths.NewTempDir("sersweep-bench-notes");
@@ -102,8 +123,12 @@ public class BenchReportTests
         foreach (var (name, lines) in Results) File.WriteAllLines(Path.Combine(results, $"{name}.jsonl"), lines);
         File.WriteAllText(Path.Combine(notes, "features-miss.md"), "Why features miss: the 1440-file profile.");
         File.WriteAllText(Path.Combine(notes, "training.md"), "What is timed in training.");
-        var output = Path.Combine(results, "benchmarks.md");
+        resultsDir = results;
+        return RenderInto(results, notes, Path.Combine(results, "benchmarks.md"));
+    }
 
+    private static string RenderInto(string results, string notes, string output)
+    {
         var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardError = true };
         foreach (var arg in new[] { Path.Combine(TestPaths.RepoRoot, "bench", "report", "render.py"), "--results", results, "--notes", notes, "--out", output })
             psi.ArgumentList.Add(arg);

@@ -63,6 +63,33 @@ public class TrainerTests
     }
 
     [Fact]
+    public async Task Checkpoints_of_improving_and_of_other_epochs_both_resume_exactly()
+    {
+        // val_accuracy saturates on the separable set: later epochs change the weights without improving the metric,
+        // so the checkpoint's current weights differ from its best ones there (an improving epoch writes them once for both).
+        var config = SyntheticFeatures.SmallConfig() with
+        {
+            Training = SyntheticFeatures.SmallConfig().Training with { Epochs = 6, Metric = Metrics.ValAccuracy },
+        };
+        var straight = await Run(config);
+        var accuracies = straight.Epochs.Select(e => e.ValAccuracy).ToArray();
+        bool Improved(int epoch) => epoch == 1 || accuracies[epoch - 1] > accuracies[..(epoch - 1)].Max();
+        var improving = Enumerable.Range(1, 5).FirstOrDefault(Improved);
+        var other = Enumerable.Range(1, 5).FirstOrDefault(e => !Improved(e));
+        Assert.True(improving > 0 && other > 0, $"need an improving and a non-improving epoch among 1-5, val accuracies {string.Join(", ", accuracies)}");
+
+        foreach (var pause in new[] { improving, other })
+        {
+            var dir = TestPaths.NewTempDir();
+            await Run(config, (r, _) => Task.FromResult(r.Epoch == pause ? EpochDecision.Stop("test pause") : EpochDecision.Continue), checkpointDir: dir);
+            var resumed = await Run(config, resumeFrom: dir);
+            Assert.Equal(straight.Epochs.Select(e => (e.TrainLoss, e.ValLoss)), resumed.Epochs.Select(e => (e.TrainLoss, e.ValLoss)));
+            Assert.Equal(straight.BestEpoch, resumed.BestEpoch);
+            Assert.Equal(straight.Test!.Loss, resumed.Test!.Loss);
+        }
+    }
+
+    [Fact]
     public async Task Resuming_with_a_different_config_is_refused()
     {
         var dir = TestPaths.NewTempDir();

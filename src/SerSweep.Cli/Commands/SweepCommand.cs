@@ -119,7 +119,8 @@ public static class SweepCommand
                     trials.Description = $"trials: {progress.Finished} done, {progress.Running} running, {progress.Failed} failed" +
                         (progress.BestObjective is { } b ? $", best {b:0.####}" : "");
                     if (progress.IsOver) break;
-                    await Task.Delay(500, cancel);
+                    // A short poll: the sweep is over up to one poll interval before the leaderboard prints.
+                    await Task.Delay(100, cancel);
                 }
                 trials.StopTask();
             });
