@@ -15,4 +15,8 @@ public sealed record TrialAssignment(
     [property: Id(5)] string CheckpointDir,
     [property: Id(6)] int ResumeFromEpoch,
     [property: Id(7)] string BundlePath,
-    [property: Id(8)] string ObjectiveMetric);
+    [property: Id(8)] string ObjectiveMetric)
+{
+    /// <summary>For the refit of a cross-validated trial: its folds' metrics (JSON), written into the bundle beside the model.</summary>
+    [Id(9)] public string? CrossValidationJson { get; init; }
+}

@@ -30,6 +30,7 @@ public sealed class TorchTrialTrainer(FeatureSetLoader features, SerSweepCluster
             CheckpointDir = assignment.CheckpointDir,
             ResumeFrom = assignment.ResumeFromEpoch > 0 ? assignment.CheckpointDir : null,
             BundlePath = assignment.BundlePath,
+            CrossValidationJson = assignment.CrossValidationJson,
             OnEpoch = async (report, token) =>
             {
                 var answer = await onEpoch(Progress(assignment, report), token);
