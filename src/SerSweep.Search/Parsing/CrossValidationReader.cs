@@ -59,15 +59,16 @@ internal sealed class CrossValidationReader(YamlReader reader)
     /// <summary>The settings, or null when there is no section (or it has errors, all of them recorded).</summary>
     public CrossValidationSettings? Resolve(ExperimentConfig config, IReadOnlyList<ParameterSpec> parameters)
     {
-        if (section is null || broken) return null;
+        if (section is null) return null;
+        foreach (var parameter in parameters.Where(p => p.Path == "data.actors" || p.Path.StartsWith("data.split.", StringComparison.Ordinal)))
+            reader.Error(parameter.Position, $"{parameter.Path} cannot be searched with cross_validation",
+                "the folds are fixed for the whole sweep: set data.actors and data.split in the data section");
+        if (broken) return null;
         if (foldsNode is null)
         {
             reader.Error(section, "cross_validation.folds is missing", $"add e.g. 'folds: 4', or 'folds: {LeaveOneOut}' for one fold per actor");
             return null;
         }
-        foreach (var parameter in parameters.Where(p => p.Path == "data.actors" || p.Path.StartsWith("data.split.", StringComparison.Ordinal)))
-            reader.Error(parameter.Position, $"{parameter.Path} cannot be searched with cross_validation",
-                "the folds are fixed for the whole sweep: set data.actors and data.split in the data section");
         var actors = ValueRules.ActorCount(config.Data.Actors);
         if (actors == 0) return null;   // data.actors itself is reported
         if (leaveOneOut && by != FoldGrouping.Actor)
