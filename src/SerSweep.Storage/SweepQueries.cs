@@ -81,7 +81,7 @@ public sealed partial class SweepQueries(IDbContextFactory<SerSweepDbContext> co
     public async Task<IReadOnlyList<Trial>> ChildrenAsync(long parentId, CancellationToken cancel = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancel);
-        return await db.Trials.AsNoTracking().Include(t => t.Result).Include(t => t.Epochs).AsSplitQuery()
+        return await db.Trials.AsNoTracking().Include(t => t.Result)
             .Where(t => t.ParentTrialId == parentId).OrderBy(t => t.Role).ThenBy(t => t.Fold).ToListAsync(cancel);
     }
 
