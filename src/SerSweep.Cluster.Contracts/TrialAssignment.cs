@@ -15,4 +15,8 @@ public sealed record TrialAssignment(
     [property: Id(4)] string ConfigJson,
     [property: Id(5)] int ResumeFromEpoch,
     [property: Id(6)] string ObjectiveMetric,
-    [property: Id(7)] int CheckpointEvery);
+    [property: Id(7)] int CheckpointEvery)
+{
+    /// <summary>For the refit of a cross-validated trial: its folds' metrics (JSON), written into the bundle beside the model.</summary>
+    [Id(8)] public string? CrossValidationJson { get; init; }
+}

@@ -33,6 +33,8 @@ public enum SplitPolicy
     Speaker,
     /// <summary>k-fold by actor: fold i tests on the i-th actor group.</summary>
     ActorKFold,
+    /// <summary>k-fold stratified by emotion, actors mixed: fold i tests on the i-th share of every emotion.</summary>
+    StratifiedKFold,
 }
 
 public sealed record SplitConfig

@@ -17,6 +17,8 @@ public sealed record SweepDefinition
     public IReadOnlyList<ParameterSpec> Parameters { get; init; } = [];
     /// <summary>ASHA early stopping; null = every trial runs all its epochs.</summary>
     public AshaSettings? Asha { get; init; }
+    /// <summary>Cross-validated trials (every trial trains each fold); null = a trial is one run on <c>data.split</c>.</summary>
+    public CrossValidationSettings? CrossValidation { get; init; }
     /// <summary>The file it was read from, as given to the parser.</summary>
     public string SourcePath { get; init; } = "";
 

@@ -27,6 +27,6 @@ public sealed record LeaderboardRow(
     double? ValAccuracy, double? ValMacroF1, double? TestAccuracy, double? TestMacroF1, double? TestUar,
     double? ValLoss, double? ValUar, double? TestLoss,
     int LastEpoch, int Attempts, string? Silo, FailureClass? FailureClass, string? StopReason,
-    DateTime? StartedAt, DateTime? FinishedAt);
+    DateTime? StartedAt, DateTime? FinishedAt, double? ObjectiveSd = null);
 
 public sealed record Page<T>(IReadOnlyList<T> Items, int Total, int PageNumber, int PageSize);

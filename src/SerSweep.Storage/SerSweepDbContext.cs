@@ -34,7 +34,11 @@ public sealed class SerSweepDbContext(DbContextOptions<SerSweepDbContext> option
         {
             trial.Property(t => t.Status).HasConversion<string>().HasMaxLength(16);
             trial.Property(t => t.FailureClass).HasConversion<string>().HasMaxLength(16);
-            trial.HasIndex(t => new { t.SweepId, t.Index }).IsUnique();
+            trial.Property(t => t.Role).HasConversion<string>().HasMaxLength(8).HasDefaultValue(TrialRole.Trial).HasSentinel((TrialRole)(-1));
+            // One ranked trial per strategy index; its folds and refit share the index and hang off it.
+            trial.HasIndex(t => new { t.SweepId, t.Index }).IsUnique().HasFilter("\"ParentTrialId\" IS NULL");
+            trial.HasIndex(t => new { t.ParentTrialId, t.Role, t.Fold }).IsUnique();
+            trial.HasOne<Trial>().WithMany().HasForeignKey(t => t.ParentTrialId).OnDelete(DeleteBehavior.Cascade);
             // Leaderboard sorts and filters: by objective, by status, by recency.
             trial.HasIndex(t => new { t.SweepId, t.ObjectiveValue });
             trial.HasIndex(t => new { t.SweepId, t.Status, t.ObjectiveValue });

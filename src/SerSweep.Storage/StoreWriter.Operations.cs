@@ -49,9 +49,9 @@ public sealed partial class StoreWriter
         var id = _sql.Scalar("""
             INSERT INTO Trials (SweepId, "Index", ParametersJson, Seed, Status, Attempts, CurrentAttempt, LastEpoch, CheckpointEpoch, CreatedAt)
             VALUES (@sweep, @index, @parameters, @seed, 'Pending', 0, 0, 0, 0, @now)
-            ON CONFLICT (SweepId, "Index") DO NOTHING RETURNING Id
+            ON CONFLICT (SweepId, "Index") WHERE ParentTrialId IS NULL DO NOTHING RETURNING Id
             """, ("@sweep", sweepId), ("@index", index), ("@parameters", parametersJson), ("@seed", seed), ("@now", now));
-        if (id is null) return await db.Trials.AsNoTracking().SingleAsync(t => t.SweepId == sweepId && t.Index == index);
+        if (id is null) return await db.Trials.AsNoTracking().SingleAsync(t => t.SweepId == sweepId && t.Index == index && t.ParentTrialId == null);
         SaveStrategyState(sweepId, strategyState);
         return new Trial
         {

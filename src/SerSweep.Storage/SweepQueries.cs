@@ -15,7 +15,7 @@ public sealed partial class SweepQueries(IDbContextFactory<SerSweepDbContext> co
     {
         await using var db = await contexts.CreateDbContextAsync(cancel);
         var sweeps = await db.Sweeps.AsNoTracking().OrderByDescending(s => s.Id).ToListAsync(cancel);
-        var counts = await db.Trials.GroupBy(t => new { t.SweepId, t.Status })
+        var counts = await db.Trials.Where(t => t.Role == TrialRole.Trial).GroupBy(t => new { t.SweepId, t.Status })
             .Select(g => new { g.Key.SweepId, g.Key.Status, Count = g.Count() }).ToListAsync(cancel);
         var summaries = new List<SweepSummary>(sweeps.Count);
         foreach (var sweep in sweeps)
@@ -69,7 +69,20 @@ public sealed partial class SweepQueries(IDbContextFactory<SerSweepDbContext> co
         var sweep = await db.Sweeps.AsNoTracking().SingleOrDefaultAsync(s => s.Id == sweepId, cancel);
         if (sweep is null) return null;
         var best = await BestTrialQuery(db, sweep).Include(t => t.Artifacts).FirstOrDefaultAsync(cancel);
-        return best is null ? null : (best, best.Artifacts.SingleOrDefault(a => a.Kind == Artifact.BundleKind));
+        if (best is null) return null;
+        // A cross-validated trial's model is its refit on all training actors; its folds' bundles are never the sweep's.
+        var bundle = best.Artifacts.SingleOrDefault(a => a.Kind == Artifact.BundleKind)
+            ?? await db.Artifacts.AsNoTracking().Where(a => a.Kind == Artifact.BundleKind
+                && db.Trials.Any(t => t.Id == a.TrialId && t.ParentTrialId == best.Id && t.Role == TrialRole.Refit)).SingleOrDefaultAsync(cancel);
+        return (best, bundle);
+    }
+
+    /// <summary>The folds and refit of a cross-validated trial with their results, folds first by number.</summary>
+    public async Task<IReadOnlyList<Trial>> ChildrenAsync(long parentId, CancellationToken cancel = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancel);
+        return await db.Trials.AsNoTracking().Include(t => t.Result)
+            .Where(t => t.ParentTrialId == parentId).OrderBy(t => t.Role).ThenBy(t => t.Fold).ToListAsync(cancel);
     }
 
     public async Task<TrialDetails?> GetTrialAsync(long trialId, CancellationToken cancel = default)
@@ -93,6 +106,13 @@ public sealed partial class SweepQueries(IDbContextFactory<SerSweepDbContext> co
         return await db.EpochMetrics.AsNoTracking().Where(e => e.TrialId == trialId).OrderBy(e => e.Epoch).ToListAsync(cancel);
     }
 
+    /// <summary>The epoch <paramref name="epoch"/> of each of these trials that has reached it.</summary>
+    public async Task<IReadOnlyList<EpochMetric>> EpochMetricsAtAsync(IReadOnlyList<long> trialIds, int epoch, CancellationToken cancel = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancel);
+        return await db.EpochMetrics.AsNoTracking().Where(e => trialIds.Contains(e.TrialId) && e.Epoch == epoch).ToListAsync(cancel);
+    }
+
     public async Task<IReadOnlyList<SiloSnapshot>> SilosAsync(CancellationToken cancel = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancel);
@@ -111,7 +131,7 @@ public sealed partial class SweepQueries(IDbContextFactory<SerSweepDbContext> co
         await using var db = await contexts.CreateDbContextAsync(cancel);
         var sweep = await db.Sweeps.AsNoTracking().SingleOrDefaultAsync(s => s.Id == sweepId, cancel)
             ?? throw new ArgumentException($"No sweep with id {sweepId}.", nameof(sweepId));
-        var trials = db.Trials.AsNoTracking().Where(t => t.SweepId == sweepId);
+        var trials = db.Trials.AsNoTracking().Where(t => t.SweepId == sweepId && t.Role == TrialRole.Trial);
         if (query.Statuses.Count > 0)
         {
             var statuses = query.Statuses.ToList();
@@ -134,7 +154,7 @@ public sealed partial class SweepQueries(IDbContextFactory<SerSweepDbContext> co
     public async Task<IReadOnlyList<LeaderboardRow>> AllLeaderboardRowsAsync(long sweepId, CancellationToken cancel = default)
     {
         await using var db = await contexts.CreateDbContextAsync(cancel);
-        return await db.Trials.AsNoTracking().Where(t => t.SweepId == sweepId).OrderBy(t => t.Index).Select(AsLeaderboardRow).ToListAsync(cancel);
+        return await db.Trials.AsNoTracking().Where(t => t.SweepId == sweepId && t.Role == TrialRole.Trial).OrderBy(t => t.Index).Select(AsLeaderboardRow).ToListAsync(cancel);
     }
 
     // Scalars only: the result's JSON columns (confusion, per class) would be most of the bytes read.
@@ -144,12 +164,12 @@ public sealed partial class SweepQueries(IDbContextFactory<SerSweepDbContext> co
         t.Result == null ? null : t.Result.TestAccuracy, t.Result == null ? null : t.Result.TestMacroF1,
         t.Result == null ? null : t.Result.TestUar,
         t.Result == null ? null : t.Result.ValLoss, t.Result == null ? null : t.Result.ValUar, t.Result == null ? null : t.Result.TestLoss,
-        t.LastEpoch, t.Attempts, t.Silo, t.FailureClass, t.StopReason, t.StartedAt, t.FinishedAt);
+        t.LastEpoch, t.Attempts, t.Silo, t.FailureClass, t.StopReason, t.StartedAt, t.FinishedAt, t.ObjectiveSd);
 
     private static IQueryable<Trial> BestTrialQuery(SerSweepDbContext db, Sweep sweep)
     {
         var withResult = db.Trials.AsNoTracking()
-            .Where(t => t.SweepId == sweep.Id && t.ObjectiveValue != null && WithResult.Contains(t.Status));
+            .Where(t => t.SweepId == sweep.Id && t.Role == TrialRole.Trial && t.ObjectiveValue != null && WithResult.Contains(t.Status));
         return sweep.Maximize
             ? withResult.OrderByDescending(t => t.ObjectiveValue).ThenBy(t => t.Index)
             : withResult.OrderBy(t => t.ObjectiveValue).ThenBy(t => t.Index);

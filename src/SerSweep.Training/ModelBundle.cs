@@ -13,7 +13,8 @@ namespace SerSweep.Training;
 /// (the whole ExperimentConfig: model and feature config, hyperparameters, seed), <c>model.json</c>
 /// (input item shape, label map, parameter count), <c>normalization.json</c> (dataset mean/std of the training
 /// split, or null), <c>training.json</c> (status, per-epoch metrics, final val/test metrics with confusion
-/// matrices) and <c>manifest.json</c> (format version, code version, creation time, SHA-256 of every other
+/// matrices, the actors it trained on), optionally <c>cross_validation.json</c> (for a refit: the folds' metrics of its
+/// configuration, mean and sd) and <c>manifest.json</c> (format version, code version, creation time, SHA-256 of every other
 /// entry). Loading refuses unknown format versions and entries whose hash does not match.
 /// </summary>
 public sealed record ModelBundle
@@ -27,6 +28,8 @@ public sealed record ModelBundle
     public required byte[] Weights { get; init; }
     public required TrainingOutcome Training { get; init; }
     public required string FeatureCacheKey { get; init; }
+    /// <summary>The cross-validated metrics of this configuration (JSON, as the sweep stored them); null when it was not cross-validated.</summary>
+    public string? CrossValidationJson { get; init; }
     public string CodeVersion { get; init; } = CurrentCodeVersion;
     public DateTimeOffset CreatedUtc { get; init; } = DateTimeOffset.UtcNow;
 
@@ -42,6 +45,7 @@ public sealed record ModelBundle
     private const string ModelEntry = "model.json";
     private const string NormalizationEntry = "normalization.json";
     private const string TrainingEntry = "training.json";
+    private const string CrossValidationEntry = "cross_validation.json";
 
     /// <summary>Writes the bundle atomically (temporary file, then rename).</summary>
     public void Save(string path)
@@ -54,6 +58,7 @@ public sealed record ModelBundle
             [NormalizationEntry] = Json(Normalization),
             [TrainingEntry] = Json(Training),
         };
+        if (CrossValidationJson is not null) entries[CrossValidationEntry] = System.Text.Encoding.UTF8.GetBytes(CrossValidationJson);
         var manifest = new Manifest(FormatVersion, CodeVersion, CreatedUtc, entries.ToDictionary(e => e.Key, e => Sha256(e.Value)));
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
         var temp = path + ".tmp";
@@ -108,6 +113,7 @@ public sealed record ModelBundle
             Weights = entries[WeightsEntry],
             Training = Read<TrainingOutcome>(path, entries, TrainingEntry),
             FeatureCacheKey = model.FeatureCacheKey,
+            CrossValidationJson = manifest.Sha256.ContainsKey(CrossValidationEntry) ? System.Text.Encoding.UTF8.GetString(entries[CrossValidationEntry]) : null,
             CodeVersion = manifest.CodeVersion,
             CreatedUtc = manifest.CreatedUtc,
         };

@@ -91,6 +91,7 @@ public static class Trainer
             {
                 Status = status, Reason = reason, Epochs = history, BestEpoch = best.Epoch, Val = val, Test = test,
                 Split = split.Description, ParameterCount = parameterCount, Elapsed = clock.Elapsed,
+                TrainedActors = [.. split.Train.Select(i => features.Actors[i]).Distinct().Order()],
             };
             if (keep && request.BundlePath is { } path)
             {
@@ -99,6 +100,7 @@ public static class Trainer
                 {
                     Config = config, ItemShape = itemShape, Classes = classes, Normalization = normalization,
                     Weights = best.Weights, Training = outcome, FeatureCacheKey = features.CacheKey,
+                    CrossValidationJson = request.CrossValidationJson,
                 }.Save(bundlePath);
             }
             profile?.Lap("finish");

@@ -16,6 +16,8 @@ public sealed record TrainingOutcome
     public ClassificationReport? Val { get; init; }
     public ClassificationReport? Test { get; init; }
     public required string Split { get; init; }
+    /// <summary>The actors whose files trained the model (its training part; the validation part only chose the epoch).</summary>
+    public IReadOnlyList<int> TrainedActors { get; init; } = [];
     public required long ParameterCount { get; init; }
     public string? BundlePath { get; init; }
     public required TimeSpan Elapsed { get; init; }

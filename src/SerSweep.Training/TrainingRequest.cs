@@ -13,6 +13,8 @@ public sealed record TrainingRequest
     public string? ResumeFrom { get; init; }
     /// <summary>Where to write the model bundle (.zip) at the end; null = none.</summary>
     public string? BundlePath { get; init; }
+    /// <summary>The cross-validated metrics of the configuration (JSON), written into the bundle as they are; null = none.</summary>
+    public string? CrossValidationJson { get; init; }
     /// <summary>Called after every epoch; may stop the run.</summary>
     public Func<EpochReport, CancellationToken, Task<EpochDecision>>? OnEpoch { get; init; }
     /// <summary>Called on the training thread after every optimizer step with (epoch, batches done in it, batches per epoch): progress within long epochs.</summary>

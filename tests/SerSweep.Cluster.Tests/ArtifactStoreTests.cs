@@ -21,7 +21,7 @@ public sealed class ArtifactStoreTests
         Directory.CreateDirectory(Path.GetDirectoryName(local)!);
         await File.WriteAllBytesAsync(local, content);
         var sha = Convert.ToHexStringLower(SHA256.HashData(content));
-        var stored = Path.Combine(cluster.RootOf(cluster.Coordinator), "artifacts", "bundles", "sweep-42", "trial-0003-attempt-2.zip");
+        var stored = Path.Combine(cluster.RootOf(cluster.Coordinator), "artifacts", "bundles", "sweep-42", "trial-0003-7-attempt-2.zip");
 
         // A chunk that does not match its SHA-256 is refused and nothing is written.
         var corrupted = content[..1000];

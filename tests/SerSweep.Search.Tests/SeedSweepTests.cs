@@ -17,12 +17,13 @@ public class SeedSweepTests
 
         Assert.Equal("ravdess-cnn", sweep.Name);
         Assert.Equal(SearchMethod.Tpe, sweep.Search.Method);
-        Assert.Equal(new Objective(Metrics.ValLoss, Direction.Minimize), sweep.Search.Objective);
+        Assert.Equal(new Objective(Metrics.ValUar, Direction.Maximize), sweep.Search.Objective);
         Assert.Equal(["training.optimizer", "training.learning_rate", "training.l1", "training.l2", "model.dropout", "training.batch_size"],
             sweep.Parameters.Select(p => p.Path));
         Assert.Equal([OptimizerKind.Adam, OptimizerKind.RmsProp, OptimizerKind.AdamW], sweep.Parameters[0].Choices.Cast<OptimizerKind>());
         Assert.Equal("1-4", sweep.Base.Data.Actors);
-        Assert.Equal(SplitPolicy.Stratified, sweep.Base.Data.Split.Policy);
+        // Selected on voices it never heard: leave-one-actor-out over the 4 actors, the best refit on all of them.
+        Assert.Equal((FoldGrouping.Actor, 4, RefitMode.Best), (sweep.CrossValidation!.By, sweep.CrossValidation.Folds, sweep.CrossValidation.Refit));
         Assert.Equal(FeatureKind.LogMel, sweep.Base.Features.Kind);
         Assert.Equal(Architecture.Cnn1d, sweep.Base.Model.Architecture);
         Assert.Equal(Path.Combine(TestPaths.RepoRoot, "data", "ravdess"), sweep.Base.Data.Path); // relative to the file's folder

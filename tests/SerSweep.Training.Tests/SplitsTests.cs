@@ -99,4 +99,22 @@ public class SplitsTests
 
         public int GetHashCode(DataSplit split) => split.Train.Length;
     }
+
+    [Fact]
+    public void Stratified_k_fold_tests_each_item_in_exactly_one_fold_with_every_emotion_in_every_fold()
+    {
+        var (labels, actors) = Ravdess240();
+        var tested = new List<int>();
+        for (var fold = 0; fold < 5; fold++)
+        {
+            var split = Splits.Create(new SplitConfig { Policy = SplitPolicy.StratifiedKFold, Folds = 5, Fold = fold, ValFraction = 0.1, Seed = 3 }, labels, actors);
+            AssertPartition(split, labels.Length);
+            Assert.InRange(split.Test.Length, 47, 49);   // 240 / 5, dealt round-robin
+            Assert.Equal(Emotions.All.Order(), split.Test.Select(i => labels[i]).Distinct().Order());
+            Assert.Equal(split.Test, Splits.Create(new SplitConfig { Policy = SplitPolicy.StratifiedKFold, Folds = 5, Fold = fold, ValFraction = 0.1, Seed = 3 }, labels, actors).Test);
+            tested.AddRange(split.Test);
+        }
+        Assert.Equal(Enumerable.Range(0, labels.Length), tested.Order());
+        Assert.Throws<ArgumentException>(() => Splits.Create(new SplitConfig { Policy = SplitPolicy.StratifiedKFold, Folds = 5, Fold = 5 }, labels, actors));
+    }
 }

@@ -241,4 +241,31 @@ public class TrainerTests
         Assert.NotNull(bundle.Normalization);
         Assert.Equal(Emotions.All, bundle.Classes);
     }
+
+    [Fact]
+    public async Task A_refit_on_every_actor_reproduces_its_bundle_and_the_bundle_says_which_actors_trained_it()
+    {
+        // A refit's split (cross_validation.refit): every actor trains, a stratified share picks the epoch, nothing is held out.
+        var config = SyntheticFeatures.SmallConfig(epochs: 2) with
+        {
+            Data = new DataConfig { Actors = "1-4", Split = new SplitConfig { Policy = SplitPolicy.Stratified, ValFraction = 0.1, TestFraction = 0 } },
+        };
+        var folds = """{"objective":"val_uar","folds":4,"uar_mean":0.5}""";
+        var dir = TestPaths.NewTempDir();
+        Task<TrainingOutcome> Refit(string name) => Trainer.RunAsync(new TrainingRequest
+        {
+            Config = config, Features = Features, BundlePath = Path.Combine(dir, name), CrossValidationJson = folds,
+        });
+
+        var first = await Refit("a.zip");
+        var second = await Refit("b.zip");
+
+        var (a, b) = (ModelBundle.Load(first.BundlePath!), ModelBundle.Load(second.BundlePath!));
+        Assert.Null(first.Test);
+        Assert.Equal(a.Weights, b.Weights);
+        Assert.Equal(first.Val!.Accuracy, second.Val!.Accuracy);
+        Assert.Equal([1, 2, 3, 4], a.Training.TrainedActors);
+        Assert.Equal(folds, a.CrossValidationJson);
+        Assert.Null(ModelBundle.Load((await Run(SyntheticFeatures.SmallConfig(epochs: 1), bundlePath: Path.Combine(dir, "plain.zip"))).BundlePath!).CrossValidationJson);
+    }
 }

@@ -17,10 +17,14 @@ namespace SerSweep.Cli.Commands;
 /// </summary>
 public static class SweepCommand
 {
-    public sealed record Row(int Index, long TrialId, string Status, double? Objective, double? TestAccuracy, double? TestMacroF1, int Epochs, int Attempts, string? StopReason, string Parameters);
+    /// <summary>A leaderboard row; for a cross-validated trial <see cref="Objective"/> and the test metrics are means over its folds (held-out actors), <see cref="ObjectiveSd"/> their spread, <see cref="Folds"/> each fold.</summary>
+    public sealed record Row(int Index, long TrialId, string Status, double? Objective, double? TestAccuracy, double? TestMacroF1, int Epochs, int Attempts, string? StopReason, string Parameters,
+        double? ObjectiveSd = null, double? TestUar = null, IReadOnlyList<FoldScore>? Folds = null);
 
+    /// <summary><see cref="CrossValidation"/>: the best trial's folds (summed confusion matrix, accuracy per held-out actor); null without cross_validation.</summary>
     public sealed record Report(long SweepId, string Name, int Version, string Status, int Trials, int Completed, int Pruned, int Failed,
-        double ElapsedSeconds, string Database, string Dashboard, BestBundle.Exported? Best, IReadOnlyList<Row> Leaderboard);
+        double ElapsedSeconds, string Database, string Dashboard, BestBundle.Exported? Best, IReadOnlyList<Row> Leaderboard,
+        CrossValidationSummary? CrossValidation = null);
 
     public static Command Create()
     {
@@ -81,9 +85,16 @@ public static class SweepCommand
             var stored = (await queries.GetSweepAsync(sweep.Id))!;
             var best = await BestBundle.ExportAsync(queries, stored, BestBundle.DefaultPath(options.ArtifactsDir, stored));
 
+            var folds = definition.CrossValidation?.Folds ?? 0;
+            var summaries = new Dictionary<long, CrossValidationSummary>();
+            if (folds > 0)
+                foreach (var r in board.Items)
+                    summaries[r.TrialId] = CrossValidationSummary.Of(stored.ObjectiveMetric, folds, await queries.ChildrenAsync(r.TrialId, CancellationToken.None));
             var report = new Report(sweep.Id, sweep.Name, sweep.Version, summary.Status.ToString(), summary.Total, summary.Completed, summary.Pruned, summary.Failed,
                 clock.Elapsed.TotalSeconds, Path.GetFullPath(options.DbPath), options.Urls, best,
-                [.. board.Items.Select(r => new Row(r.Index, r.TrialId, r.Status.ToString(), r.ObjectiveValue, r.TestAccuracy, r.TestMacroF1, r.LastEpoch, r.Attempts, r.StopReason, r.ParametersJson))]);
+                [.. board.Items.Select(r => new Row(r.Index, r.TrialId, r.Status.ToString(), r.ObjectiveValue, r.TestAccuracy, r.TestMacroF1, r.LastEpoch, r.Attempts, r.StopReason, r.ParametersJson,
+                    r.ObjectiveSd, r.TestUar, summaries.GetValueOrDefault(r.TrialId)?.Scores))],
+                summary.BestTrialId is { } bestId && folds > 0 ? CrossValidationSummary.Of(stored.ObjectiveMetric, folds, await queries.ChildrenAsync(bestId, CancellationToken.None)) : null);
             if (parse.GetValue(json)) JsonOutput.Write(report);
             else Print(report, stored.ObjectiveMetric);
             if (parse.GetValue(keepOpen) && !cancel.IsCancellationRequested)
@@ -128,20 +139,36 @@ public static class SweepCommand
 
     private static void Print(Report report, string objective)
     {
-        var table = new Table().AddColumns("#", "trial", "status", objective, "test_accuracy", "test_macro_f1", "epochs", "attempts", "parameters");
+        var folded = report.CrossValidation is not null;
+        var table = new Table().AddColumns("#", "trial", "status", folded ? $"{objective} (mean ± sd over folds)" : objective,
+            folded ? "held-out accuracy" : "test_accuracy", folded ? "held-out macro_f1" : "test_macro_f1", "epochs", "attempts", "parameters");
         var rank = 0;
         foreach (var r in report.Leaderboard)
             table.AddRow((++rank).ToString(), r.Index.ToString(), Markup.Escape(r.Status),
-                Format(r.Objective), Format(r.TestAccuracy), Format(r.TestMacroF1), r.Epochs.ToString(), r.Attempts.ToString(), Markup.Escape(Compact(r.Parameters)));
+                Format(r.Objective) + (r.ObjectiveSd is { } sd ? $" ± {Format(sd)}" : ""), Format(r.TestAccuracy), Format(r.TestMacroF1), r.Epochs.ToString(), r.Attempts.ToString(), Markup.Escape(Compact(r.Parameters)));
         var console = AnsiConsole.Console;
         // Spectre assumes 80 columns when stdout is a file or a pipe, which wraps the parameters letter by letter.
         if (Console.IsOutputRedirected) console.Profile.Width = 200;
         console.Write(table);
+        if (report.CrossValidation is { } cv) PrintFolds(cv);
         Console.WriteLine($"{report.Name} v{report.Version}: {report.Status}, {report.Completed} completed, {report.Pruned} pruned, {report.Failed} failed in {TimeSpan.FromSeconds(report.ElapsedSeconds):hh\\:mm\\:ss}");
         Console.WriteLine(report.Best is { } best
             ? $"best model: trial {best.TrialIndex} ({objective} {Format(best.Value)}) -> {best.Path} (sha256 {best.Sha256})"
             : "best model: none (no trial finished with a bundle)");
         Console.WriteLine($"database: {report.Database}");
+    }
+
+    private static void PrintFolds(CrossValidationSummary cv)
+    {
+        Console.WriteLine($"best trial over {cv.Folds} folds (held-out actors): accuracy {Format(cv.AccuracyMean)} ± {Format(cv.AccuracySd)}, UAR {Format(cv.UarMean)} ± {Format(cv.UarSd)}, macro-F1 {Format(cv.MacroF1Mean)} ± {Format(cv.MacroF1Sd)}");
+        foreach (var fold in cv.Scores)
+            Console.WriteLine($"  fold {fold.Fold} (actors {string.Join(",", fold.HeldOutActors)}): {fold.Status}, accuracy {Format(fold.Accuracy)}, UAR {Format(fold.Uar)}, macro-F1 {Format(fold.MacroF1)}");
+        Console.WriteLine("  accuracy per held-out actor: " + string.Join(", ", cv.PerActorAccuracy.Select(a => $"{a.Key}: {Format(a.Value)}")));
+        if (cv.Confusion is { } confusion)
+        {
+            Console.WriteLine("  confusion matrix summed over folds (rows = true class): " + string.Join(" ", confusion.Labels));
+            foreach (var (label, row) in confusion.Labels.Zip(confusion.Counts)) Console.WriteLine($"    {label,-10} {string.Join(" ", row.Select(c => c.ToString().PadLeft(4)))}");
+        }
     }
 
     /// <summary>"learning_rate=0.00128 optimizer=sgd": parameter names without their section, numbers to 3 significant digits.</summary>

@@ -110,7 +110,7 @@ public sealed partial class SweepCoordinatorGrain(
     public async Task<SweepProgress> GetProgress()
     {
         if (!_loaded) await LoadAsync();
-        return new SweepProgress(SweepId, _sweep.Name, _sweep.Status.ToString(), _strategy.Budget, _trials.Count, _running.Count,
+        return new SweepProgress(SweepId, _sweep.Name, _sweep.Status.ToString(), _strategy.Budget, StartedTrials, _running.Count,
             _finished, _failed, _best?.Value, _best?.TrialId);
     }
 
@@ -120,17 +120,18 @@ public sealed partial class SweepCoordinatorGrain(
         if (!_running.TryGetValue(epoch.TrialId, out var run) || run.Attempt != epoch.Attempt) return EpochAnswer.Abandon;
         run.LastSeen = DateTime.UtcNow;
         // ASHA judges the epoch first, so that its new state is stored with the epoch in one transaction.
-        var verdict = _pruner is not null && epoch.Metric(_pruner.Settings.Metric) is { } value ? _pruner.Report(run.Index, epoch.Epoch, value) : null;
+        var verdict = await JudgeEpochAsync(epoch, run.Index);
         var stored = await writer.RecordEpochAsync(new EpochMetric
         {
             TrialId = epoch.TrialId, Attempt = epoch.Attempt, Epoch = epoch.Epoch,
             TrainLoss = epoch.TrainLoss, TrainAccuracy = epoch.TrainAccuracy, ValLoss = epoch.ValLoss, ValAccuracy = epoch.ValAccuracy,
             ValMacroF1 = epoch.ValMacroF1, ValUar = epoch.ValUar, LearningRate = epoch.LearningRate, Seconds = epoch.Seconds,
-        }, epoch.Metric(_sweep.ObjectiveMetric), epoch.CheckpointWritten ? StoredPath(ArtifactKind.Checkpoint, epoch.TrialId, run, epoch.Epoch) : null, options.Lease,
+        }, _children.ContainsKey(epoch.TrialId) ? null : epoch.Metric(_sweep.ObjectiveMetric), epoch.CheckpointWritten ? StoredPath(ArtifactKind.Checkpoint, epoch.TrialId, run, epoch.Epoch) : null, options.Lease,
             verdict?.Rung is null ? null : _pruner!.SaveState());
         if (!stored) return EpochAnswer.Abandon;
         if (epoch.CheckpointWritten) await ArtifactStore.PruneCheckpoints(epoch.TrialId, epoch.Epoch);
         if (run.Cancelling || _sweep.Status == SweepStatus.Stopped) return new EpochAnswer(EpochVerdict.Stop, "sweep stopped");
+        if (FoldStopReason(epoch.TrialId) is { } foldsStopped) return new EpochAnswer(EpochVerdict.Stop, foldsStopped);
         return verdict is { Stop: true } ? new EpochAnswer(EpochVerdict.Stop, verdict.Reason) : EpochAnswer.Continue;
     }
 
@@ -187,17 +188,19 @@ public sealed partial class SweepCoordinatorGrain(
         _exhausted = IsOver(_sweep.Status);
         foreach (var trial in await queries.TrialsAsync(SweepId))
         {
+            // A cross-validated trial is never scheduled itself: its folds are.
+            if (!TrackCrossValidation(trial))
+            {
+                if (trial.Status.IsFinal()) Count(trial.Id, trial.Status, trial.ObjectiveValue);
+                continue;
+            }
             _trials[trial.Id] = (trial.Index, trial.Seed, trial.ParametersJson);
             if (trial.Status == TrialStatus.Pending) _waiting.AddLast(trial.Id);
             else if (trial.Status == TrialStatus.Running) await RecoverAsync(trial);
-            else if (trial.Status == TrialStatus.Failed) _failed++;
-            else
-            {
-                _finished++;
-                ConsiderBest(trial.Id, trial.ObjectiveValue);
-            }
+            else if (!_children.ContainsKey(trial.Id)) Count(trial.Id, trial.Status, trial.ObjectiveValue);
         }
         _loaded = true;
+        await SettleLoadedFoldsAsync();
     }
 
     /// <summary>
@@ -284,6 +287,11 @@ public sealed partial class SweepCoordinatorGrain(
         }
         if (_sweep.Status == SweepStatus.Running && _exhausted && _running.Count == 0 && _waiting.Count == 0)
         {
+            if (await QueueFinalRefitAsync())
+            {
+                await PumpAsync();
+                return;
+            }
             await SetStatusAsync(SweepStatus.Completed);
             StopTimer();
             await StopWatchdogAsync();
@@ -310,6 +318,7 @@ public sealed partial class SweepCoordinatorGrain(
             return null;
         }
         var state = _strategy.SaveState();
+        if (_definition.CrossValidation is { } folds) return await AddFoldsAsync(suggestion, folds, state);
         var trial = await writer.AddTrialAsync(SweepId, suggestion.Index, TrialParameters.ToJson(suggestion.Parameters), suggestion.Seed, state);
         _savedStrategyState = state;
         _trials[trial.Id] = (trial.Index, trial.Seed, trial.ParametersJson);
@@ -319,38 +328,59 @@ public sealed partial class SweepCoordinatorGrain(
     private TrialAssignment Assignment(long trialId, AttemptLease lease)
     {
         var (index, seed, parameters) = _trials[trialId];
-        var config = _definition.ConfigFor(new TrialSuggestion(index, seed, TrialParameters.FromJson(parameters)));
+        var config = ConfigOf(trialId, _definition.ConfigFor(new TrialSuggestion(index, seed, TrialParameters.FromJson(parameters))));
         return new TrialAssignment(SweepId, trialId, index, lease.Attempt, ConfigJson.Write(config), lease.ResumeFromEpoch, _sweep.ObjectiveMetric,
-            _definition.Search.CheckpointEvery);
+            _definition.Search.CheckpointEvery) { CrossValidationJson = RefitSummary(trialId) };
     }
 
     private async Task CommitAsync(TrialOutcome outcome, Running run)
     {
+        if (_children.ContainsKey(outcome.TrialId))
+        {
+            await CommitChildAsync(outcome, run);
+            return;
+        }
         var objective = outcome.Metric(_sweep.ObjectiveMetric);
-        var status = outcome.End switch { TrialEnd.Pruned => TrialStatus.Pruned, TrialEnd.EarlyStopped => TrialStatus.EarlyStopped, _ => TrialStatus.Completed };
+        var status = StatusOf(outcome);
         var told = TellStrategy(run.Index, status == TrialStatus.Pruned ? StrategyStatus.Pruned : StrategyStatus.Completed, objective, outcome.Epochs);
-        var result = new Storage.Entities.TrialResult
-        {
-            TrialId = outcome.TrialId, Attempt = outcome.Attempt, Outcome = status, Epochs = outcome.Epochs, BestEpoch = outcome.BestEpoch,
-            ValLoss = outcome.ValLoss, ValAccuracy = outcome.ValAccuracy, ValMacroF1 = outcome.ValMacroF1, ValUar = outcome.ValUar,
-            TestLoss = outcome.TestLoss, TestAccuracy = outcome.TestAccuracy, TestMacroF1 = outcome.TestMacroF1, TestUar = outcome.TestUar,
-            PerClassJson = outcome.PerClassJson, PerActorJson = outcome.PerActorJson, ConfusionJson = outcome.ConfusionJson,
-            DurationSeconds = outcome.Seconds,
-        };
-        // The worker reports a result only after the sweep's artifact store verified its bundle (SHA-256).
-        var bundle = outcome.BundleSha256 is null ? null : new Artifact
-        {
-            Kind = Artifact.BundleKind, Path = StoredPath(ArtifactKind.Bundle, outcome.TrialId, run, 0), Sha256 = outcome.BundleSha256, SizeBytes = outcome.BundleBytes,
-        };
         var stopReason = status == TrialStatus.Completed ? null : outcome.Reason;
-        var committed = await writer.CommitResultAsync(result, objective, stopReason, bundle, told);
+        var committed = await writer.CommitResultAsync(ResultOf(outcome, status), objective, stopReason, BundleOf(outcome, run), told);
         if (committed == CommitOutcome.Committed)
         {
             _savedStrategyState = told;
-            _finished++;
-            ConsiderBest(outcome.TrialId, objective);
+            Count(outcome.TrialId, status, objective);
         }
         else UndoTell();
+    }
+
+    private static TrialStatus StatusOf(TrialOutcome outcome) =>
+        outcome.End switch { TrialEnd.Pruned => TrialStatus.Pruned, TrialEnd.EarlyStopped => TrialStatus.EarlyStopped, _ => TrialStatus.Completed };
+
+    private static Storage.Entities.TrialResult ResultOf(TrialOutcome outcome, TrialStatus status) => new()
+    {
+        TrialId = outcome.TrialId, Attempt = outcome.Attempt, Outcome = status, Epochs = outcome.Epochs, BestEpoch = outcome.BestEpoch,
+        ValLoss = outcome.ValLoss, ValAccuracy = outcome.ValAccuracy, ValMacroF1 = outcome.ValMacroF1, ValUar = outcome.ValUar,
+        TestLoss = outcome.TestLoss, TestAccuracy = outcome.TestAccuracy, TestMacroF1 = outcome.TestMacroF1, TestUar = outcome.TestUar,
+        PerClassJson = outcome.PerClassJson, PerActorJson = outcome.PerActorJson, ConfusionJson = outcome.ConfusionJson,
+        DurationSeconds = outcome.Seconds,
+    };
+
+    /// <summary>The worker reports a result only after the sweep's artifact store verified its bundle (SHA-256).</summary>
+    private Artifact? BundleOf(TrialOutcome outcome, Running run) => outcome.BundleSha256 is null ? null : new Artifact
+    {
+        Kind = Artifact.BundleKind, Path = StoredPath(ArtifactKind.Bundle, outcome.TrialId, run, 0), Sha256 = outcome.BundleSha256, SizeBytes = outcome.BundleBytes,
+    };
+
+    /// <summary>A ranked trial ended: it counts as finished or failed, and may be the best.</summary>
+    private void Count(long trialId, TrialStatus status, double? objective)
+    {
+        if (status == TrialStatus.Failed)
+        {
+            _failed++;
+            return;
+        }
+        _finished++;
+        ConsiderBest(trialId, objective);
     }
 
     private void ConsiderBest(long trialId, double? objective)
@@ -361,8 +391,12 @@ public sealed partial class SweepCoordinatorGrain(
 
     private async Task FailAsync(long trialId, int attempt, int index, FailureClass failure, string message)
     {
-        var stored = await queries.GetTrialAsync(trialId);
-        var retry = failure == FailureClass.Preempted || (stored?.Trial.Attempts ?? 0) < Math.Max(1, _sweep.MaxAttempts);
+        var retry = await ShouldRetryAsync(trialId, failure);
+        if (_children.ContainsKey(trialId))
+        {
+            await FailChildAsync(trialId, attempt, failure, message, retry);
+            return;
+        }
         var told = retry ? null : TellStrategy(index, StrategyStatus.Failed, null, 0);
         if (await writer.FailAttemptAsync(trialId, attempt, failure, message, retry, told))
         {
@@ -375,6 +409,9 @@ public sealed partial class SweepCoordinatorGrain(
         }
         else if (told is not null) UndoTell();
     }
+
+    private async Task<bool> ShouldRetryAsync(long trialId, FailureClass failure) =>
+        failure == FailureClass.Preempted || ((await queries.GetTrialAsync(trialId))?.Trial.Attempts ?? 0) < Math.Max(1, _sweep.MaxAttempts);
 
     private async Task PreemptAsync(long trialId, int attempt, string reason)
     {

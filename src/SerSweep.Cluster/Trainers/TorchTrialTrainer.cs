@@ -33,6 +33,7 @@ public sealed class TorchTrialTrainer(FeatureSetLoader features) : ITrialTrainer
             CheckpointDir = files.CheckpointDir,
             ResumeFrom = assignment.ResumeFromEpoch > 0 ? files.CheckpointDir : null,
             BundlePath = files.BundlePath,
+            CrossValidationJson = assignment.CrossValidationJson,
             OnEpoch = async (report, token) =>
             {
                 var answer = await onEpoch(Progress(assignment, report), token);

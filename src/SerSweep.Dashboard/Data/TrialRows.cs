@@ -38,6 +38,7 @@ public sealed class TrialRows(IDbContextFactory<SerSweepDbContext> contexts, Swe
         Parameters = Parameters(t.ParametersJson),
         Metrics = MetricsOf(t, objective),
         EpochsDone = t.LastEpoch,
+        ObjectiveSd = t.ObjectiveSd,
         StopReason = t.StopReason ?? (t.FailureClass is { } failure ? $"failed: {StatusName(failure)}" : null),
         FinishedAt = t.FinishedAt is { } finished ? new DateTimeOffset(finished, TimeSpan.Zero) : null,
     };

@@ -12,6 +12,8 @@ public sealed record TrialRow
     /// <summary>Final (or last reported) metrics keyed by metric name (see <c>SerSweep.Core.Metrics</c>).</summary>
     public IReadOnlyDictionary<string, double> Metrics { get; init; } = new Dictionary<string, double>();
     public int EpochsDone { get; init; }
+    /// <summary>A cross-validated trial: the sd over its folds of the objective (whose mean is the objective).</summary>
+    public double? ObjectiveSd { get; init; }
     /// <summary>Why the trial stopped before its last epoch (ASHA rung, early stopping, failure), if it did.</summary>
     public string? StopReason { get; init; }
     public DateTimeOffset? FinishedAt { get; init; }

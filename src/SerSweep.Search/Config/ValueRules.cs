@@ -74,6 +74,11 @@ public static partial class ValueRules
 
     private static double Number(object value) => Convert.ToDouble(value, System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>Number of distinct actors in an actor list such as "1-4,7"; 0 when it is not one.</summary>
+    public static int ActorCount(string text) => !IsActorList(text) ? 0 :
+        text.Replace(" ", "").Split(',').Select(part => part.Split('-').Select(int.Parse).ToArray())
+            .SelectMany(ends => Enumerable.Range(ends[0], ends[^1] - ends[0] + 1)).Distinct().Count();
+
     private static bool IsActorList(string text) => IsCompactActorList(text.Replace(" ", ""));
 
     private static bool IsCompactActorList(string text) =>

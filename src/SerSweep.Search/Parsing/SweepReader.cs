@@ -18,6 +18,7 @@ internal sealed partial class SweepReader(YamlReader reader, SweepLimits limits)
     private YamlNode? parametersNode;
     private AshaSettings? asha;
     private YamlNode? ashaNode, ashaMetricNode, ashaMaxEpochsNode;
+    private readonly CrossValidationReader crossValidation = new(reader);
 
     public SweepDefinition? Read(YamlNode? root, string path)
     {
@@ -38,6 +39,7 @@ internal sealed partial class SweepReader(YamlReader reader, SweepLimits limits)
             ["search"] = (_, v) => ReadSearch(v),
             ["parameters"] = (_, v) => { parametersNode = v; parameters = new ParameterReader(reader).Read(v); },
             ["early_stopping"] = (_, v) => ReadEarlyStopping(v),
+            ["cross_validation"] = (_, v) => crossValidation.Read(v),
         });
         if (nameNode is not null && string.IsNullOrWhiteSpace(name))
             reader.Error(nameNode, "name must not be empty", "give the sweep a short name, e.g. name: ravdess-cnn");
@@ -47,7 +49,7 @@ internal sealed partial class SweepReader(YamlReader reader, SweepLimits limits)
         return new SweepDefinition
         {
             Name = name, Seed = seed, Base = config, Search = search, Parameters = parameters,
-            Asha = asha, SourcePath = path,
+            Asha = asha, SourcePath = path, CrossValidation = crossValidation.Resolve(config, parameters),
         };
     }
 

@@ -17,4 +17,16 @@ public sealed class EpochMetric
     public double LearningRate { get; set; }
     public double Seconds { get; set; }
     public DateTime RecordedAt { get; set; }
+
+    /// <summary>A training or validation metric by its name in <see cref="Core.Metrics"/>.</summary>
+    public double Metric(string name) => name switch
+    {
+        Core.Metrics.TrainLoss => TrainLoss,
+        Core.Metrics.TrainAccuracy => TrainAccuracy,
+        Core.Metrics.ValLoss => ValLoss,
+        Core.Metrics.ValAccuracy => ValAccuracy,
+        Core.Metrics.ValMacroF1 => ValMacroF1,
+        Core.Metrics.ValUar => ValUar,
+        _ => throw new ArgumentException($"{name} is not an epoch metric", nameof(name)),
+    };
 }

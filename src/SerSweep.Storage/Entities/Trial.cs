@@ -7,6 +7,14 @@ public sealed class Trial
     public long SweepId { get; set; }
     /// <summary>0-based index within the sweep, as the strategy numbered it.</summary>
     public int Index { get; set; }
+    /// <summary>A ranked trial (plain, or the parent of cross-validation folds), one fold of a parent, or a parent's refit.</summary>
+    public TrialRole Role { get; set; }
+    /// <summary>For a fold or a refit: the cross-validated trial it belongs to (same <see cref="Index"/>, parameters and seed).</summary>
+    public long? ParentTrialId { get; set; }
+    /// <summary>For a fold: its number, 0-based (<c>data.split.fold</c> of its config).</summary>
+    public int? Fold { get; set; }
+    /// <summary>For a cross-validated trial: the standard deviation over its folds of the objective (whose mean is <see cref="ObjectiveValue"/>).</summary>
+    public double? ObjectiveSd { get; set; }
     /// <summary>The sampled parameters as a JSON object keyed by dotted path ("training.learning_rate": 0.001).</summary>
     public required string ParametersJson { get; set; }
     public int Seed { get; set; }

@@ -290,6 +290,9 @@ namespace SerSweep.Storage.Migrations
                     b.Property<DateTime?>("FinishedAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<int?>("Fold")
+                        .HasColumnType("INTEGER");
+
                     b.Property<int>("Index")
                         .HasColumnType("INTEGER");
 
@@ -299,12 +302,25 @@ namespace SerSweep.Storage.Migrations
                     b.Property<DateTime?>("LeaseExpiresAt")
                         .HasColumnType("TEXT");
 
+                    b.Property<double?>("ObjectiveSd")
+                        .HasColumnType("REAL");
+
                     b.Property<double?>("ObjectiveValue")
                         .HasColumnType("REAL");
 
                     b.Property<string>("ParametersJson")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("ParentTrialId")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("Trial");
 
                     b.Property<int>("Seed")
                         .HasColumnType("INTEGER");
@@ -331,9 +347,13 @@ namespace SerSweep.Storage.Migrations
                     b.HasIndex("SweepId", "FinishedAt");
 
                     b.HasIndex("SweepId", "Index")
-                        .IsUnique();
+                        .IsUnique()
+                        .HasFilter("\"ParentTrialId\" IS NULL");
 
                     b.HasIndex("SweepId", "ObjectiveValue");
+
+                    b.HasIndex("ParentTrialId", "Role", "Fold")
+                        .IsUnique();
 
                     b.HasIndex("SweepId", "Status", "ObjectiveValue");
 
@@ -488,6 +508,11 @@ namespace SerSweep.Storage.Migrations
 
             modelBuilder.Entity("SerSweep.Storage.Entities.Trial", b =>
                 {
+                    b.HasOne("SerSweep.Storage.Entities.Trial", null)
+                        .WithMany()
+                        .HasForeignKey("ParentTrialId")
+                        .OnDelete(DeleteBehavior.Cascade);
+
                     b.HasOne("SerSweep.Storage.Entities.Sweep", "Sweep")
                         .WithMany("Trials")
                         .HasForeignKey("SweepId")

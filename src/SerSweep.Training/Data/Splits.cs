@@ -20,6 +20,7 @@ public static class Splits
             SplitPolicy.Stratified => Stratified(config, labels, all),
             SplitPolicy.Speaker => Speaker(config, labels, actors, all),
             SplitPolicy.ActorKFold => ActorKFold(config, labels, actors, all),
+            SplitPolicy.StratifiedKFold => StratifiedKFold(config, labels, all),
             _ => throw new ArgumentOutOfRangeException(nameof(config), config.Policy, "unknown split policy"),
         };
     }
@@ -55,10 +56,7 @@ public static class Splits
     private static DataSplit ActorKFold(SplitConfig config, IReadOnlyList<Emotion> labels, IReadOnlyList<int> actors, int[] items)
     {
         var distinct = actors.Distinct().Order().ToArray();
-        if (config.Folds < 2 || config.Folds > distinct.Length)
-            throw new ArgumentException($"split: folds ({config.Folds}) must be between 2 and the number of actors ({distinct.Length})");
-        if (config.Fold < 0 || config.Fold >= config.Folds)
-            throw new ArgumentException($"split: fold ({config.Fold}) must be between 0 and folds - 1 ({config.Folds - 1})");
+        CheckFold(config, distinct.Length, "actors");
         // Actors in a seeded order, dealt round-robin into the folds: with folds == actors this is leave-one-actor-out.
         var order = distinct.ToArray();
         new Random(config.Seed).Shuffle(order);
@@ -68,6 +66,37 @@ public static class Splits
         var (train, val) = TakeStratified(rest, labels, config.ValFraction, new Random(config.Seed + 1));
         return new DataSplit(train, val, test,
             $"actor k-fold: fold {config.Fold + 1}/{config.Folds}, test actors {string.Join(",", testActors.Order())}, val {config.ValFraction:0.##} of the rest, seed {config.Seed}");
+    }
+
+    private static DataSplit StratifiedKFold(SplitConfig config, IReadOnlyList<Emotion> labels, int[] items)
+    {
+        CheckFold(config, items.Length, "items");
+        // Every emotion's items in a seeded order, dealt round-robin into the folds (continuing across emotions, so
+        // that fold sizes differ by at most one): each fold holds about 1/folds of every emotion.
+        var random = new Random(config.Seed);
+        var test = new List<int>();
+        var dealt = 0;
+        foreach (var group in items.GroupBy(i => labels[i]).OrderBy(g => g.Key))
+        {
+            var members = group.Order().ToArray();
+            random.Shuffle(members);
+            foreach (var item in members)
+                if (dealt++ % config.Folds == config.Fold) test.Add(item);
+        }
+        var held = test.ToHashSet();
+        var rest = items.Where(i => !held.Contains(i)).ToArray();
+        var (train, val) = TakeStratified(rest, labels, config.ValFraction, new Random(config.Seed + 1));
+        test.Sort();
+        return new DataSplit(train, val, [.. test],
+            $"stratified k-fold: fold {config.Fold + 1}/{config.Folds}, val {config.ValFraction:0.##} of the rest, seed {config.Seed}");
+    }
+
+    private static void CheckFold(SplitConfig config, int available, string what)
+    {
+        if (config.Folds < 2 || config.Folds > available)
+            throw new ArgumentException($"split: folds ({config.Folds}) must be between 2 and the number of {what} ({available})");
+        if (config.Fold < 0 || config.Fold >= config.Folds)
+            throw new ArgumentException($"split: fold ({config.Fold}) must be between 0 and folds - 1 ({config.Folds - 1})");
     }
 
     private static HashSet<int> Actors(string text, string field)
