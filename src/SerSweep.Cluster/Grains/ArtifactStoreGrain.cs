@@ -19,7 +19,8 @@ public sealed class ArtifactStoreGrain(SerSweepClusterOptions options) : Grain, 
     /// <summary>Where the store keeps an artifact (the coordinator records this path in the database).</summary>
     public static string PathOf(SerSweepClusterOptions options, long sweepId, ArtifactRef a) => a.Kind switch
     {
-        ArtifactKind.Bundle => Path.Combine(options.BundleDir, $"sweep-{sweepId}", $"trial-{a.TrialIndex:D4}-{a.TrialId}-attempt-{a.Attempt}.zip", // the id too: the folds and the refit of one trial share its index),
+        // The id too: the folds and the refit of one trial share its index.
+        ArtifactKind.Bundle => Path.Combine(options.BundleDir, $"sweep-{sweepId}", $"trial-{a.TrialIndex:D4}-{a.TrialId}-attempt-{a.Attempt}.zip"),
         _ => Path.Combine(TrialCheckpoints(options, sweepId, a.TrialId), $"epoch-{a.Epoch:D4}-attempt-{a.Attempt}.ckpt"),
     };
 
