@@ -28,4 +28,72 @@ public class SweepCommandTests
         Assert.Contains("--data DIR", run.Stderr);
         Assert.False(File.Exists(Path.Combine(dir, "s.db")), "nothing may be stored for a sweep that cannot run");
     }
+
+    private static string FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<string> SyntheticSweepAsync(string dir)
+    {
+        var sweep = Path.Combine(dir, "sweep.yaml");
+        await File.WriteAllTextAsync(sweep, """
+            name: keep-open
+            search:
+              method: random
+              max_trials: 2
+            parameters:
+              training.learning_rate:
+                loguniform: [1.0e-4, 1.0e-2]
+            """);
+        return sweep;
+    }
+
+    [Fact]
+    public async Task After_a_sweep_it_prints_the_command_that_reopens_the_dashboard_over_its_database()
+    {
+        var dir = TestPaths.NewTempDir();
+        var db = Path.Combine(dir, "s.db");
+
+        var run = await CliProcess.RunAsync("sweep", await SyntheticSweepAsync(dir), "--db", db, "--artifacts", Path.Combine(dir, "artifacts"),
+            "--trainer", "synthetic", "--synthetic-epoch-ms", "20", "--urls", "http://127.0.0.1:0", "--silo-port", FreePort(), "--gateway-port", FreePort());
+
+        Assert.Equal(ExitCodes.Ok, run.ExitCode);
+        Assert.Contains($"the dashboard closed with the sweep; reopen it with: sersweep dashboard --db {db}", run.Stderr);
+    }
+
+    [Fact]
+    public async Task With_keep_open_the_dashboard_serves_the_finished_sweep_until_ctrl_c()
+    {
+        var dir = TestPaths.NewTempDir();
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { CliProcess.CliDll, "sweep", await SyntheticSweepAsync(dir), "--db", Path.Combine(dir, "s.db"), "--artifacts", Path.Combine(dir, "artifacts"),
+                     "--trainer", "synthetic", "--synthetic-epoch-ms", "20", "--urls", "http://127.0.0.1:0", "--silo-port", FreePort(), "--gateway-port", FreePort(), "--keep-open" })
+            psi.ArgumentList.Add(a);
+        using var process = System.Diagnostics.Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        string? address = null;
+        while (address is null)
+        {
+            var line = await process.StandardError.ReadLineAsync(deadline.Token)
+                ?? throw new InvalidOperationException($"sweep --keep-open exited ({process.ExitCode}) without saying the dashboard stays open");
+            if (System.Text.RegularExpressions.Regex.Match(line, @"^dashboard still open on (http://127\.0\.0\.1:\d+) \(--keep-open\)") is { Success: true } m) address = m.Groups[1].Value;
+        }
+        var rest = process.StandardError.ReadToEndAsync();
+
+        // The sweep is over, the process still serves its dashboard and API.
+        using var client = new HttpClient { BaseAddress = new Uri(address) };
+        var sweeps = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync("/api/sweeps", deadline.Token)).RootElement;
+        Assert.Equal("completed", sweeps[0].GetProperty("status").GetString());
+        Assert.False(process.HasExited);
+
+        // Ctrl+C: it stops cleanly with the sweep's own exit code.
+        System.Diagnostics.Process.Start("kill", ["-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+        await process.WaitForExitAsync(deadline.Token);
+        Assert.True(process.ExitCode == ExitCodes.Ok, $"exit {process.ExitCode}: {await rest}");
+        await stdout;
+    }
 }

@@ -1,5 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SerSweep.Cluster;
@@ -59,6 +61,9 @@ public static class SweepCommand
             var clock = Stopwatch.StartNew();
             using var host = SerSweepHost.Build(options);
             await host.StartAsync(cancel);
+            // Where the dashboard really listens (with port 0 the port is chosen only now).
+            var dashboard = host.Services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses is { Count: > 0 } bound
+                ? string.Join(' ', bound) : options.Urls;
             var launcher = host.Services.GetRequiredService<SweepLauncher>();
             var queries = host.Services.GetRequiredService<SweepQueries>();
             var (sweep, errors) = await launcher.LaunchAsync(await File.ReadAllTextAsync(path, cancel), Path.GetFullPath(path));
@@ -67,7 +72,7 @@ public static class SweepCommand
                 foreach (var error in errors) Console.Error.WriteLine(error);
                 return ExitCodes.BadInput;
             }
-            Console.Error.WriteLine($"sweep {sweep.Name} v{sweep.Version} (id {sweep.Id}): {sweep.MaxTrials} trials, {options.Slots} slots x {options.ThreadsPerTrial} threads; dashboard {options.Urls}");
+            Console.Error.WriteLine($"sweep {sweep.Name} v{sweep.Version} (id {sweep.Id}): {sweep.MaxTrials} trials, {options.Slots} slots x {options.ThreadsPerTrial} threads; dashboard {dashboard}");
 
             var coordinator = launcher.Coordinator(sweep.Id);
             try
@@ -99,7 +104,7 @@ public static class SweepCommand
             else Print(report, stored.ObjectiveMetric);
             if (parse.GetValue(keepOpen) && !cancel.IsCancellationRequested)
             {
-                Console.Error.WriteLine($"dashboard still open on {options.Urls} (--keep-open); Ctrl+C to stop");
+                Console.Error.WriteLine($"dashboard still open on {dashboard} (--keep-open); Ctrl+C to stop");
                 try
                 {
                     await Task.Delay(Timeout.Infinite, cancel);

@@ -77,6 +77,9 @@ public sealed class DashboardInBrowserTests : IAsyncLifetime
             BaseURL = server.Address.ToString(), AcceptDownloads = true, ViewportSize = new ViewportSize { Width = 1400, Height = 1000 },
         });
         var page = await context.NewPageAsync();
+        // Generous on a shared 2-core machine: the first page load JIT-compiles the host and compresses Plotly's script.
+        page.SetDefaultNavigationTimeout(120_000);
+        page.SetDefaultTimeout(90_000);
         var consoleErrors = new List<string>();
         page.Console += (_, message) => { if (message.Type == "error") consoleErrors.Add(message.Text); };
         page.Response += (_, response) => { if (response.Status >= 400) consoleErrors.Add($"{response.Status} {response.Url}"); };
