@@ -128,8 +128,13 @@ def render(results, notes, previous=""):
            "SERSWEEP_SHARED=/path/to/shared deploy/bench --only rss # one measurement again (the others' last results stay)",
            "deploy/bench --quick                                    # smoke check of every path, sizes too small to mean anything",
            "```", ""]
+    earlier_machine = next((line for line in previous.splitlines() if line.startswith("**Machine**")), None)
+    if earlier_machine and any(name not in runs and title in kept_sections for name, title in SECTIONS):
+        # Sections kept from the report being replaced were measured in the run this line describes.
+        out += [earlier_machine.replace("**Machine**:", "**Machine** (sections not rerun since):", 1), ""]
     if machine:
-        out += [f"**Machine**: {machine['cpu']}, {machine['cores']} cores, {machine['ram_gib']} GiB RAM, {machine['os']}; "
+        only = f" (`--only {' '.join(machine['only'])}`)" if machine.get("only") else ""
+        out += [f"**Machine**{only}: {machine['cpu']}, {machine['cores']} cores, {machine['ram_gib']} GiB RAM, {machine['os']}; "
                 f".NET SDK {machine.get('dotnet', '?')}; commit {machine['commit']}; `GLIBC_TUNABLES={machine['glibc_tunables']}`{', malloc: ' + machine['malloc'] if machine.get('malloc') else ''} (both sides). "
                 f"Last `deploy/bench{' --quick' if machine['mode'] == 'quick' else ''}` started {machine['started']}, took {machine['seconds']} s, "
                 f"load average {' / '.join(map(str, machine['load_before']))} before, {' / '.join(map(str, machine['load_after']))} after.", ""]
