@@ -81,8 +81,8 @@ public class ValidateCommandTests
         var sweep = doc.RootElement.GetProperty("sweep");
         Assert.Equal("tpe", sweep.GetProperty("method").GetString());
         Assert.Equal(16, sweep.GetProperty("trials").GetInt32());
-        Assert.Equal("val_loss", sweep.GetProperty("objective_metric").GetString());
-        Assert.Equal("minimize", sweep.GetProperty("objective_direction").GetString());
+        Assert.Equal("val_uar", sweep.GetProperty("objective_metric").GetString());
+        Assert.Equal("maximize", sweep.GetProperty("objective_direction").GetString());
         Assert.Equal([10, 20], sweep.GetProperty("early_stopping").GetProperty("rungs").EnumerateArray().Select(r => r.GetInt32()));
         var optimizer = sweep.GetProperty("parameters")[0];
         Assert.Equal("values", optimizer.GetProperty("kind").GetString());
