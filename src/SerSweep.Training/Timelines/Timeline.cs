@@ -39,6 +39,15 @@ public sealed record TimelineSegment(double Start, double End, Emotion? Emotion,
     public string Label => Emotion?.Name() ?? SilenceLabel;
 }
 
+/// <summary>A timeline as the CLI's --json and the REST API print it: labels and class names as strings.</summary>
+public sealed record TimelineReport(double Seconds, double WindowSeconds, double HopSeconds,
+    IReadOnlyList<TimelineReport.Segment> Segments, IReadOnlyList<TimelineReport.Window> Windows)
+{
+    public sealed record Segment(double Start, double End, string Label, double Confidence);
+    /// <summary>Probabilities by emotion name; null for silence.</summary>
+    public sealed record Window(double Start, double End, bool Silence, IReadOnlyDictionary<string, double>? Probabilities);
+}
+
 public sealed record Timeline(double Seconds, double WindowSeconds, double HopSeconds, IReadOnlyList<Emotion> Classes,
     IReadOnlyList<TimelineWindow> Windows, IReadOnlyList<TimelineSegment> Segments)
 {
@@ -89,6 +98,11 @@ public sealed record Timeline(double Seconds, double WindowSeconds, double HopSe
         return new Timeline((double)samples.Length / rate, window, (double)hopSamples / rate, classes, windows,
             MergeRuns(raw, classes, options.SmoothWindows / 2, options.MinEmotionWindows, k => (double)k * hopSamples / rate, End));
     }
+
+    public TimelineReport ToReport() => new(Seconds, WindowSeconds, HopSeconds,
+        Segments.Select(s => new TimelineReport.Segment(s.Start, s.End, s.Label, s.Confidence)).ToArray(),
+        Windows.Select(w => new TimelineReport.Window(w.Start, w.End, w.Silence,
+            w.Probabilities?.Select((p, c) => (p, c)).ToDictionary(x => Classes[x.c].Name(), x => x.p))).ToArray());
 
     /// <summary>The timeline of an audio file: decoded, mixed to mono and resampled to the bundle's rate first.</summary>
     public static Timeline FromFile(Predictor predictor, string path, TimelineOptions options)
