@@ -1,5 +1,4 @@
 using SerSweep.Audio.Dsp;
-using SerSweep.Audio.Wav;
 using SerSweep.Core;
 
 namespace SerSweep.Training.Timelines;
@@ -107,7 +106,7 @@ public sealed record Timeline(double Seconds, double WindowSeconds, double HopSe
     /// <summary>The timeline of an audio file: decoded, mixed to mono and resampled to the bundle's rate first.</summary>
     public static Timeline FromFile(Predictor predictor, string path, TimelineOptions options)
     {
-        var audio = WavReader.Read(path);
+        var audio = Audio.Decoding.AudioFile.Read(path);
         var resampler = new SincResampler(audio.SampleRate, predictor.Bundle.Config.Features.SampleRate);
         return Build(predictor, resampler.IsIdentity ? audio.Samples : resampler.Resample(audio.Samples), options);
     }
