@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using SerSweep.Audio.Decoding;
 using SerSweep.Audio.Wav;
 using SerSweep.Testing;
@@ -14,15 +13,6 @@ public class Mp3DecodingTests
     /// <summary>lame at 192 kbit/s keeps speech well above this; a broken decoder (wrong scale, channels, frames) falls far below.</summary>
     private const double MinSnrDb = 20;
 
-    internal static string Lame(string wav, string dir)
-    {
-        var mp3 = Path.Combine(dir, Path.GetFileNameWithoutExtension(wav) + ".mp3");
-        using var lame = Process.Start(new ProcessStartInfo("lame", ["--quiet", "-b", "192", wav, mp3]) { RedirectStandardError = true })!;
-        Assert.True(lame.WaitForExit(60_000), "lame did not finish encoding within 60 s");
-        Assert.True(lame.ExitCode == 0, $"lame exit {lame.ExitCode}: {lame.StandardError.ReadToEnd()}");
-        return mp3;
-    }
-
     [Fact]
     public void Mp3_versions_of_real_files_decode_within_20_dB_snr_of_the_wav_after_the_codec_delay()
     {
@@ -30,7 +20,7 @@ public class Mp3DecodingTests
         foreach (var wavPath in Directory.GetFiles(Path.Combine(TestPaths.Ravdess, "Actor_02"), "*.wav").Order().Take(4))
         {
             var wav = WavReader.Read(wavPath);
-            var mp3 = AudioFile.Read(Lame(wavPath, dir));
+            var mp3 = AudioFile.Read(Lame.Encode(wavPath, dir));
 
             Assert.Equal(wav.SampleRate, mp3.SampleRate);
             // lame pads the start (encoder delay + decoder delay, a few hundred to ~2300 samples) and the end to whole frames.
@@ -64,7 +54,7 @@ public class Mp3DecodingTests
     {
         var dir = TestPaths.NewTempDir();
         var wavPath = Directory.GetFiles(Path.Combine(TestPaths.Ravdess, "Actor_02"), "*.wav").Order().First();
-        var mp3 = Lame(wavPath, dir);
+        var mp3 = Lame.Encode(wavPath, dir);
         var mp3NamedWav = Path.Combine(dir, "really-an-mp3.wav");
         File.Copy(mp3, mp3NamedWav);
         var wavNamedMp3 = Path.Combine(dir, "really-a-wav.mp3");

@@ -79,6 +79,30 @@ public class TimelineTests
         Assert.All(timeline.Windows.Where(w => !w.Silence), w => Assert.Equal(1.0, w.Probabilities!.Sum(), 4));
     }
 
+    [Fact]
+    public async Task Mp3_versions_of_real_files_predict_the_same_emotion_as_the_wavs()
+    {
+        var bundlePath = Path.Combine(TestPaths.NewTempDir(), "model.zip");
+        await Trainer.RunAsync(new TrainingRequest { Config = RealFeatures.SmallConfig(epochs: 12), Features = RealFeatures.Actors1To4, BundlePath = bundlePath });
+        using var predictor = Predictor.Load(bundlePath);
+        var dir = TestPaths.NewTempDir();
+        // One file of each emotion from Actor_01.
+        var wavs = Directory.GetFiles(Path.Combine(TestPaths.Ravdess, "Actor_01"), "*.wav").Order()
+            .GroupBy(f => Path.GetFileName(f).Split('-')[2]).Select(g => g.First()).ToArray();
+        var mp3s = wavs.Select(w => Lame.Encode(w, dir)).ToArray();
+
+        var fromWav = predictor.PredictFiles(wavs);
+        var fromMp3 = predictor.PredictFiles(mp3s);
+
+        Assert.Equal(8, wavs.Length);
+        for (var i = 0; i < wavs.Length; i++)
+        {
+            var largest = fromWav[i].Probabilities.Max(p => Math.Abs(p.Value - fromMp3[i].Probabilities[p.Key]));
+            Console.WriteLine($"{Path.GetFileName(wavs[i])}: {fromWav[i].Emotion.Name()} / mp3 {fromMp3[i].Emotion.Name()}, largest probability change {largest:0.000}");
+            Assert.True(fromWav[i].Emotion == fromMp3[i].Emotion, $"{Path.GetFileName(wavs[i])}: WAV {fromWav[i].Emotion.Name()}, MP3 {fromMp3[i].Emotion.Name()}");
+        }
+    }
+
     private static string Describe(Timeline timeline) =>
         string.Join(", ", timeline.Segments.Select(s => $"{s.Label} {s.Start:0.00}-{s.End:0.00} ({s.Confidence:0.00})"));
 
