@@ -36,12 +36,21 @@ public sealed class Predictor : IDisposable
     /// <summary>Predicts WAV files (decode, resample, clip, features, forward); a bad file throws <see cref="Audio.Wav.WavFormatException"/> naming it.</summary>
     public Prediction[] PredictFiles(IReadOnlyList<string> paths)
     {
-        if (!extractor.ItemShape.SequenceEqual(Bundle.ItemShape))
-            throw new InvalidDataException($"the bundle's feature config gives items of shape [{string.Join(", ", extractor.ItemShape)}] but the model expects [{string.Join(", ", Bundle.ItemShape)}]");
         var clips = new float[(long)paths.Count * clipLoader.ClipSamples];
         for (var i = 0; i < paths.Count; i++)
             clipLoader.Load(paths[i], clips.AsSpan(i * clipLoader.ClipSamples, clipLoader.ClipSamples));
-        return Predict(FeaturePipeline.Extract(extractor, clips, paths.Count));
+        return PredictClips(clips, paths.Count);
+    }
+
+    /// <summary>Samples of one model window: the bundle's clip_seconds at its sample rate.</summary>
+    public int ClipSamples => clipLoader.ClipSamples;
+
+    /// <summary>Predicts <paramref name="count"/> clips already at the bundle's sample rate, [count, <see cref="ClipSamples"/>] row-major.</summary>
+    public Prediction[] PredictClips(float[] clips, int count)
+    {
+        if (!extractor.ItemShape.SequenceEqual(Bundle.ItemShape))
+            throw new InvalidDataException($"the bundle's feature config gives items of shape [{string.Join(", ", extractor.ItemShape)}] but the model expects [{string.Join(", ", Bundle.ItemShape)}]");
+        return Predict(FeaturePipeline.Extract(extractor, clips, count));
     }
 
     public static Predictor Load(string bundlePath) => new(ModelBundle.Load(bundlePath));

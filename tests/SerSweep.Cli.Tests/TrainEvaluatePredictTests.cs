@@ -125,6 +125,40 @@ public class TrainEvaluatePredictTests
     }
 
     [Fact]
+    public async Task Predict_timeline_prints_the_same_segments_as_json_csv_and_table()
+    {
+        var bundlePath = Json(await CliProcess.RunAsync(SmallRun(TestPaths.NewTempDir(), "--set", "training.epochs=1"))).GetProperty("bundle").GetString()!;
+        var wav = Directory.GetFiles(Path.Combine(TestPaths.Ravdess, "Actor_01"), "*.wav").Order().First();
+
+        var json = Json(await CliProcess.RunAsync("predict", bundlePath, wav, "--timeline", "--hop", "0.25", "--json"));
+        var csv = await CliProcess.RunAsync("predict", bundlePath, wav, "--timeline", "--hop", "0.25", "--csv");
+        var table = await CliProcess.RunAsync("predict", bundlePath, wav, "--timeline", "--hop", "0.25");
+        var misuse = await CliProcess.RunAsync("predict", bundlePath, wav, "--hop", "0.25");
+        var tooLong = await CliProcess.RunAsync("predict", bundlePath, wav, "--timeline", "--window", "60");
+
+        var timeline = json.GetProperty("timelines").EnumerateArray().Single();
+        Assert.Equal(wav, timeline.GetProperty("file").GetString());
+        var segments = timeline.GetProperty("timeline").GetProperty("segments").EnumerateArray().ToArray();
+        var seconds = timeline.GetProperty("timeline").GetProperty("seconds").GetDouble();
+        Assert.Equal(Audio.Wav.WavReader.Read(wav).Seconds, seconds, 3);
+        Assert.Equal(0, segments[0].GetProperty("start").GetDouble());
+        Assert.Equal(seconds, segments[^1].GetProperty("end").GetDouble(), 9);
+        Assert.Equal((int)Math.Ceiling(seconds / 0.25 - 1e-9), timeline.GetProperty("timeline").GetProperty("windows").GetArrayLength());
+        Assert.Equal(0, csv.ExitCode);
+        var rows = csv.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("file,start,end,label,confidence", rows[0]);
+        Assert.Equal(segments.Select(s => $"{wav},{s.GetProperty("start").GetDouble():0.000},{s.GetProperty("end").GetDouble():0.000},{s.GetProperty("label").GetString()}"),
+            rows[1..].Select(r => r[..r.LastIndexOf(',')]));
+        Assert.Equal(0, table.ExitCode);
+        Assert.Equal(segments.Select(s => s.GetProperty("label").GetString()),
+            table.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[3]));
+        Assert.Equal(ExitCodes.BadInput, misuse.ExitCode);
+        Assert.Contains("--timeline", misuse.Stderr);
+        Assert.Equal(ExitCodes.BadInput, tooLong.ExitCode);
+        Assert.Contains("clip_seconds", tooLong.Stderr);
+    }
+
+    [Fact]
     public async Task Bad_input_is_exit_code_2_with_a_message_naming_it()
     {
         var unknownKey = await CliProcess.RunAsync("train", "--set", "training.epochz=3");

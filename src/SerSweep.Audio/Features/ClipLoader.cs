@@ -21,7 +21,7 @@ public sealed class ClipLoader(FeatureConfig config)
     /// <summary>Writes the clip of <paramref name="path"/> into <paramref name="clip"/> (ClipSamples long); returns the decoded audio's duration in seconds.</summary>
     public double Load(string path, Span<float> clip)
     {
-        var audio = WavReader.Read(path);
+        var audio = Decoding.AudioFile.Read(path);
         var resampler = _resamplers.GetOrAdd(audio.SampleRate, rate => new SincResampler(rate, Config.SampleRate));
         if (!Config.TrimSilence)
         {

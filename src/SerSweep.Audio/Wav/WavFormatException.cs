@@ -1,6 +1,6 @@
 namespace SerSweep.Audio.Wav;
 
-/// <summary>Why a file is not a WAV file this decoder can read.</summary>
+/// <summary>Why a file is not an audio file these decoders can read (named for WAV, its first format).</summary>
 public enum WavError
 {
     /// <summary>The file has no bytes at all.</summary>
@@ -25,6 +25,10 @@ public enum WavError
     InvalidSampleRate,
     /// <summary>block_align or byte_rate disagree with channels and bits per sample.</summary>
     InconsistentFormat,
+    /// <summary>The content is none of the supported formats (WAV, MP3), whatever the file's extension.</summary>
+    UnknownFormat,
+    /// <summary>MP3 content (ID3 tag or frame sync) with no decodable MPEG audio frame.</summary>
+    CorruptMp3,
 }
 
 /// <summary>A WAV file could not be decoded: names the file and the reason.</summary>

@@ -3,10 +3,14 @@ using SerSweep.Audio.Wav;
 using SerSweep.Core;
 using SerSweep.Training;
 using SerSweep.Training.Bundles;
+using SerSweep.Training.Timelines;
 
 namespace SerSweep.Cli.Commands;
 
-/// <summary>`sersweep predict`: the emotion and class probabilities of WAV files from a model bundle alone.</summary>
+/// <summary>
+/// `sersweep predict`: the emotion and class probabilities of WAV files from a model bundle alone; with
+/// <c>--timeline</c>, an emotion timeline over each whole recording (<see cref="Timeline"/>).
+/// </summary>
 public static class PredictCommand
 {
     public sealed record FilePrediction(string File, Emotion Emotion, IReadOnlyDictionary<Emotion, double> Probabilities);
@@ -18,13 +22,23 @@ public static class PredictCommand
         var model = new Argument<string>("MODEL") { Description = "Model bundle (.zip) written by train or a sweep." };
         var files = new Argument<string[]>("FILE.wav") { Description = "WAV files to classify.", Arity = ArgumentArity.OneOrMore };
         var json = new Option<bool>("--json") { Description = "Print the predictions as JSON." };
+        var csv = new Option<bool>("--csv") { Description = "With --timeline: print the segments as CSV (file,start,end,label,confidence)." };
+        var timeline = new Option<bool>("--timeline") { Description = "Slide the model's window over each whole recording: segments of emotion and silence." };
+        var window = new Option<double?>("--window") { Description = "With --timeline: window length in seconds (default and maximum: the model's clip_seconds)." };
+        var hop = new Option<double>("--hop") { Description = "With --timeline: seconds between window centres, the timeline's resolution.", DefaultValueFactory = _ => new TimelineOptions().HopSeconds };
         var command = new Command("predict", "Predict the emotion of WAV files with a model bundle; prints the probability of every class.")
         {
-            model, files, json,
+            model, files, json, csv, timeline, window, hop,
         };
         command.SetAction(parse =>
         {
             using var predictor = LoadPredictor(parse.GetValue(model)!);
+            if (parse.GetValue(timeline))
+                return Timelines(predictor, parse.GetValue(model)!, parse.GetValue(files)!,
+                    new TimelineOptions { WindowSeconds = parse.GetValue(window), HopSeconds = parse.GetValue(hop) },
+                    parse.GetValue(json) ? TimelineFormat.Json : parse.GetValue(csv) ? TimelineFormat.Csv : TimelineFormat.Table);
+            if (parse.GetValue(csv) || parse.GetResult(window) is { Implicit: false } || parse.GetResult(hop) is { Implicit: false })
+                throw new UserInputException("--csv, --window and --hop apply to --timeline only");
             var predictions = new List<FilePrediction>();
             var errors = new List<FileError>();
             // One file at a time, so that a bad file is reported and the others still get their prediction.
@@ -69,4 +83,54 @@ public static class PredictCommand
             Console.WriteLine($"{p.File}: {p.Emotion.Name()}  " +
                 string.Join("  ", p.Probabilities.OrderByDescending(kv => kv.Value).Select(kv => $"{kv.Key.Name()} {kv.Value:0.000}")));
     }
+
+    public sealed record FileTimeline(string File, TimelineReport Timeline);
+    public sealed record TimelineResult(string Model, IReadOnlyList<FileTimeline> Timelines, IReadOnlyList<FileError> Errors);
+    private enum TimelineFormat { Table, Json, Csv }
+
+    private static int Timelines(Predictor predictor, string model, string[] files, TimelineOptions options, TimelineFormat format)
+    {
+        var timelines = new List<FileTimeline>();
+        var errors = new List<FileError>();
+        foreach (var file in files)
+        {
+            try
+            {
+                if (!File.Exists(file)) throw new FileNotFoundException($"{file}: file not found");
+                timelines.Add(new FileTimeline(file, Timeline.FromFile(predictor, file, options).ToReport()));
+            }
+            catch (Exception e) when (e is WavFormatException or FileNotFoundException or IOException)
+            {
+                errors.Add(new FileError(file, e.Message));
+            }
+            catch (ArgumentException e)
+            {
+                throw new UserInputException(e.Message);
+            }
+        }
+        switch (format)
+        {
+            case TimelineFormat.Json:
+                JsonOutput.Write(new TimelineResult(Path.GetFullPath(model), timelines, errors));
+                break;
+            case TimelineFormat.Csv:
+                Console.WriteLine("file,start,end,label,confidence");
+                foreach (var (file, t) in timelines)
+                    foreach (var s in t.Segments)
+                        Console.WriteLine(FormattableString.Invariant($"{CsvField(file)},{s.Start:0.000},{s.End:0.000},{s.Label},{s.Confidence:0.0000}"));
+                break;
+            default:
+                foreach (var (file, t) in timelines)
+                {
+                    Console.WriteLine(FormattableString.Invariant($"{file} ({t.Seconds:0.00} s, window {t.WindowSeconds:0.##} s, hop {t.HopSeconds:0.###} s)"));
+                    foreach (var s in t.Segments)
+                        Console.WriteLine(FormattableString.Invariant($"  {s.Start,8:0.00} - {s.End,8:0.00}  {s.Label,-10} {(s.Label == TimelineSegment.SilenceLabel ? "" : $"{s.Confidence:0.000}")}"));
+                }
+                break;
+        }
+        foreach (var error in errors) Console.Error.WriteLine($"error: {error.Error}");
+        return errors.Count == 0 ? ExitCodes.Ok : ExitCodes.BadInput;
+    }
+
+    private static string CsvField(string text) => text.IndexOfAny([',', '"', '\n']) < 0 ? text : $"\"{text.Replace("\"", "\"\"")}\"";
 }

@@ -2,12 +2,15 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SerSweep.Dashboard.Prediction;
+using SerSweep.Training.Timelines;
 
 namespace SerSweep.Dashboard.Api;
 
 /// <summary>
 /// <c>POST /api/models/{trialId}/predict</c>: a WAV as the raw body (audio/wav) or as the multipart field
 /// <c>file</c>; answers the emotion and every class probability. Size-limited, decoded by the training decoder.
+/// With <c>?timeline=true</c> (and optionally <c>window</c>, <c>hop</c> in seconds) it answers the emotion timeline
+/// of the whole recording instead.
 /// </summary>
 internal static class PredictApi
 {
@@ -32,7 +35,12 @@ internal static class PredictApi
                     wav = request.Body;
                 }
                 await using (wav)
-                    return Results.Json(await predictions.PredictAsync(id, wav, cancel), DashboardJson.Options);
+                {
+                    if (!TimelineQuery(request.Query, out var timeline, out var problem)) return problem;
+                    return timeline is null
+                        ? Results.Json(await predictions.PredictAsync(id, wav, cancel), DashboardJson.Options)
+                        : Results.Json(await predictions.TimelineAsync(id, wav, timeline, cancel), DashboardJson.Options);
+                }
             }
             catch (PredictionRefused refused)
             {
@@ -43,4 +51,35 @@ internal static class PredictApi
                 return Results.Problem(e.Message, statusCode: StatusCodes.Status413PayloadTooLarge);
             }
         }).DisableAntiforgery();
+
+    /// <summary>Reads timeline=true, window, hop; false with a 400 problem when a value does not parse.</summary>
+    private static bool TimelineQuery(IQueryCollection query, out TimelineOptions? options, out IResult problem)
+    {
+        options = null;
+        problem = Results.Empty;
+        if (!query.TryGetValue("timeline", out var flag)) return true;
+        if (!bool.TryParse(flag, out var wanted))
+        {
+            problem = Results.Problem($"timeline={flag} is not true or false", statusCode: StatusCodes.Status400BadRequest);
+            return false;
+        }
+        if (!wanted) return true;
+        double? Seconds(string name, out bool ok)
+        {
+            ok = true;
+            if (!query.TryGetValue(name, out var text)) return null;
+            ok = double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value);
+            return value;
+        }
+        var window = Seconds("window", out var windowOk);
+        var hop = Seconds("hop", out var hopOk);
+        if (!windowOk || !hopOk)
+        {
+            problem = Results.Problem($"{(windowOk ? "hop" : "window")} must be a number of seconds", statusCode: StatusCodes.Status400BadRequest);
+            return false;
+        }
+        options = new TimelineOptions { WindowSeconds = window };
+        if (hop is { } h) options = options with { HopSeconds = h };
+        return true;
+    }
 }

@@ -4,11 +4,15 @@ using SerSweep.Core;
 using SerSweep.Storage;
 using SerSweep.Training;
 using SerSweep.Training.Bundles;
+using SerSweep.Training.Timelines;
 
 namespace SerSweep.Dashboard.Prediction;
 
 /// <summary>The emotion a trial's model hears in one WAV, and every class probability (by emotion name).</summary>
 public sealed record PredictionView(long TrialId, string Emotion, IReadOnlyDictionary<string, double> Probabilities);
+
+/// <summary>The emotion timeline a trial's model finds in a whole recording (see <see cref="Timeline"/>): segments and per-window probabilities.</summary>
+public sealed record TimelineView(long TrialId, TimelineReport Timeline);
 
 /// <summary>Why a prediction was refused, as the HTTP status the API answers with and a message naming the cause.</summary>
 public sealed class PredictionRefused(int status, string message) : Exception(message)
@@ -28,7 +32,28 @@ public sealed class ModelPredictions(SweepQueries queries, IOptions<DashboardOpt
 
     public long MaxUploadBytes => options.Value.MaxUploadBytes;
 
-    public async Task<PredictionView> PredictAsync(long trialId, Stream wav, CancellationToken cancel = default)
+    public Task<PredictionView> PredictAsync(long trialId, Stream wav, CancellationToken cancel = default) =>
+        WithPredictorAsync(trialId, wav, (predictor, upload) =>
+        {
+            var prediction = predictor.PredictFiles([upload])[0];
+            return new PredictionView(trialId, prediction.Emotion.Name(), prediction.Probabilities.ToDictionary(p => p.Key.Name(), p => p.Value));
+        }, cancel);
+
+    /// <summary>The timeline of the whole upload; bad window or hop values are refused with 400.</summary>
+    public Task<TimelineView> TimelineAsync(long trialId, Stream wav, TimelineOptions timelineOptions, CancellationToken cancel = default) =>
+        WithPredictorAsync(trialId, wav, (predictor, upload) =>
+        {
+            try
+            {
+                return new TimelineView(trialId, Timeline.FromFile(predictor, upload, timelineOptions).ToReport());
+            }
+            catch (ArgumentException e)
+            {
+                throw new PredictionRefused(400, e.Message);
+            }
+        }, cancel);
+
+    private async Task<T> WithPredictorAsync<T>(long trialId, Stream wav, Func<Predictor, string, T> run, CancellationToken cancel)
     {
         var details = await queries.GetTrialAsync(trialId, cancel) ?? throw new PredictionRefused(404, $"no trial with id {trialId}");
         var bundle = details.Bundle ?? throw new PredictionRefused(404, $"trial {trialId} has no model bundle");
@@ -40,9 +65,7 @@ public sealed class ModelPredictions(SweepQueries queries, IOptions<DashboardOpt
             try
             {
                 var predictor = Load(bundle.Path, bundle.Sha256);
-                var prediction = await Task.Run(() => predictor.PredictFiles([upload])[0], cancel);
-                return new PredictionView(trialId, prediction.Emotion.Name(),
-                    prediction.Probabilities.ToDictionary(p => p.Key.Name(), p => p.Value));
+                return await Task.Run(() => run(predictor, upload), cancel);
             }
             finally
             {

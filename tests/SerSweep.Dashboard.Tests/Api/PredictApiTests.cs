@@ -39,6 +39,24 @@ public sealed class PredictApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task With_timeline_true_answers_the_predictors_timeline_of_the_whole_recording()
+    {
+        var response = await client.PostAsync(PredictUrl + "?timeline=true&hop=0.25", Wav(await File.ReadAllBytesAsync(RealModel.AngryWav)));
+        response.EnsureSuccessStatusCode();
+        var timeline = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("timeline");
+
+        using var predictor = Predictor.Load(bundle);
+        var expected = Training.Timelines.Timeline.FromFile(predictor, RealModel.AngryWav, new() { HopSeconds = 0.25 });
+        Assert.Equal(0.25, timeline.GetProperty("hop_seconds").GetDouble());
+        Assert.Equal(expected.Seconds, timeline.GetProperty("seconds").GetDouble(), 9);
+        Assert.Equal(expected.Segments.Select(s => $"{s.Label} {s.Start:R}-{s.End:R}"),
+            timeline.GetProperty("segments").EnumerateArray().Select(s => $"{s.GetProperty("label").GetString()} {s.GetProperty("start").GetDouble():R}-{s.GetProperty("end").GetDouble():R}"));
+        Assert.Equal(expected.Windows.Count, timeline.GetProperty("windows").GetArrayLength());
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsync(PredictUrl + "?timeline=true&hop=abc", Wav(await File.ReadAllBytesAsync(RealModel.AngryWav)))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsync(PredictUrl + "?timeline=true&window=60", Wav(await File.ReadAllBytesAsync(RealModel.AngryWav)))).StatusCode);
+    }
+
+    [Fact]
     public async Task Predicts_a_real_wav_exactly_as_the_predictor_does()
     {
         var response = await client.PostAsync(PredictUrl, Wav(await File.ReadAllBytesAsync(RealModel.AngryWav)));

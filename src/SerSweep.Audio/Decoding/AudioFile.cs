@@ -1,0 +1,59 @@
+using NLayer;
+using SerSweep.Audio.Wav;
+
+namespace SerSweep.Audio.Decoding;
+
+/// <summary>
+/// Reads any supported audio file, choosing the decoder by content (magic bytes), never by extension: "RIFF" is WAV
+/// (<see cref="WavReader"/>), an ID3v2 tag or an MPEG audio frame sync is MP3 (NLayer, fully managed). FLAC ("fLaC")
+/// and Ogg ("OggS") are recognised and refused by name. Every failure is a <see cref="WavFormatException"/> naming the
+/// file and the reason, as the WAV reader's are.
+/// </summary>
+public static class AudioFile
+{
+    public static WavAudio Read(string path)
+    {
+        Span<byte> head = stackalloc byte[4];
+        int read;
+        using (var probe = File.OpenRead(path)) read = probe.ReadAtLeast(head, 4, throwOnEndOfStream: false);
+        head = head[..read];
+        if (read == 0 || head.StartsWith("RIFF"u8)) return WavReader.Read(path);
+        if (IsMp3(head)) return Mp3(path);
+        var name = head.StartsWith("fLaC"u8) ? "FLAC" : head.StartsWith("OggS"u8) ? "Ogg (Vorbis/Opus)" : null;
+        throw new WavFormatException(path, WavError.UnknownFormat, name is null
+            ? $"not a supported audio file: starts with bytes {Convert.ToHexString(head)}; supported: WAV (\"RIFF\"), MP3 (ID3 tag or MPEG frame sync)"
+            : $"{name} is not supported (supported: WAV, MP3); convert it, e.g. ffmpeg -i FILE out.wav");
+    }
+
+    private static bool IsMp3(ReadOnlySpan<byte> head) =>
+        head.StartsWith("ID3"u8) || (head.Length >= 2 && head[0] == 0xFF && (head[1] & 0xE0) == 0xE0);
+
+    /// <summary>MP3 to mono floats at the file's rate (channels averaged); NLayer's own output scale ([-1, 1]).</summary>
+    private static WavAudio Mp3(string path)
+    {
+        try
+        {
+            using var mpeg = new MpegFile(path);
+            var channels = mpeg.Channels;
+            var interleaved = new List<float>();
+            var buffer = new float[4096 * channels];
+            int n;
+            while ((n = mpeg.ReadSamples(buffer, 0, buffer.Length)) > 0)
+                interleaved.AddRange(buffer.AsSpan(0, n));
+            if (interleaved.Count == 0 || channels < 1)
+                throw new WavFormatException(path, WavError.CorruptMp3, "MP3 file with no decodable MPEG audio frame");
+            var mono = new float[interleaved.Count / channels];
+            for (var i = 0; i < mono.Length; i++)
+            {
+                var sum = 0f;
+                for (var c = 0; c < channels; c++) sum += interleaved[i * channels + c];
+                mono[i] = sum / channels;
+            }
+            return new WavAudio(mono, mpeg.SampleRate, channels, WavEncoding.Float, 32);
+        }
+        catch (Exception e) when (e is not (WavFormatException or FileNotFoundException or DirectoryNotFoundException or UnauthorizedAccessException))
+        {
+            throw new WavFormatException(path, WavError.CorruptMp3, $"MP3 file that does not decode: {e.Message}");
+        }
+    }
+}

@@ -1,0 +1,128 @@
+using System.Buffers.Binary;
+using SerSweep.Audio.Dsp;
+using SerSweep.Audio.Wav;
+using SerSweep.Core;
+using SerSweep.Testing;
+using SerSweep.Training.Timelines;
+
+namespace SerSweep.Training.Tests;
+
+/// <summary>
+/// Timelines over a real recording written here: three trimmed RAVDESS utterances of different emotions, each
+/// followed by 2 s of digital silence, as one 48 kHz 16-bit WAV. The truth (which emotion, where the silences are) comes
+/// from how the file was assembled (2 s of silence also leads), not from the timeline code.
+/// </summary>
+[Collection(SerialCollection.Name)]
+public class TimelineTests
+{
+    private const double GapSeconds = 2.0;
+
+    [Fact]
+    public async Task A_timeline_finds_three_emotions_in_order_and_the_silences_between_them_within_one_hop()
+    {
+        var bundlePath = Path.Combine(TestPaths.NewTempDir(), "model.zip");
+        var outcome = await Trainer.RunAsync(new TrainingRequest { Config = RealFeatures.SmallConfig(epochs: 12), Features = RealFeatures.Actors1To4, BundlePath = bundlePath });
+        Assert.Equal(TrainingStatus.Completed, outcome.Status);
+        using var predictor = Predictor.Load(bundlePath);
+
+        // Three files of different emotions that the model classifies right with the most confidence.
+        var files = RealFeatures.Actors1To4.Files.Select(f => Path.Combine(TestPaths.Ravdess, f)).ToArray();
+        var predictions = predictor.PredictFiles(files);
+        var chosen = files.Zip(RealFeatures.Actors1To4.Labels, predictions)
+            .Where(f => f.Third.Emotion == f.Second)
+            .GroupBy(f => f.Second)
+            .Select(g => g.MaxBy(f => f.Third.Probabilities[f.Second]))
+            .OrderByDescending(f => f.Third.Probabilities[f.Second])
+            .Take(3).ToArray();
+        Assert.Equal(3, chosen.Length);
+
+        // The recording: utterance, 2 s of zeros, utterance, 2 s, utterance, 2 s. Utterances trimmed of their own
+        // leading/trailing silence (frames 20 dB below their peak), so the silences' true extents are known to the sample.
+        const int rate = 48_000;
+        var gap = (int)(GapSeconds * rate);
+        var pieces = new List<float[]> { new float[gap] };
+        var truth = new List<(string Label, double Start, double End)> { ("silence", 0, GapSeconds) };
+        var at = gap;
+        foreach (var (path, emotion, _) in chosen)
+        {
+            var audio = WavReader.Read(path);
+            Assert.Equal(rate, audio.SampleRate);
+            var (start, length) = SilenceTrimmer.Span(audio.Samples, 2048, 512, 20);
+            pieces.Add(audio.Samples.AsSpan(start, length).ToArray());
+            pieces.Add(new float[gap]);
+            truth.Add((emotion.Name(), (double)at / rate, (double)(at + length) / rate));
+            truth.Add(("silence", (double)(at + length) / rate, (double)(at + length + gap) / rate));
+            at += length + gap;
+        }
+        var recording = Path.Combine(TestPaths.NewTempDir(), "session.wav");
+        WriteWav16(recording, pieces.SelectMany(p => p).ToArray(), rate);
+
+        var options = new TimelineOptions { HopSeconds = 0.25 };
+        var timeline = Timeline.FromFile(predictor, recording, options);
+
+        // Resampled to the model's 16 kHz: the length rounds up to whole output samples.
+        Assert.InRange(timeline.Seconds, (double)at / rate, (double)at / rate + 1.0 / 16_000);
+        Assert.Equal(options.HopSeconds, timeline.HopSeconds);
+        Assert.Equal((int)Math.Ceiling(timeline.Seconds / options.HopSeconds), timeline.Windows.Count);
+        var found = timeline.Segments.Select(s => s.Label).ToArray();
+        Assert.True(truth.Select(t => t.Label).SequenceEqual(found), $"expected [{string.Join(", ", truth.Select(t => t.Label))}], got {Describe(timeline)}");
+        foreach (var (segment, (label, start, end)) in timeline.Segments.Zip(truth))
+        {
+            Assert.True(Math.Abs(segment.Start - start) <= options.HopSeconds, $"{label} starts at {segment.Start:0.000} s, truth {start:0.000} s: {Describe(timeline)}");
+            Assert.True(Math.Abs(segment.End - end) <= options.HopSeconds + 1.0 / 16_000, $"{label} ends at {segment.End:0.000} s, truth {end:0.000} s: {Describe(timeline)}");
+        }
+        // Segments tile the recording; silent windows carry no probabilities, speech windows a distribution.
+        Assert.Equal(0, timeline.Segments[0].Start);
+        Assert.Equal(timeline.Seconds, timeline.Segments[^1].End, 6);
+        for (var i = 1; i < timeline.Segments.Count; i++) Assert.Equal(timeline.Segments[i - 1].End, timeline.Segments[i].Start);
+        Assert.All(timeline.Windows, w => Assert.Equal(w.Silence, w.Probabilities is null));
+        Assert.All(timeline.Windows.Where(w => !w.Silence), w => Assert.Equal(1.0, w.Probabilities!.Sum(), 4));
+    }
+
+    [Fact]
+    public async Task Mp3_versions_of_real_files_predict_the_same_emotion_as_the_wavs()
+    {
+        var bundlePath = Path.Combine(TestPaths.NewTempDir(), "model.zip");
+        await Trainer.RunAsync(new TrainingRequest { Config = RealFeatures.SmallConfig(epochs: 12), Features = RealFeatures.Actors1To4, BundlePath = bundlePath });
+        using var predictor = Predictor.Load(bundlePath);
+        var dir = TestPaths.NewTempDir();
+        // One file of each emotion from Actor_01.
+        var wavs = Directory.GetFiles(Path.Combine(TestPaths.Ravdess, "Actor_01"), "*.wav").Order()
+            .GroupBy(f => Path.GetFileName(f).Split('-')[2]).Select(g => g.First()).ToArray();
+        var mp3s = wavs.Select(w => Lame.Encode(w, dir)).ToArray();
+
+        var fromWav = predictor.PredictFiles(wavs);
+        var fromMp3 = predictor.PredictFiles(mp3s);
+
+        Assert.Equal(8, wavs.Length);
+        for (var i = 0; i < wavs.Length; i++)
+        {
+            var largest = fromWav[i].Probabilities.Max(p => Math.Abs(p.Value - fromMp3[i].Probabilities[p.Key]));
+            Console.WriteLine($"{Path.GetFileName(wavs[i])}: {fromWav[i].Emotion.Name()} / mp3 {fromMp3[i].Emotion.Name()}, largest probability change {largest:0.000}");
+            Assert.True(fromWav[i].Emotion == fromMp3[i].Emotion, $"{Path.GetFileName(wavs[i])}: WAV {fromWav[i].Emotion.Name()}, MP3 {fromMp3[i].Emotion.Name()}");
+        }
+    }
+
+    private static string Describe(Timeline timeline) =>
+        string.Join(", ", timeline.Segments.Select(s => $"{s.Label} {s.Start:0.00}-{s.End:0.00} ({s.Confidence:0.00})"));
+
+    private static void WriteWav16(string path, float[] samples, int rate)
+    {
+        var bytes = new byte[44 + samples.Length * 2];
+        "RIFF"u8.CopyTo(bytes);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(4), bytes.Length - 8);
+        "WAVEfmt "u8.CopyTo(bytes.AsSpan(8));
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(16), 16);
+        BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(20), 1);
+        BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(22), 1);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(24), rate);
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(28), rate * 2);
+        BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(32), 2);
+        BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(34), 16);
+        "data"u8.CopyTo(bytes.AsSpan(36));
+        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(40), samples.Length * 2);
+        for (var i = 0; i < samples.Length; i++)
+            BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(44 + 2 * i), (short)Math.Clamp(Math.Round(samples[i] * 32768), short.MinValue, short.MaxValue));
+        File.WriteAllBytes(path, bytes);
+    }
+}
