@@ -457,9 +457,13 @@ def free_port():
         return s.getsockname()[1]
 
 
+# The sweep the peer reproduces (one split, no cross-validation): bench/e2e/sweep.yaml says why it is not sweep.yaml.
+E2E_SWEEP = os.path.join(REPO, "bench", "e2e", "sweep.yaml")
+
+
 def e2e_sweep_file(p, folder):
-    """The committed sweep.yaml; quick mode shrinks it (trials, epochs, ASHA's grace period) to a smoke check."""
-    path = os.path.join(REPO, "sweep.yaml")
+    """The sweep the peer runs (E2E_SWEEP); quick mode shrinks it (trials, epochs, ASHA's grace period) to a smoke check."""
+    path = E2E_SWEEP
     if p["e2e_trials"] is None:
         return path
     text = open(path).read()
@@ -554,7 +558,7 @@ def e2e(p):
     cache = os.path.join(E2E_DIR, "features")
     # The feature cache is computed once, not timed: a user's second sweep on the same data finds it (the peer computes
     # its features in every run, about 1 s, which stays in its wall).
-    run([os.path.join(REPO, "deploy", "sersweep"), "features", "--config", os.path.join(REPO, "sweep.yaml"), "--data", RAVDESS, "--cache", cache])
+    run([os.path.join(REPO, "deploy", "sersweep"), "features", "--config", E2E_SWEEP, "--data", RAVDESS, "--cache", cache])
     ours, peers = [], []
     for repeat in range(p["e2e_repeats"]):
         log(f"e2e: repeat {repeat + 1}/{p['e2e_repeats']}, SerSweep")

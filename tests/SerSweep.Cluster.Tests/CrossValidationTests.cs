@@ -174,7 +174,7 @@ public sealed class CrossValidationTests
         // The sweep's model is the refit's bundle, trained with nothing held out.
         Assert.NotNull(bundle);
         Assert.Equal(refit.Id, bundle!.TrialId);
-        Assert.EndsWith($"trial-{best.Index:D4}-refit.zip", bundle.Path);
+        Assert.EndsWith($"trial-{best.Index:D4}-{refit.Id}-attempt-{refit.CurrentAttempt}.zip", bundle.Path);
         Assert.Empty(StoredJson.Read<Dictionary<int, double>>((await ResultsAsync(cluster))[refit.Id].PerActorJson)!);
     }
 }

@@ -126,19 +126,27 @@ public sealed partial class ProcessCluster : IAsyncDisposable
         throw new TimeoutException($"the coordinator did not log a sign-in URL (/login?token=...) within {timeout}\n{Logs()}");
     }
 
+    /// <summary>A query on the coordinator's database, once it exists with its whole schema (waits up to 2 minutes).</summary>
     public async Task<T> ReadAsync<T>(Func<SerSweepDbContext, Task<T>> query)
     {
-        while (!File.Exists(DatabasePath)) await Task.Delay(200);
-        await using var db = new SerSweepDbContext(SqliteDatabase.Options(DatabasePath));
-        try
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (true)
         {
-            return await query(db);
-        }
-        catch (Microsoft.Data.Sqlite.SqliteException e) when (e.Message.Contains("no such table", StringComparison.Ordinal))
-        {
-            // The coordinator is still creating the schema.
+            if (File.Exists(DatabasePath))
+            {
+                await using var db = new SerSweepDbContext(SqliteDatabase.Options(DatabasePath));
+                try
+                {
+                    return await query(db);
+                }
+                // The coordinator is still creating the schema (a table, or a later migration's column).
+                catch (Microsoft.Data.Sqlite.SqliteException e) when (DateTime.UtcNow < deadline
+                    && (e.Message.Contains("no such table", StringComparison.Ordinal) || e.Message.Contains("no such column", StringComparison.Ordinal)))
+                {
+                }
+            }
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the coordinator's database {DatabasePath} was not there with its schema within 2 minutes\n{Logs()}");
             await Task.Delay(200);
-            return await ReadAsync(query);
         }
     }
 

@@ -56,7 +56,7 @@ public sealed class YamlEditorTests : IDisposable
     {
         var editor = context.Render<YamlEditor>(p => p.Add(c => c.Text, ValidYaml));
         var broken = Regex.Replace(ValidYaml, @"^  epochs: \d+$", "  epochs: twelve", RegexOptions.Multiline)
-            .Replace("    metric: val_loss\n    direction: minimize", "    metric: val_lss\n    direction: minimize", StringComparison.Ordinal);
+            .Replace("    metric: val_uar\n    direction: maximize", "    metric: val_lss\n    direction: maximize", StringComparison.Ordinal);
 
         editor.Find("textarea").Input(broken);
         var lines = editor.FindAll("ul.diagnostics li").Select(li => int.Parse(li.GetAttribute("data-line")!)).ToList();

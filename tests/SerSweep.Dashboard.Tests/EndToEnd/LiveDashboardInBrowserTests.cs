@@ -179,8 +179,12 @@ public sealed class LiveDashboardInBrowserTests(LiveDashboard live) : IClassFixt
         await Assertions.Expect(badge).ToHaveTextAsync("Stopped");
         var stopped = (await Host.Queries.GetSweepAsync(sweepId))!;
         Assert.Equal(SweepStatus.Stopped, stopped.Status);
-        var final = await Host.Queries.TrialsAsync(sweepId);
-        Assert.DoesNotContain(final, t => t.Status is TrialStatus.Running or TrialStatus.Pending);
+        // The running trial is cancelled within one batch and reports so; then no trial is left running or pending.
+        var final = await Host.WaitForAsync(async q =>
+        {
+            var trials = await q.TrialsAsync(sweepId);
+            return trials.Any(t => t.Status is TrialStatus.Running or TrialStatus.Pending) ? null : trials;
+        }, "the stopped sweep's running trial to end");
         Assert.True(final.Count < 6, "stopped before the budget was used");
         await Assertions.Expect(page.Locator(".cards [data-action='pause']")).ToBeDisabledAsync();
         await Assertions.Expect(page.Locator(".cards [data-action='resume']")).ToBeDisabledAsync();
