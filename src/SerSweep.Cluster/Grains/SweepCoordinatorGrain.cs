@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using SerSweep.Cluster.Contracts;
 using SerSweep.Cluster.Placement;
+using SerSweep.Cluster.Telemetry;
 using SerSweep.Search;
 using SerSweep.Search.Pruning;
 using SerSweep.Search.Strategies;
@@ -129,6 +130,7 @@ public sealed partial class SweepCoordinatorGrain(
         }, epoch.Metric(_sweep.ObjectiveMetric), epoch.CheckpointWritten ? CheckpointDir(epoch.TrialId) : null, options.Lease,
             verdict?.Rung is null ? null : _pruner!.SaveState());
         if (!stored) return EpochAnswer.Abandon;
+        SweepMetrics.EpochReported(epoch.Seconds);
         if (run.Cancelling || _sweep.Status == SweepStatus.Stopped) return new EpochAnswer(EpochVerdict.Stop, "sweep stopped");
         return verdict is { Stop: true } ? new EpochAnswer(EpochVerdict.Stop, verdict.Reason) : EpochAnswer.Continue;
     }
@@ -141,6 +143,7 @@ public sealed partial class SweepCoordinatorGrain(
             LogLateReport(outcome.TrialId, outcome.Attempt);
             return;
         }
+        using var commit = SweepTracing.Commit(outcome.TrialId, outcome.Attempt, outcome.End.ToString());
         _running.Remove(outcome.TrialId);
         await Scheduler.Release(new TrialAttemptRef(SweepId, outcome.TrialId, outcome.Attempt));
 
@@ -267,6 +270,8 @@ public sealed partial class SweepCoordinatorGrain(
             var attempt = reservation with { Attempt = lease.Attempt };
             await Scheduler.Adopt(attempt, silo);
             _running[trialId.Value] = new Running(lease.Attempt, silo, index);
+            SweepMetrics.AttemptStarted(lease.Attempt);
+            using var span = SweepTracing.Attempt(SweepId, trialId.Value, lease.Attempt, silo);
             try
             {
                 await PlacementHint.OnSilo(silo, async () => { await TrialGrain(trialId.Value, lease.Attempt).Start(Assignment(trialId.Value, lease)); return 0; });
@@ -287,6 +292,7 @@ public sealed partial class SweepCoordinatorGrain(
             StopTimer();
             await StopWatchdogAsync();
         }
+        SweepMetrics.QueueLength(SweepId, _waiting.Count, _sweep.Status == SweepStatus.Running);
     }
 
     private async Task<long?> NextTrialAsync()
@@ -346,6 +352,7 @@ public sealed partial class SweepCoordinatorGrain(
         {
             _savedStrategyState = told;
             _finished++;
+            SweepMetrics.TrialFinished(status.ToString());
             ConsiderBest(outcome.TrialId, objective);
         }
         else UndoTell();
@@ -364,6 +371,7 @@ public sealed partial class SweepCoordinatorGrain(
         var told = retry ? null : TellStrategy(index, StrategyStatus.Failed, null, 0);
         if (await writer.FailAttemptAsync(trialId, attempt, failure, message, retry, told))
         {
+            SweepMetrics.AttemptFailed(failure == FailureClass.Preempted, retry);
             if (retry) _waiting.AddLast(trialId);
             else
             {
@@ -377,7 +385,10 @@ public sealed partial class SweepCoordinatorGrain(
     private async Task PreemptAsync(long trialId, int attempt, string reason)
     {
         if (await writer.FailAttemptAsync(trialId, attempt, FailureClass.Preempted, reason, retry: true))
+        {
+            SweepMetrics.AttemptFailed(preempted: true, retried: true);
             _waiting.AddLast(trialId);
+        }
     }
 
     /// <summary>Tells the strategy and returns its new state; the state is stored in the same transaction as the result.</summary>

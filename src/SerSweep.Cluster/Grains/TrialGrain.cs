@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using SerSweep.Cluster.Contracts;
 using SerSweep.Cluster.Placement;
+using SerSweep.Cluster.Telemetry;
 using SerSweep.Cluster.Trainers;
 
 namespace SerSweep.Cluster.Grains;
@@ -22,6 +24,8 @@ public sealed partial class TrialGrain(
     private TrialAssignment? _assignment;
     private Task? _run;
     private IGrainTimer? _timer;
+    /// <summary>The coordinator's attempt span this attempt's training continues (the attempt threads do not carry it).</summary>
+    private ActivityContext _trace;
 
     public Task Start(TrialAssignment assignment)
     {
@@ -29,6 +33,7 @@ public sealed partial class TrialGrain(
         if (!slots.TryAcquire())
             throw new InvalidOperationException($"worker {silo.Name} has all its {slots.Slots} slots busy");
         _assignment = assignment;
+        _trace = Activity.Current?.Context ?? default;
         var coordinator = GrainFactory.GetGrain<ISweepCoordinatorGrain>(assignment.SweepId);
         _run = threads.Run(() => RunAsync(assignment, coordinator));
         _timer = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(options.Heartbeat, options.Heartbeat) { KeepAlive = true, Interleave = true });
@@ -71,6 +76,9 @@ public sealed partial class TrialGrain(
 
     private async Task RunAsync(TrialAssignment assignment, ISweepCoordinatorGrain coordinator)
     {
+        using var scope = logger.BeginScope(new Dictionary<string, object> { ["SweepId"] = assignment.SweepId, ["TrialId"] = assignment.TrialId, ["Attempt"] = assignment.Attempt, ["Silo"] = silo.Name });
+        using var training = SweepTracing.Training(_trace, assignment.TrialId, assignment.Attempt, silo.Name);
+        LogAttemptStarted(assignment.TrialId, assignment.Attempt, assignment.SweepId, silo.Name);
         TrialOutcome outcome;
         var abandoned = false;
         try
@@ -81,6 +89,7 @@ public sealed partial class TrialGrain(
                 {
                     outcome = await trainer.RunAsync(assignment, options.ThreadsPerTrial, async (epoch, cancel) =>
                     {
+                        SweepTracing.Epoch(epoch.Epoch, epoch.Seconds);
                         var answer = await RetryAsync(() => coordinator.ReportEpoch(epoch), cancel) ?? EpochAnswer.Continue;
                         abandoned |= answer.Verdict == EpochVerdict.Abandon;
                         return answer;
@@ -106,9 +115,11 @@ public sealed partial class TrialGrain(
         {
             slots.Release();
         }
+        LogAttemptEnded(assignment.TrialId, assignment.Attempt, assignment.SweepId, silo.Name, abandoned ? "abandoned" : outcome.End.ToString());
         if (abandoned) return;
         if (outcome.BundlePath is { } bundle && File.Exists(bundle))
             outcome = outcome with { BundleSha256 = await FileHashes.Sha256Async(bundle), BundleBytes = new FileInfo(bundle).Length };
+        SweepMetrics.ArtifactUploaded(outcome.BundleBytes);
         await RetryAsync(async () => { await coordinator.ReportOutcome(outcome); return outcome; }, CancellationToken.None);
     }
 
@@ -145,6 +156,12 @@ public sealed partial class TrialGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Trial {TrialId}: coordinator unreachable, retrying: {Reason}")]
     private partial void LogCoordinatorUnreachable(long trialId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Trial {TrialId} attempt {Attempt} of sweep {SweepId} started on {Silo}")]
+    private partial void LogAttemptStarted(long trialId, int attempt, long sweepId, string silo);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Trial {TrialId} attempt {Attempt} of sweep {SweepId} ended on {Silo}: {End}")]
+    private partial void LogAttemptEnded(long trialId, int attempt, long sweepId, string silo, string end);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Trial {TrialId} attempt {Attempt} failed")]
     private partial void LogAttemptFailed(Exception error, long trialId, int attempt);

@@ -1,6 +1,7 @@
 using SerSweep.Audio.Cache;
 using SerSweep.Cluster.Contracts;
 using SerSweep.Cluster.Grains;
+using SerSweep.Cluster.Telemetry;
 using SerSweep.Core;
 
 namespace SerSweep.Cluster.Trainers;
@@ -18,6 +19,7 @@ public sealed class FeatureSetLoader(IGrainFactory grains, SerSweepClusterOption
         var location = await grain.Ensure(ConfigJson.Write(config));
         var local = Path.Combine(Path.GetFullPath(options.CacheDir), $"{location.CacheKey}.features");
         var path = local == Path.GetFullPath(location.Path) ? local : await CopyAsync(grain, location, local, cancel);
+        SweepMetrics.FeatureSetLoaded();
         var (header, features, waveforms) = FeatureCacheFile.TryRead(path, out var invalid)
             ?? throw new InvalidDataException($"feature cache file {path} is invalid: {invalid}");
         return new FeatureSet
@@ -46,6 +48,7 @@ public sealed class FeatureSetLoader(IGrainFactory grains, SerSweepClusterOption
             }
             if (await FileHashes.Sha256Async(temp) != location.Sha256) throw new IOException($"feature set {location.CacheKey} arrived corrupted (SHA-256 mismatch)");
             File.Move(temp, local, overwrite: true);
+            SweepMetrics.FeatureSetCopied(location.Bytes);
             return local;
         }
         finally
