@@ -17,8 +17,8 @@ namespace SerSweep.Host;
 
 /// <summary>
 /// Composes one SerSweep process: an Orleans silo of the given role, and on a coordinator the database, the sweep
-/// launcher, the sweep.yaml watcher and the web host (dashboard, /healthz) bound to 127.0.0.1 unless told otherwise.
-/// Workers run no web server and never open the database.
+/// launcher, the sweep.yaml watcher and the web host (dashboard, /healthz, /metrics) bound to 127.0.0.1 unless told
+/// otherwise. Workers never open the database and run a web server only to serve /metrics at --metrics-urls.
 /// </summary>
 public static class SerSweepHost
 {
@@ -28,13 +28,15 @@ public static class SerSweepHost
 
     public static IHost Build(SiloHostOptions options, Action<IServiceCollection>? configureServices = null)
     {
-        if (options.Coordinates)
+        if (Observability.WebUrls(options) is { Length: > 0 } urls)
         {
             var web = WebApplication.CreateBuilder(HostArgs);
-            web.WebHost.UseUrls(options.Urls);
+            web.WebHost.UseUrls(urls);
             Configure(web, options, configureServices);
-            web.Services.AddSerSweepDashboard();
+            if (options.Coordinates) web.Services.AddSerSweepDashboard();
             var app = web.Build();
+            app.MapSerSweepMetrics(options);
+            if (!options.Coordinates) return app;
             app.MapGet("/healthz", () => Microsoft.AspNetCore.Http.Results.Text("ok"));
             app.MapSerSweepDashboard();
             return app;
@@ -46,14 +48,9 @@ public static class SerSweepHost
 
     private static void Configure(IHostApplicationBuilder builder, SiloHostOptions options, Action<IServiceCollection>? configureServices)
     {
-        // Logs go to stderr (stdout is for --json) and say what SerSweep does; the frameworks only speak up on errors.
-        builder.Logging.AddConsole(c => c.LogToStandardErrorThreshold = LogLevel.Trace)
-            .SetMinimumLevel(LogLevel.Warning)
-            .AddFilter("SerSweep", LogLevel.Information)
-            .AddFilter("Orleans", LogLevel.Error)
-            .AddFilter("Polly", LogLevel.Error)
-            .AddFilter("Microsoft", LogLevel.Error);
+        builder.Logging.AddSerSweepLogging(options.LogFormat);
         var services = builder.Services;
+        services.AddSerSweepTelemetry(options);
         if (options.Coordinates)
         {
             services.AddSerSweepStorage(options.DbPath);

@@ -17,6 +17,9 @@ public sealed partial class TrialGrain(
     ITrialTrainer trainer, WorkerSlots slots, AttemptThreads threads, SerSweepClusterOptions options, ILocalSiloDetails silo, ILogger<TrialGrain> logger)
     : Grain, ITrialGrain
 {
+    /// <summary>Every message logged while an attempt runs (the trainer's too) carries its ids as fields (--log-format json).</summary>
+    private static readonly Func<ILogger, long, long, int, string, IDisposable?> AttemptScope =
+        LoggerMessage.DefineScope<long, long, int, string>("Sweep {SweepId} trial {TrialId} attempt {Attempt} on {Silo}");
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
     /// <summary>Longest single wait before starting the trainer again after a cluster fault (1 + 2 + ... + 32 s in all).</summary>
     private static readonly TimeSpan MaxClusterSettle = TimeSpan.FromSeconds(32);
@@ -76,7 +79,7 @@ public sealed partial class TrialGrain(
 
     private async Task RunAsync(TrialAssignment assignment, ISweepCoordinatorGrain coordinator)
     {
-        using var scope = logger.BeginScope(new Dictionary<string, object> { ["SweepId"] = assignment.SweepId, ["TrialId"] = assignment.TrialId, ["Attempt"] = assignment.Attempt, ["Silo"] = silo.Name });
+        using var scope = AttemptScope(logger, assignment.SweepId, assignment.TrialId, assignment.Attempt, silo.Name);
         using var training = SweepTracing.Training(_trace, assignment.TrialId, assignment.Attempt, silo.Name);
         LogAttemptStarted(assignment.TrialId, assignment.Attempt, assignment.SweepId, silo.Name);
         TrialOutcome outcome;
