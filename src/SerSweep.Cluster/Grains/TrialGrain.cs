@@ -79,9 +79,10 @@ public sealed partial class TrialGrain(
 
     private async Task RunAsync(TrialAssignment assignment, ISweepCoordinatorGrain coordinator)
     {
-        using var scope = AttemptScope(logger, assignment.SweepId, assignment.TrialId, assignment.Attempt, silo.Name);
-        using var training = SweepTracing.Training(_trace, assignment.TrialId, assignment.Attempt, silo.Name);
-        LogAttemptStarted(assignment.TrialId, assignment.Attempt, assignment.SweepId, silo.Name);
+        var here = silo.SiloAddress.ToParsableString();
+        using var scope = AttemptScope(logger, assignment.SweepId, assignment.TrialId, assignment.Attempt, here);
+        using var training = SweepTracing.Training(_trace, assignment.TrialId, assignment.Attempt, here);
+        LogAttemptStarted(assignment.TrialId, assignment.Attempt, assignment.SweepId, here);
         TrialOutcome outcome;
         var abandoned = false;
         try
@@ -118,7 +119,7 @@ public sealed partial class TrialGrain(
         {
             slots.Release();
         }
-        LogAttemptEnded(assignment.TrialId, assignment.Attempt, assignment.SweepId, silo.Name, abandoned ? "abandoned" : outcome.End.ToString());
+        LogAttemptEnded(assignment.TrialId, assignment.Attempt, assignment.SweepId, here, abandoned ? "abandoned" : outcome.End.ToString());
         if (abandoned) return;
         if (outcome.BundlePath is { } bundle && File.Exists(bundle))
             outcome = outcome with { BundleSha256 = await FileHashes.Sha256Async(bundle), BundleBytes = new FileInfo(bundle).Length };

@@ -24,7 +24,7 @@ public static class SweepMetrics
     private static readonly Histogram<double> EpochSeconds = Meter.CreateHistogram("sersweep.epoch.duration", "s", "Training time of one epoch as the trainer measured it.", advice: Seconds);
     private static readonly Counter<long> FeatureSetsLoaded = Meter.CreateCounter<long>("sersweep.feature_sets.loaded", "{set}", "Feature sets a trial loaded; those not copied were cache hits.");
     private static readonly Counter<long> FeatureSetsCopied = Meter.CreateCounter<long>("sersweep.feature_sets.copied", "{set}", "Feature sets copied to this silo's cache from the silo that has them.");
-    private static readonly Counter<long> FeatureBytes = Meter.CreateCounter<long>("sersweep.feature_sets.copied_bytes", "By", "Feature cache bytes copied to this silo from another.");
+    private static readonly Counter<long> FeatureBytes = Meter.CreateCounter<long>("sersweep.feature_sets.transferred", "By", "Feature cache bytes copied to this silo from another.");
     private static readonly Counter<long> ArtifactBytes = Meter.CreateCounter<long>("sersweep.artifacts.uploaded", "By", "Model bundle bytes a worker reported with its results.");
     private static readonly Histogram<double> PredictionSeconds = Meter.CreateHistogram("sersweep.prediction.duration", "s", "Time to predict one uploaded file (the dashboard's 'try it').", advice: Seconds);
 

@@ -24,6 +24,6 @@ public static class SweepTracing
     public static void Epoch(int epoch, double seconds) =>
         Activity.Current?.AddEvent(new ActivityEvent("epoch", tags: new ActivityTagsCollection { ["epoch"] = epoch, ["seconds"] = seconds }));
 
-    public static Activity? Commit(long trialId, int attempt, string end) =>
-        Source.StartActivity("sersweep.commit")?.AddTag("sersweep.trial_id", trialId).AddTag("sersweep.attempt", attempt).AddTag("sersweep.end", end);
+    public static Activity? Commit(long trialId, int attempt, string end, string silo) =>
+        Source.StartActivity("sersweep.commit")?.AddTag("sersweep.trial_id", trialId).AddTag("sersweep.attempt", attempt).AddTag("sersweep.end", end).AddTag("sersweep.silo", silo);
 }
