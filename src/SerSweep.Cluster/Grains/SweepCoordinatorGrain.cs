@@ -143,7 +143,7 @@ public sealed partial class SweepCoordinatorGrain(
             LogLateReport(outcome.TrialId, outcome.Attempt);
             return;
         }
-        using var commit = SweepTracing.Commit(outcome.TrialId, outcome.Attempt, outcome.End.ToString(), Runtime.SiloAddress.ToParsableString());
+        using var commit = SweepTracing.Commit(outcome.TrialId, outcome.Attempt, outcome.End.ToString(), GrainContext.Address.SiloAddress!.ToParsableString());
         _running.Remove(outcome.TrialId);
         await Scheduler.Release(new TrialAttemptRef(SweepId, outcome.TrialId, outcome.Attempt));
 

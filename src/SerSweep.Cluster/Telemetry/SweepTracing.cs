@@ -14,9 +14,19 @@ public static class SweepTracing
     public const string SourceName = "SerSweep";
     public static readonly ActivitySource Source = new(SourceName);
 
-    public static Activity? Attempt(long sweepId, long trialId, int attempt, string silo) =>
-        Source.StartActivity("sersweep.attempt", ActivityKind.Internal, default(ActivityContext))?.AddTag("sersweep.sweep_id", sweepId)
-            .AddTag("sersweep.trial_id", trialId).AddTag("sersweep.attempt", attempt).AddTag("sersweep.silo", silo);
+    /// <summary>A new trace: the coordinator dispatches attempts while handling other calls (the report that freed the slot), which must not become their parent.</summary>
+    public static Activity? Attempt(long sweepId, long trialId, int attempt, string silo)
+    {
+        var caller = Activity.Current;
+        Activity.Current = null;
+        var span = Source.StartActivity("sersweep.attempt", ActivityKind.Internal);
+        if (span is null)
+        {
+            Activity.Current = caller;
+            return null;
+        }
+        return span.AddTag("sersweep.sweep_id", sweepId).AddTag("sersweep.trial_id", trialId).AddTag("sersweep.attempt", attempt).AddTag("sersweep.silo", silo);
+    }
 
     public static Activity? Training(ActivityContext parent, long trialId, int attempt, string silo) =>
         Source.StartActivity("sersweep.training", ActivityKind.Internal, parent)?.AddTag("sersweep.trial_id", trialId).AddTag("sersweep.attempt", attempt).AddTag("sersweep.silo", silo);
