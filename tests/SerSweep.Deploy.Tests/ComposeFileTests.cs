@@ -170,7 +170,7 @@ public class ComposeFileTests
         foreach (var panel in panels)
         {
             Assert.Contains($"uid: {panel.GetProperty("datasource").GetProperty("uid").GetString()}", datasource);
-            Assert.NotEmpty(panel.GetProperty("targets").EnumerateArray().Select(t => t.GetProperty("expr").GetString()).Where(e => !string.IsNullOrWhiteSpace(e)));
+            Assert.Contains(panel.GetProperty("targets").EnumerateArray(), t => !string.IsNullOrWhiteSpace(t.GetProperty("expr").GetString()));
         }
     }
 
