@@ -24,9 +24,11 @@ public static class ClusterServices
             [SiloRoles.ThreadsKey] = options.ThreadsPerTrial.ToString(System.Globalization.CultureInfo.InvariantCulture),
             [SiloRoles.DataKey] = options.DataRoot is null ? "false" : "true",
         });
+        // Trial attempts are traced across silos (SerSweep.Cluster.Telemetry.SweepTracing).
+        silo.AddActivityPropagation();
         var services = silo.Services;
         services.AddSingleton(options);
-        services.AddSingleton(new WorkerSlots(runsTrials ? options.Slots : 0));
+        services.AddSingleton(sp => Telemetry.SweepMetrics.Observe(new WorkerSlots(runsTrials ? options.Slots : 0), sp.GetRequiredService<ILocalSiloDetails>().Name));
         services.AddSingleton(_ => new AttemptThreads(runsTrials ? options.Slots : 0));
         services.AddSingleton<SiloDirectory>();
         services.AddSingleton<Trainers.FeatureSetLoader>();

@@ -17,8 +17,8 @@ namespace SerSweep.Host;
 
 /// <summary>
 /// Composes one SerSweep process: an Orleans silo of the given role, and on a coordinator the database, the sweep
-/// launcher, the sweep.yaml watcher and the web host (dashboard, /healthz) bound to 127.0.0.1 unless told otherwise.
-/// Workers run no web server and never open the database.
+/// launcher, the sweep.yaml watcher and the web host (dashboard, /healthz, /metrics) bound to 127.0.0.1 unless told
+/// otherwise. Workers never open the database and run a web server only to serve /metrics at --metrics-urls.
 /// </summary>
 public static class SerSweepHost
 {
@@ -28,9 +28,9 @@ public static class SerSweepHost
 
     public static IHost Build(SiloHostOptions options, Action<IServiceCollection>? configureServices = null)
     {
-        // A generated dashboard token is kept beside the database, so it lives on the coordinator's volume.
-        if (options.Coordinates)
-            return Dashboard(options.Urls, web => Configure(web, options, configureServices), Path.Combine(Path.GetDirectoryName(Path.GetFullPath(options.DbPath))!, "dashboard-token"));
+        if (Observability.WebUrls(options) is { Length: > 0 } urls)
+            return Web(urls, web => Configure(web, options, configureServices), options.Coordinates ? TokenFileBeside(options.DbPath) : null,
+                app => app.MapSerSweepMetrics(options));
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(HostArgs);
         Configure(builder, options, configureServices);
         return builder.Build();
@@ -41,37 +41,39 @@ public static class SerSweepHost
     /// sweeps, trials and models and hands out bundles, but starts and steers nothing (the pages say so).
     /// </summary>
     public static WebApplication BuildDashboard(string dbPath, string urls) =>
-        Dashboard(urls, web =>
+        Web([urls], web =>
         {
-            ConfigureLogging(web);
+            web.Logging.AddSerSweepLogging(LogFormat.Text);
             web.Services.AddSerSweepStorage(dbPath, writer: false);
-        }, Path.Combine(Path.GetDirectoryName(Path.GetFullPath(dbPath))!, "dashboard-token"));
+        }, TokenFileBeside(dbPath), _ => { });
 
-    private static WebApplication Dashboard(string urls, Action<WebApplicationBuilder> configure, string tokenFile)
+    /// <summary>
+    /// A web host on <paramref name="urls"/>: the dashboard and /healthz when it has a <paramref name="tokenFile"/> (a
+    /// coordinator, or `sersweep dashboard`), and whatever <paramref name="mapFirst"/> maps (a silo's /metrics).
+    /// </summary>
+    private static WebApplication Web(string[] urls, Action<WebApplicationBuilder> configure, string? tokenFile, Action<WebApplication> mapFirst)
     {
         var web = WebApplication.CreateBuilder(HostArgs);
         web.WebHost.UseUrls(urls);
         configure(web);
-        web.Services.AddSerSweepDashboard(d => d.TokenFile ??= tokenFile);
+        if (tokenFile is not null) web.Services.AddSerSweepDashboard(d => d.TokenFile ??= tokenFile);
         var app = web.Build();
+        // Before the dashboard, so that /metrics is answered ahead of its pages and its token gate.
+        mapFirst(app);
+        if (tokenFile is null) return app;
         app.MapGet("/healthz", () => Microsoft.AspNetCore.Http.Results.Text("ok"));
         app.MapSerSweepDashboard();
         return app;
     }
 
-    // Logs go to stderr (stdout is for --json) and say what SerSweep does; the frameworks only speak up on errors.
-    private static void ConfigureLogging(IHostApplicationBuilder builder) =>
-        builder.Logging.AddConsole(c => c.LogToStandardErrorThreshold = LogLevel.Trace)
-            .SetMinimumLevel(LogLevel.Warning)
-            .AddFilter("SerSweep", LogLevel.Information)
-            .AddFilter("Orleans", LogLevel.Error)
-            .AddFilter("Polly", LogLevel.Error)
-            .AddFilter("Microsoft", LogLevel.Error);
+    /// <summary>A generated dashboard token is kept beside the database, so it lives on the coordinator's volume.</summary>
+    private static string TokenFileBeside(string dbPath) => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(dbPath))!, "dashboard-token");
 
     private static void Configure(IHostApplicationBuilder builder, SiloHostOptions options, Action<IServiceCollection>? configureServices)
     {
-        ConfigureLogging(builder);
+        builder.Logging.AddSerSweepLogging(options.LogFormat);
         var services = builder.Services;
+        services.AddSerSweepTelemetry(options);
         if (options.Coordinates)
         {
             services.AddSerSweepStorage(options.DbPath);

@@ -27,6 +27,9 @@ public sealed record SiloHostOptions
     /// <summary>A sweep.yaml to watch: every saved version that validates starts a new sweep.</summary>
     public string? WatchFile { get; init; }
     public string Urls { get; init; } = "http://127.0.0.1:5080";
+    /// <summary>Where /metrics listens on its own (any role), e.g. http://0.0.0.0:9464; null = only on a loopback dashboard.</summary>
+    public string? MetricsUrls { get; init; }
+    public LogFormat LogFormat { get; init; } = LogFormat.Text;
     public int SiloPort { get; init; } = 11111;
     public int GatewayPort { get; init; } = 30000;
     /// <summary>Address other silos reach this one at; "auto" = this host's first non-loopback IPv4; null = 127.0.0.1.</summary>

@@ -65,6 +65,7 @@ public sealed partial class StoreWriter : IAsyncDisposable
     {
         var done = new List<(IWrite Write, object? Result)>(batch.Count);
         var failed = new List<(IWrite Write, Exception Error)>();
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             await using var transaction = await db.Database.BeginTransactionAsync();
@@ -89,6 +90,7 @@ public sealed partial class StoreWriter : IAsyncDisposable
             await transaction.CommitAsync();
             _sql.Transaction = null;
             Commits++;
+            WriterMetrics.Committed(batch.Count, started);
         }
         catch (Exception e)
         {

@@ -152,6 +152,58 @@ public class ComposeFileTests
         Assert.Equal("1", worker.GetProperty("environment").GetProperty("OMP_NUM_THREADS").GetString());
     }
 
+    // The monitoring profile (docker compose --profile monitoring up).
+
+    [Fact]
+    public void Monitoring_profile_adds_prometheus_and_grafana_from_official_images_only_when_asked()
+    {
+        var plain = Config().GetProperty("services");
+        var run = Compose(["--profile", "monitoring", "config", "--format", "json"]);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        var monitored = JsonDocument.Parse(run.Stdout).RootElement.GetProperty("services");
+
+        Assert.False(plain.TryGetProperty("prometheus", out _), "Prometheus must run only with --profile monitoring");
+        Assert.False(plain.TryGetProperty("grafana", out _), "Grafana must run only with --profile monitoring");
+        Assert.StartsWith("prom/prometheus:v", monitored.GetProperty("prometheus").GetProperty("image").GetString());
+        Assert.StartsWith("grafana/grafana:", monitored.GetProperty("grafana").GetProperty("image").GetString());
+        Assert.Equal("9090", monitored.GetProperty("prometheus").GetProperty("ports").EnumerateArray().Single().GetProperty("published").GetString());
+        Assert.Equal("3000", monitored.GetProperty("grafana").GetProperty("ports").EnumerateArray().Single().GetProperty("published").GetString());
+    }
+
+    [Fact]
+    public void Prometheus_scrapes_the_port_every_silo_serves_metrics_on()
+    {
+        var services = Config().GetProperty("services");
+        var scrape = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "deploy", "monitoring", "prometheus.yml"));
+
+        foreach (var silo in new[] { "coordinator", "worker" })
+        {
+            var url = Command(services.GetProperty(silo)).Single(a => a.StartsWith("--metrics-urls=", StringComparison.Ordinal));
+            var port = new Uri(url["--metrics-urls=".Length..]).Port;
+            Assert.True(scrape.Contains($"\"{silo}:{port}\"", StringComparison.Ordinal) || scrape.Contains($"[\"{silo}\"]\n        type: A\n        port: {port}", StringComparison.Ordinal),
+                $"prometheus.yml does not scrape {silo} on port {port}");
+            Assert.False(services.GetProperty(silo).TryGetProperty("ports", out var published) && published.EnumerateArray().Any(p => p.GetProperty("target").GetInt32() == port),
+                $"{silo}'s metrics port {port} must stay inside the compose network");
+        }
+    }
+
+    [Fact]
+    public void Grafana_is_provisioned_with_the_prometheus_datasource_its_dashboard_queries()
+    {
+        var monitoring = Path.Combine(TestPaths.RepoRoot, "deploy", "monitoring", "grafana");
+        var datasource = File.ReadAllText(Path.Combine(monitoring, "provisioning", "datasources", "prometheus.yml"));
+        var dashboard = JsonDocument.Parse(File.ReadAllText(Path.Combine(monitoring, "dashboards", "sersweep.json"))).RootElement;
+
+        Assert.Contains("url: http://prometheus:9090", datasource);
+        var panels = dashboard.GetProperty("panels").EnumerateArray().ToArray();
+        Assert.True(panels.Length >= 10, $"the dashboard has only {panels.Length} panels");
+        foreach (var panel in panels)
+        {
+            Assert.Contains($"uid: {panel.GetProperty("datasource").GetProperty("uid").GetString()}", datasource);
+            Assert.Contains(panel.GetProperty("targets").EnumerateArray(), t => !string.IsNullOrWhiteSpace(t.GetProperty("expr").GetString()));
+        }
+    }
+
     private static string ReadDockerfileEnv(string name)
     {
         var text = File.ReadAllText(Path.Combine(TestPaths.RepoRoot, "deploy", "Dockerfile"));

@@ -18,7 +18,10 @@ internal sealed class SiloOptions
     public Option<TrainerKind> Trainer { get; } = new("--trainer") { Description = "torch (real training) or synthetic (no TorchSharp; for cluster tests and benchmarks).", DefaultValueFactory = _ => TrainerKind.Torch };
     public Option<int> SyntheticEpochMs { get; } = new("--synthetic-epoch-ms") { Description = "Epoch duration of the synthetic trainer.", DefaultValueFactory = _ => 500 };
 
-    public IEnumerable<Option> All => [Slots, ThreadsPerTrial, Db, Artifacts, Cache, Data, Urls, SiloPort, GatewayPort, Trainer, SyntheticEpochMs];
+    public Option<string?> MetricsUrls { get; } = new("--metrics-urls") { Description = "Where /metrics (Prometheus text format) listens on its own, any role, e.g. http://0.0.0.0:9464; without it only a loopback dashboard serves /metrics." };
+    public Option<LogFormat> LogFormat { get; } = new("--log-format") { Description = "text (readable lines) or json (one JSON object a line, with sweep, trial, attempt and silo as fields).", DefaultValueFactory = _ => Host.LogFormat.Text };
+
+    public IEnumerable<Option> All => [Slots, ThreadsPerTrial, Db, Artifacts, Cache, Data, Urls, SiloPort, GatewayPort, Trainer, SyntheticEpochMs, MetricsUrls, LogFormat];
 
     public SiloHostOptions Read(ParseResult parse, string role)
     {
@@ -32,6 +35,8 @@ internal sealed class SiloOptions
             CacheDir = parse.GetValue(Cache)!,
             DataRoot = parse.GetValue(Data),
             Urls = parse.GetValue(Urls)!,
+            MetricsUrls = parse.GetValue(MetricsUrls) is { Length: > 0 } metrics ? metrics : null,
+            LogFormat = parse.GetValue(LogFormat),
             SiloPort = parse.GetValue(SiloPort),
             GatewayPort = parse.GetValue(GatewayPort),
             Trainer = parse.GetValue(Trainer),

@@ -1,4 +1,5 @@
 using SerSweep.Cluster.Contracts;
+using SerSweep.Cluster.Telemetry;
 using SerSweep.Core;
 using SerSweep.Search;
 using SerSweep.Search.Pruning;
@@ -194,6 +195,7 @@ public sealed partial class SweepCoordinatorGrain
         _savedStrategyState = told;
         _folded.Remove(parent.Id);
         Count(parent.Id, status, objective);
+        SweepMetrics.TrialFinished(status.ToString());
         if (status == TrialStatus.Completed && _definition.CrossValidation?.Refit == RefitMode.Every) await QueueRefitAsync(parent.Id);
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using SerSweep.Cluster.Contracts;
 using SerSweep.Cluster.Placement;
+using SerSweep.Cluster.Telemetry;
 using SerSweep.Search;
 using SerSweep.Search.Pruning;
 using SerSweep.Search.Strategies;
@@ -130,6 +131,7 @@ public sealed partial class SweepCoordinatorGrain(
             verdict?.Rung is null ? null : _pruner!.SaveState());
         if (!stored) return EpochAnswer.Abandon;
         if (epoch.CheckpointWritten) await ArtifactStore.PruneCheckpoints(epoch.TrialId, epoch.Epoch);
+        SweepMetrics.EpochReported(epoch.Seconds);
         if (run.Cancelling || _sweep.Status == SweepStatus.Stopped) return new EpochAnswer(EpochVerdict.Stop, "sweep stopped");
         if (FoldStopReason(epoch.TrialId) is { } foldsStopped) return new EpochAnswer(EpochVerdict.Stop, foldsStopped);
         return verdict is { Stop: true } ? new EpochAnswer(EpochVerdict.Stop, verdict.Reason) : EpochAnswer.Continue;
@@ -143,6 +145,7 @@ public sealed partial class SweepCoordinatorGrain(
             LogLateReport(outcome.TrialId, outcome.Attempt);
             return;
         }
+        using var commit = SweepTracing.Commit(outcome.TrialId, outcome.Attempt, outcome.End.ToString(), GrainContext.Address.SiloAddress!.ToParsableString());
         _running.Remove(outcome.TrialId);
         await Scheduler.Release(new TrialAttemptRef(SweepId, outcome.TrialId, outcome.Attempt));
 
@@ -271,6 +274,8 @@ public sealed partial class SweepCoordinatorGrain(
             var attempt = reservation with { Attempt = lease.Attempt };
             await Scheduler.Adopt(attempt, silo);
             _running[trialId.Value] = new Running(lease.Attempt, silo, index);
+            SweepMetrics.AttemptStarted(lease.Attempt);
+            using var span = SweepTracing.Attempt(SweepId, trialId.Value, lease.Attempt, silo);
             try
             {
                 await PlacementHint.OnSilo(silo, async () => { await TrialGrain(trialId.Value, lease.Attempt).Start(Assignment(trialId.Value, lease)); return 0; });
@@ -296,6 +301,7 @@ public sealed partial class SweepCoordinatorGrain(
             StopTimer();
             await StopWatchdogAsync();
         }
+        SweepMetrics.QueueLength(SweepId, _waiting.Count, _sweep.Status == SweepStatus.Running);
     }
 
     private async Task<long?> NextTrialAsync()
@@ -349,6 +355,7 @@ public sealed partial class SweepCoordinatorGrain(
         {
             _savedStrategyState = told;
             Count(outcome.TrialId, status, objective);
+            SweepMetrics.TrialFinished(status.ToString());
         }
         else UndoTell();
     }
@@ -400,6 +407,7 @@ public sealed partial class SweepCoordinatorGrain(
         var told = retry ? null : TellStrategy(index, StrategyStatus.Failed, null, 0);
         if (await writer.FailAttemptAsync(trialId, attempt, failure, message, retry, told))
         {
+            SweepMetrics.AttemptFailed(failure == FailureClass.Preempted, retry);
             if (retry) _waiting.AddLast(trialId);
             else
             {
@@ -416,7 +424,10 @@ public sealed partial class SweepCoordinatorGrain(
     private async Task PreemptAsync(long trialId, int attempt, string reason)
     {
         if (await writer.FailAttemptAsync(trialId, attempt, FailureClass.Preempted, reason, retry: true))
+        {
+            SweepMetrics.AttemptFailed(preempted: true, retried: true);
             _waiting.AddLast(trialId);
+        }
     }
 
     /// <summary>Tells the strategy and returns its new state; the state is stored in the same transaction as the result.</summary>

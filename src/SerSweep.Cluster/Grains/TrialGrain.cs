@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using SerSweep.Cluster.Artifacts;
 using SerSweep.Cluster.Contracts;
 using SerSweep.Cluster.Placement;
+using SerSweep.Cluster.Telemetry;
 using SerSweep.Cluster.Trainers;
 
 namespace SerSweep.Cluster.Grains;
@@ -19,6 +21,9 @@ public sealed partial class TrialGrain(
     ILogger<TrialGrain> logger)
     : Grain, ITrialGrain
 {
+    /// <summary>Every message logged while an attempt runs (the trainer's too) carries its ids as fields (--log-format json).</summary>
+    private static readonly Func<ILogger, long, long, int, string, IDisposable?> AttemptScope =
+        LoggerMessage.DefineScope<long, long, int, string>("Sweep {SweepId} trial {TrialId} attempt {Attempt} on {Silo}");
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(5);
     /// <summary>Longest single wait before starting the trainer again after a cluster fault (1 + 2 + ... + 32 s in all).</summary>
     private static readonly TimeSpan MaxClusterSettle = TimeSpan.FromSeconds(32);
@@ -26,6 +31,8 @@ public sealed partial class TrialGrain(
     private TrialAssignment? _assignment;
     private Task? _run;
     private IGrainTimer? _timer;
+    /// <summary>The coordinator's attempt span this attempt's training continues (the attempt threads do not carry it).</summary>
+    private ActivityContext _trace;
 
     public Task Start(TrialAssignment assignment)
     {
@@ -33,6 +40,7 @@ public sealed partial class TrialGrain(
         if (!slots.TryAcquire())
             throw new InvalidOperationException($"worker {silo.Name} has all its {slots.Slots} slots busy");
         _assignment = assignment;
+        _trace = Activity.Current?.Context ?? default;
         var coordinator = GrainFactory.GetGrain<ISweepCoordinatorGrain>(assignment.SweepId);
         _run = threads.Run(() => RunAsync(assignment, coordinator));
         _timer = this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(options.Heartbeat, options.Heartbeat) { KeepAlive = true, Interleave = true });
@@ -75,6 +83,10 @@ public sealed partial class TrialGrain(
 
     private async Task RunAsync(TrialAssignment assignment, ISweepCoordinatorGrain coordinator)
     {
+        var here = silo.SiloAddress.ToParsableString();
+        using var scope = AttemptScope(logger, assignment.SweepId, assignment.TrialId, assignment.Attempt, here);
+        using var training = SweepTracing.Training(_trace, assignment.TrialId, assignment.Attempt, here);
+        LogAttemptStarted(assignment.TrialId, assignment.Attempt, assignment.SweepId, here);
         TrialOutcome outcome;
         var abandoned = false;
         var files = AttemptFiles.For(options, assignment);
@@ -90,6 +102,7 @@ public sealed partial class TrialGrain(
                         await transfer.RestoreCheckpointAsync(assignment, assignment.ResumeFromEpoch, files.CheckpointDir, tally, CancellationToken.None);
                     outcome = await trainer.RunAsync(assignment, files, options.ThreadsPerTrial, async (epoch, cancel) =>
                     {
+                        SweepTracing.Epoch(epoch.Epoch, epoch.Seconds);
                         if (epoch.CheckpointWritten)
                             epoch = epoch with { CheckpointWritten = await transfer.ReplicateCheckpointAsync(assignment, epoch.Epoch, files.CheckpointDir, tally, cancel) };
                         var answer = await RetryAsync(() => coordinator.ReportEpoch(epoch), cancel) ?? EpochAnswer.Continue;
@@ -117,8 +130,10 @@ public sealed partial class TrialGrain(
         {
             slots.Release();
         }
+        LogAttemptEnded(assignment.TrialId, assignment.Attempt, assignment.SweepId, here, abandoned ? "abandoned" : outcome.End.ToString());
         if (abandoned) return;
         if (outcome.HasResult && File.Exists(files.BundlePath)) outcome = await UploadBundleAsync(assignment, files, outcome, tally);
+        SweepMetrics.ArtifactUploaded(outcome.BundleBytes);
         await RetryAsync(async () => { await coordinator.ReportOutcome(outcome); return outcome; }, CancellationToken.None);
         transfer.Report(assignment, tally);
         // The coordinator holds the result's bundle now; without a result the checkpoint stays for a retry here.
@@ -173,6 +188,12 @@ public sealed partial class TrialGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Trial {TrialId}: coordinator unreachable, retrying: {Reason}")]
     private partial void LogCoordinatorUnreachable(long trialId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Trial {TrialId} attempt {Attempt} of sweep {SweepId} started on {Silo}")]
+    private partial void LogAttemptStarted(long trialId, int attempt, long sweepId, string silo);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Trial {TrialId} attempt {Attempt} of sweep {SweepId} ended on {Silo}: {End}")]
+    private partial void LogAttemptEnded(long trialId, int attempt, long sweepId, string silo, string end);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Trial {TrialId} attempt {Attempt} failed")]
     private partial void LogAttemptFailed(Exception error, long trialId, int attempt);

@@ -2,6 +2,7 @@ using SerSweep.Audio.Cache;
 using SerSweep.Cluster.Artifacts;
 using SerSweep.Cluster.Contracts;
 using SerSweep.Cluster.Grains;
+using SerSweep.Cluster.Telemetry;
 using SerSweep.Core;
 
 namespace SerSweep.Cluster.Trainers;
@@ -20,8 +21,12 @@ public sealed class FeatureSetLoader(IGrainFactory grains, SerSweepClusterOption
         var location = await grain.Ensure(ConfigJson.Write(config));
         var path = Path.Combine(Path.GetFullPath(options.CacheDir), $"{location.CacheKey}.features");
         if (location.Silo != silo.SiloAddress.ToParsableString() && !(File.Exists(path) && await FileHashes.Sha256Async(path) == location.Sha256))
+        {
             await ChunkedCopy.DownloadAsync(offset => grain.ReadChunk(offset, FeatureSetLocation.MaxChunkBytes), location.Bytes, location.Sha256, path,
                 $"feature set {location.CacheKey}", cancel);
+            SweepMetrics.FeatureSetCopied(location.Bytes);
+        }
+        SweepMetrics.FeatureSetLoaded();
         var (header, features, waveforms) = FeatureCacheFile.TryRead(path, out var invalid)
             ?? throw new InvalidDataException($"feature cache file {path} is invalid: {invalid}");
         return new FeatureSet

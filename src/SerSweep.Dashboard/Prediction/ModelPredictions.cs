@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using SerSweep.Audio.Wav;
+using SerSweep.Cluster.Telemetry;
 using SerSweep.Core;
 using SerSweep.Storage;
 using SerSweep.Training;
@@ -65,7 +67,15 @@ public sealed class ModelPredictions(SweepQueries queries, IOptions<DashboardOpt
             try
             {
                 var predictor = Load(bundle.Path, bundle.Sha256);
+<<<<<<< HEAD
                 return await Task.Run(() => run(predictor, upload), cancel);
+=======
+                var started = Stopwatch.GetTimestamp();
+                var prediction = await Task.Run(() => predictor.PredictFiles([upload])[0], cancel);
+                SweepMetrics.Predicted(Stopwatch.GetElapsedTime(started));
+                return new PredictionView(trialId, prediction.Emotion.Name(),
+                    prediction.Probabilities.ToDictionary(p => p.Key.Name(), p => p.Value));
+>>>>>>> issue-22
             }
             finally
             {

@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using OpenTelemetry;
+using OpenTelemetry.Trace;
+using SerSweep.Cluster.Telemetry;
+using SerSweep.Cluster.Trainers;
+
+namespace SerSweep.Cluster.Tests;
+
+/// <summary>
+/// One trial attempt is one trace across silos: the coordinator's dispatch span, the worker's training span (with an
+/// event per epoch) under it, and the coordinator's commit span under the training, exported in memory.
+/// </summary>
+public sealed class TrialTraceTests
+{
+    [Fact]
+    public async Task OneTrialIsOneTraceFromTheCoordinatorThroughTrainingOnTheWorkerToTheCommit()
+    {
+        const int epochs = 3;
+        var spans = new List<Activity>();
+        using var tracing = Sdk.CreateTracerProviderBuilder()
+            .AddSource(SweepTracing.SourceName, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
+            .AddInMemoryExporter(spans)
+            .Build();
+        await using var cluster = await TestCluster.StartAsync(workers: 1, slots: 1, new SyntheticTrainerOptions { EpochDuration = TimeSpan.FromMilliseconds(50) });
+        var coordinator = cluster.Coordinator.SiloAddress.ToParsableString();
+        var worker = cluster.Workers.Single().SiloAddress.ToParsableString();
+        var sweep = await cluster.LaunchAsync(TestCluster.SweepYaml(trials: 1, concurrent: 1, epochs: epochs));
+        await cluster.WaitForEndAsync(sweep.Id, TimeSpan.FromMinutes(2));
+        var attempt = Assert.Single(await cluster.AttemptsAsync());
+
+        // Other tests in this process trace too: this cluster's spans are those naming its silos.
+        Activity[] exported;
+        lock (spans) exported = [.. spans];
+        var root = Assert.Single(exported, s => s.OperationName == "sersweep.attempt" && Tag(s, "sersweep.silo") == worker);
+        Assert.Equal(default, root.ParentSpanId);
+        Assert.Equal(attempt.TrialId, (long)root.GetTagItem("sersweep.trial_id")!);
+        Assert.Equal(attempt.Number, (int)root.GetTagItem("sersweep.attempt")!);
+        var trace = exported.Where(s => s.TraceId == root.TraceId).ToDictionary(s => s.SpanId);
+
+        var training = Assert.Single(trace.Values, s => s.OperationName == "sersweep.training");
+        Assert.Equal(worker, Tag(training, "sersweep.silo"));
+        Assert.True(Descends(training, root, trace), "the training span is not under the coordinator's attempt span");
+        Assert.Equal(Enumerable.Range(1, epochs), training.Events.Where(e => e.Name == "epoch").Select(e => (int)e.Tags.First(t => t.Key == "epoch").Value!));
+
+        var commit = Assert.Single(trace.Values, s => s.OperationName == "sersweep.commit");
+        Assert.Equal(coordinator, Tag(commit, "sersweep.silo"));
+        Assert.True(Descends(commit, training, trace), "the commit span is not under the worker's training span");
+        Assert.True(commit.StartTimeUtc >= training.Events.Last().Timestamp.UtcDateTime, "the result was committed before the last epoch");
+    }
+
+    private static string? Tag(Activity span, string key) => span.GetTagItem(key) as string;
+
+    /// <summary>Whether <paramref name="ancestor"/> is reached from <paramref name="span"/> through exported parents (Orleans' call spans sit between).</summary>
+    private static bool Descends(Activity span, Activity ancestor, IReadOnlyDictionary<ActivitySpanId, Activity> trace)
+    {
+        for (var parent = span.ParentSpanId; parent != default; parent = trace.TryGetValue(parent, out var next) ? next.ParentSpanId : default)
+            if (parent == ancestor.SpanId) return true;
+        return false;
+    }
+}
