@@ -67,15 +67,10 @@ public sealed class ModelPredictions(SweepQueries queries, IOptions<DashboardOpt
             try
             {
                 var predictor = Load(bundle.Path, bundle.Sha256);
-<<<<<<< HEAD
-                return await Task.Run(() => run(predictor, upload), cancel);
-=======
                 var started = Stopwatch.GetTimestamp();
-                var prediction = await Task.Run(() => predictor.PredictFiles([upload])[0], cancel);
+                var result = await Task.Run(() => run(predictor, upload), cancel);
                 SweepMetrics.Predicted(Stopwatch.GetElapsedTime(started));
-                return new PredictionView(trialId, prediction.Emotion.Name(),
-                    prediction.Probabilities.ToDictionary(p => p.Key.Name(), p => p.Value));
->>>>>>> issue-22
+                return result;
             }
             finally
             {
