@@ -71,8 +71,19 @@ public sealed class YamlEditorTests : IDisposable
     [Fact]
     public void Reports_broken_yaml_syntax_with_its_position()
     {
-        var editor = context.Render<YamlEditor>(p => p.Add(c => c.Text, "name: x\nsearch: [unclosed\n"));
+        // An unclosed '[' is found where its ']' was due: at the end of the text (line 3, column 1 after two lines).
+        const string unclosedSequence = "name: x\nsearch: [unclosed\n";
+        AssertReportedAt(unclosedSequence, unclosedSequence.Count(c => c == '\n') + 1, 1, "flow sequence");
+        // An unclosed '"' is reported at the quote that opened it.
+        const string unclosedQuote = "name: \"x\nseed: 3\n";
+        AssertReportedAt(unclosedQuote, 1, unclosedQuote.IndexOf('"') + 1, "double-quoted");
+    }
+
+    private void AssertReportedAt(string text, int line, int column, string problem)
+    {
+        var editor = context.Render<YamlEditor>(p => p.Add(c => c.Text, text));
         var error = editor.Find("ul.diagnostics li");
-        Assert.True(int.Parse(error.GetAttribute("data-line")!) >= 2);
+        Assert.Equal((line, column), (int.Parse(error.GetAttribute("data-line")!), int.Parse(error.GetAttribute("data-column")!)));
+        Assert.Contains(problem, error.TextContent, StringComparison.Ordinal);
     }
 }
