@@ -35,6 +35,16 @@ public static class ChunkedCopy
         }
     }
 
+    /// <summary>The serving side of <see cref="DownloadAsync"/>: up to <paramref name="maxBytes"/> bytes of <paramref name="path"/> from <paramref name="offset"/> (fewer at its end).</summary>
+    public static async Task<byte[]> ReadChunkAsync(string path, long offset, int length, int maxBytes)
+    {
+        await using var file = File.OpenRead(path);
+        file.Position = offset;
+        var buffer = new byte[Math.Clamp(length, 0, maxBytes)];
+        var read = await file.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false);
+        return read == buffer.Length ? buffer : buffer[..read];
+    }
+
     /// <summary>
     /// Sends <paramref name="local"/> through <paramref name="write"/> (offset, chunk, chunk SHA-256) in chunks of at
     /// most <paramref name="chunkBytes"/>; returns its length and SHA-256 for the final check.

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using SerSweep.Cluster.Artifacts;
 using SerSweep.Cluster.Contracts;
 using SerSweep.Cluster.Placement;
 
@@ -66,14 +67,8 @@ public sealed class ArtifactStoreGrain(SerSweepClusterOptions options) : Grain, 
         return newest is null ? null : await Describe(newest, PathOf(options, SweepId, newest));
     }
 
-    public async Task<byte[]> Read(ArtifactRef artifact, long offset, int length)
-    {
-        await using var file = File.OpenRead(PathOf(options, SweepId, artifact));
-        file.Position = offset;
-        var buffer = new byte[Math.Clamp(length, 0, IArtifactStoreGrain.MaxChunkBytes)];
-        var read = await file.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false);
-        return read == buffer.Length ? buffer : buffer[..read];
-    }
+    public Task<byte[]> Read(ArtifactRef artifact, long offset, int length) =>
+        ChunkedCopy.ReadChunkAsync(PathOf(options, SweepId, artifact), offset, length, IArtifactStoreGrain.MaxChunkBytes);
 
     public Task PruneCheckpoints(long trialId, int epoch)
     {

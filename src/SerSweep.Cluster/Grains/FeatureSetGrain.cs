@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using SerSweep.Audio.Cache;
+using SerSweep.Cluster.Artifacts;
 using SerSweep.Cluster.Contracts;
 using SerSweep.Cluster.Placement;
 using SerSweep.Core;
@@ -36,13 +37,7 @@ public sealed class FeatureSetGrain(SerSweepClusterOptions options, ILocalSiloDe
         return _location;
     }
 
-    public async Task<byte[]> ReadChunk(long offset, int length)
-    {
-        if (_location is null) throw new InvalidOperationException("Ensure the feature set before reading it.");
-        await using var file = File.OpenRead(_path);
-        file.Position = offset;
-        var buffer = new byte[Math.Clamp(length, 0, FeatureSetLocation.MaxChunkBytes)];
-        var read = await file.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false);
-        return read == buffer.Length ? buffer : buffer[..read];
-    }
+    public Task<byte[]> ReadChunk(long offset, int length) =>
+        _location is null ? throw new InvalidOperationException("Ensure the feature set before reading it.")
+            : ChunkedCopy.ReadChunkAsync(_path, offset, length, FeatureSetLocation.MaxChunkBytes);
 }
