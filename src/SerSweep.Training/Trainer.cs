@@ -109,6 +109,7 @@ public static class Trainer
         }
 
         profile?.Lap("setup");
+        var batchesPerEpoch = (split.Train.Length + training.BatchSize - 1) / training.BatchSize;
 
         for (var epoch = startEpoch; epoch < training.Epochs; epoch++)
         {
@@ -151,7 +152,7 @@ public static class Trainer
                 optimizer.step();
                 lossSum += batchLoss * batch.Length;
                 correct += (int)logits.argmax(1).eq(target).sum().item<long>();
-                request.OnBatch?.Invoke(epoch + 1, start / training.BatchSize + 1, (order.Length + training.BatchSize - 1) / training.BatchSize);
+                request.OnBatch?.Invoke(epoch + 1, start / training.BatchSize + 1, batchesPerEpoch);
             }
 
             profile?.Lap("step");

@@ -56,7 +56,7 @@ public sealed partial class SweepCoordinatorGrain
                 return false;
             case TrialRole.Fold:
                 _children[trial.Id] = (trial.ParentTrialId!.Value, trial.Fold);
-                if (!_folded.TryGetValue(trial.ParentTrialId.Value, out var parent)) parent = Folded(trial.ParentTrialId.Value, trial.Index);
+                var parent = Folded(trial.ParentTrialId.Value, trial.Index);
                 parent.Folds[trial.Fold!.Value] = trial.Id;
                 if (trial.Status.IsFinal()) parent.Done.Add(trial.Id);
                 if (trial.Status == TrialStatus.Failed) parent.FoldFailed = true;
