@@ -22,6 +22,9 @@ public sealed class ProcessClusterTests
         await KillWorkerThenCoordinatorAsync(cluster, trials: 5, epochs: 8, checkpointed: 2);
     }
 
+    private static string RealSweepYaml(int trials, int epochs, string actors = "1-2") =>
+        TestCluster.RealSweepYaml("process-real", seed: 5, trials, concurrent: 2, epochs, TestPaths.Ravdess, actors);
+
     [Fact]
     public async Task A_torchsharp_sweep_on_ravdess_survives_kill_9_of_a_worker_and_of_the_coordinator_resuming_from_checkpoints()
     {
@@ -176,32 +179,4 @@ public sealed class ProcessClusterTests
         using var stream = File.OpenRead(path);
         return Convert.ToHexStringLower(SHA256.HashData(stream));
     }
-
-    /// <summary>A real sweep small enough for CI: a tiny CNN, a few epochs, on <paramref name="actors"/> of the test RAVDESS.</summary>
-    private static string RealSweepYaml(int trials, int epochs, string actors = "1-2") => $"""
-        name: process-real
-        seed: 5
-        data:
-          path: {TestPaths.Ravdess}
-          actors: "{actors}"
-        features:
-          n_mels: 32
-          clip_seconds: 2.0
-        model:
-          channels: [8, 16]
-        training:
-          epochs: {epochs}
-          batch_size: 16
-        search:
-          method: random
-          max_trials: {trials}
-          max_concurrent: 2
-          checkpoint_every: 1
-          objective:
-            metric: val_accuracy
-            direction: maximize
-        parameters:
-          training.learning_rate:
-            loguniform: [1.0e-4, 1.0e-2]
-        """;
 }

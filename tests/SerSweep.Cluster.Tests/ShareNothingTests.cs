@@ -49,7 +49,7 @@ public sealed class ShareNothingTests
     {
         await using var cluster = await TestCluster.StartAsync(workers: 2, slots: 1, new SyntheticTrainerOptions(), TorchTrainer, dataOnCoordinator: true);
         // The sweep's data.path exists nowhere: only the coordinator's --data root has the audio.
-        var sweep = await cluster.LaunchAsync(TorchSweepYaml(trials: 3, concurrent: 2, epochs: 2, Path.Combine(cluster.Root, "no-audio-here")));
+        var sweep = await cluster.LaunchAsync(TestCluster.RealSweepYaml("share-nothing-torch", seed: 11, trials: 3, concurrent: 2, epochs: 2, Path.Combine(cluster.Root, "no-audio-here")));
 
         Assert.Equal("Completed", (await cluster.WaitForEndAsync(sweep.Id, TimeSpan.FromSeconds(240))).Status);
 
@@ -71,7 +71,7 @@ public sealed class ShareNothingTests
     {
         const int epochs = 12;
         await using var cluster = await TestCluster.StartAsync(workers: 2, slots: 1, new SyntheticTrainerOptions(), TorchTrainer, dataOnCoordinator: true);
-        var sweep = await cluster.LaunchAsync(TorchSweepYaml(trials: 1, concurrent: 1, epochs, Path.Combine(cluster.Root, "no-audio-here")));
+        var sweep = await cluster.LaunchAsync(TestCluster.RealSweepYaml("share-nothing-torch", seed: 11, trials: 1, concurrent: 1, epochs, Path.Combine(cluster.Root, "no-audio-here")));
 
         var victim = await cluster.WaitForAsync(async () => (await cluster.Queries.TrialsAsync(sweep.Id))
             .FirstOrDefault(t => t.Status == TrialStatus.Running && t.CheckpointEpoch is >= 2 and <= epochs - 4), TimeSpan.FromSeconds(180),
@@ -109,32 +109,4 @@ public sealed class ShareNothingTests
 
     private static void TorchTrainer(IServiceCollection services) =>
         services.AddSingleton<ITrialTrainer>(sp => ActivatorUtilities.CreateInstance<TorchTrialTrainer>(sp));
-
-    /// <summary>A real sweep small enough for a test: two actors, a tiny CNN.</summary>
-    private static string TorchSweepYaml(int trials, int concurrent, int epochs, string dataPath) => $"""
-        name: share-nothing-torch
-        seed: 11
-        data:
-          path: {dataPath}
-          actors: "1-2"
-        features:
-          n_mels: 32
-          clip_seconds: 2.0
-        model:
-          channels: [8, 16]
-        training:
-          epochs: {epochs}
-          batch_size: 16
-        search:
-          method: random
-          max_trials: {trials}
-          max_concurrent: {concurrent}
-          checkpoint_every: 1
-          objective:
-            metric: val_accuracy
-            direction: maximize
-        parameters:
-          training.learning_rate:
-            loguniform: [1.0e-4, 1.0e-2]
-        """;
 }

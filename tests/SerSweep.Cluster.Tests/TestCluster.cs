@@ -77,11 +77,8 @@ public sealed class TestCluster : IAsyncDisposable
     private static string RoleOf(string siloName) =>
         siloName is "Primary" or "Silo_0" ? SiloRoles.Coordinator : SiloRoles.Worker;
 
-    public static string SweepYaml(int trials, int concurrent, int epochs) => $"""
-        name: cluster-test
-        seed: 3
-        training:
-          epochs: {epochs}
+    /// <summary>The search of the test sweeps: random learning rates, a checkpoint replica every epoch (so that any epoch is resumable).</summary>
+    private static string RandomSearch(int trials, int concurrent) => $"""
         search:
           method: random
           max_trials: {trials}
@@ -93,6 +90,32 @@ public sealed class TestCluster : IAsyncDisposable
         parameters:
           training.learning_rate:
             loguniform: [1.0e-4, 1.0e-2]
+        """;
+
+    public static string SweepYaml(int trials, int concurrent, int epochs) => $"""
+        name: cluster-test
+        seed: 3
+        training:
+          epochs: {epochs}
+        {RandomSearch(trials, concurrent)}
+        """;
+
+    /// <summary>A real sweep small enough for a test: a tiny CNN on 2-second clips of 32 mels of <paramref name="actors"/>.</summary>
+    public static string RealSweepYaml(string name, int seed, int trials, int concurrent, int epochs, string dataPath, string actors = "1-2") => $"""
+        name: {name}
+        seed: {seed}
+        data:
+          path: {dataPath}
+          actors: "{actors}"
+        features:
+          n_mels: 32
+          clip_seconds: 2.0
+        model:
+          channels: [8, 16]
+        training:
+          epochs: {epochs}
+          batch_size: 16
+        {RandomSearch(trials, concurrent)}
         """;
 
     public async Task<Sweep> LaunchAsync(string yaml)

@@ -49,16 +49,8 @@ public sealed class LiveCoordinator : IAsyncDisposable
     }
 
     /// <summary>Polls the database until <paramref name="probe"/> holds.</summary>
-    public async Task<T> WaitForAsync<T>(Func<SweepQueries, Task<T?>> probe, string what, TimeSpan? timeout = null) where T : class
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
-        while (true)
-        {
-            if (await probe(Queries) is { } found) return found;
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(100);
-        }
-    }
+    public Task<T> WaitForAsync<T>(Func<SweepQueries, Task<T?>> probe, string what, TimeSpan? timeout = null) where T : class =>
+        Wait.ForAsync(() => probe(Queries), timeout ?? TimeSpan.FromSeconds(60), what, TimeSpan.FromMilliseconds(100));
 
     public static string SweepYaml(string name, int trials, int epochs, string extraTraining = "") => $"""
         name: {name}
