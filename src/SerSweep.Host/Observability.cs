@@ -73,7 +73,8 @@ public static class Observability
             .WithMetrics(m =>
             {
                 m.AddMeter([SweepMetrics.MeterName, .. FrameworkMeters]);
-                if (prometheus) m.AddPrometheusExporter();
+                // No response cache: a scrape right after an event must count it (the exporter caches 300 ms by default).
+                if (prometheus) m.AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
                 if (otlp) m.AddOtlpExporter();
             });
         if (otlp) telemetry.WithTracing(t => t.AddSource([SweepTracing.SourceName, .. OrleansActivitySources]).AddOtlpExporter());
