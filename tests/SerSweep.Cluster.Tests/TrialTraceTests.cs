@@ -3,6 +3,7 @@ using OpenTelemetry;
 using OpenTelemetry.Trace;
 using SerSweep.Cluster.Telemetry;
 using SerSweep.Cluster.Trainers;
+using SerSweep.Testing;
 
 namespace SerSweep.Cluster.Tests;
 
@@ -28,9 +29,16 @@ public sealed class TrialTraceTests
         await cluster.WaitForEndAsync(sweep.Id, TimeSpan.FromMinutes(2));
         var attempt = Assert.Single(await cluster.AttemptsAsync());
 
+        // A span is exported when it ends, and the worker's training span ends after the commit it encloses has
+        // returned, so the sweep can be over before the last spans are: wait (with a deadline) for all three kinds.
         // Other tests in this process trace too: this cluster's spans are those naming its silos.
-        Activity[] exported;
-        lock (spans) exported = [.. spans];
+        var exported = await Wait.ForAsync(() =>
+        {
+            Activity[] now;
+            lock (spans) now = [.. spans];
+            var names = now.Where(s => Tag(s, "sersweep.silo") is { } silo && (silo == worker || silo == coordinator)).Select(s => s.OperationName).ToHashSet();
+            return Task.FromResult(names.IsSupersetOf(["sersweep.attempt", "sersweep.training", "sersweep.commit"]) ? now : null);
+        }, TimeSpan.FromSeconds(30), "the attempt, training and commit spans to be exported");
         var root = Assert.Single(exported, s => s.OperationName == "sersweep.attempt" && Tag(s, "sersweep.silo") == worker);
         Assert.Equal(default, root.ParentSpanId);
         Assert.Equal(attempt.TrialId, (long)root.GetTagItem("sersweep.trial_id")!);
