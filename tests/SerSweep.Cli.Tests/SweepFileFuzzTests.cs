@@ -74,7 +74,8 @@ public sealed class SweepFileFuzzTests(ITestOutputHelper output)
     /// <summary>Every error names the file and a position inside the text, and says what and how to fix it.</summary>
     private static void CheckErrors(IReadOnlyList<SweepError> errors, string file, string text, Func<string> describe)
     {
-        var lines = text.Split('\n').Length;
+        // YAML 1.1's line breaks, which the parser counts and the messages use: CRLF, LF, CR, NEL, LS and PS.
+        var lines = System.Text.RegularExpressions.Regex.Split(text, "\r\n|[\n\r\u0085\u2028\u2029]").Length;
         foreach (var e in errors)
         {
             Assert.True(e.File == file, $"error names {e.File}, not {file}: {describe()}");

@@ -83,8 +83,11 @@ public static partial class ValueRules
 
     private static bool IsCompactActorList(string text) =>
         ActorListPattern().IsMatch(text)
-        && text.Split(',').All(part => part.Split('-').Select(int.Parse).ToArray() is var ends
+        && text.Split(',').All(part => part.Split('-').Select(ActorNumber).ToArray() is var ends
                                        && ends.All(a => a is >= 1 and <= 24) && ends[0] <= ends[^1]);
+
+    /// <summary>The digits as a number; one too long for an int is no actor either (not an OverflowException).</summary>
+    private static long ActorNumber(string digits) => long.TryParse(digits, out var n) ? n : long.MaxValue;
 
     [GeneratedRegex(@"^\d+(-\d+)?(,\d+(-\d+)?)*$")]
     private static partial Regex ActorListPattern();

@@ -124,18 +124,22 @@ internal sealed partial class SweepReader(YamlReader reader, SweepLimits limits)
         if (node is YamlScalar { IsNull: true }) return null;
         if (node is YamlScalar scalar && DurationPattern().Match(scalar.Value) is { Success: true } match)
         {
-            var total = TimeSpan.Zero;
+            var seconds = 0.0;
             foreach (Capture part in match.Groups["part"].Captures)
             {
                 var amount = double.Parse(part.Value[..^1], CultureInfo.InvariantCulture);
-                total += part.Value[^1] switch { 'h' => TimeSpan.FromHours(amount), 'm' => TimeSpan.FromMinutes(amount), _ => TimeSpan.FromSeconds(amount) };
+                seconds += amount * part.Value[^1] switch { 'h' => 3600, 'm' => 60, _ => 1 };
             }
-            if (total > TimeSpan.Zero) return total;
+            // Summed as seconds: TimeSpan itself throws OverflowException past ~29 000 years ("99999999999h").
+            if (seconds > 0 && seconds <= MaxTimeLimit.TotalSeconds) return TimeSpan.FromSeconds(seconds);
         }
-        reader.Error(node, $"search.time_limit: expected a duration such as 90m or 2h30m, got {node.Describe()}",
+        reader.Error(node, $"search.time_limit: expected a duration such as 90m or 2h30m, up to {MaxTimeLimit.TotalHours:0}h, got {node.Describe()}",
             "write hours, minutes and seconds with units h, m, s (e.g. 45m), or null for no limit");
         return null;
     }
+
+    /// <summary>The longest time limit a sweep may set: a year, far past any sweep and far below TimeSpan's range.</summary>
+    private static readonly TimeSpan MaxTimeLimit = TimeSpan.FromDays(366);
 
     [GeneratedRegex(@"^(?<part>\d+(\.\d+)?[hms])+$")]
     private static partial Regex DurationPattern();

@@ -32,6 +32,20 @@ public sealed class SweepUploadFuzzTests(ITestOutputHelper output) : IAsyncLifet
     public async Task DisposeAsync() => await coordinator.DisposeAsync();
 
     [Fact]
+    public async Task A_sweep_holding_a_nul_is_a_400_at_its_position_not_a_500_from_a_coordinator_that_cannot_read_it_back()
+    {
+        // The campaign's find: the text validated, was stored, and SQLite gave it back cut at the NUL.
+        using var client = new HttpClient { BaseAddress = coordinator.Address };
+        using var response = await client.PostAsync("/api/sweeps", new ByteArrayContent("name: t\0st\nsearch:\n  method: random\n  max_trials: 4\n"u8.ToArray()));
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var error = Assert.Single(JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("errors").EnumerateArray());
+        Assert.Equal((1, 8, "character U+0000 is not allowed in a YAML file"),
+            (error.GetProperty("line").GetInt32(), error.GetProperty("column").GetInt32(), error.GetProperty("message").GetString()));
+        Assert.DoesNotContain(await coordinator.Queries.ListSweepsAsync(), sweep => sweep.Name.StartsWith('t'));
+    }
+
+    [Fact]
     public void Mutated_sweep_files_posted_to_the_api_answer_201_or_400_with_positioned_errors()
     {
         var run = new FuzzRun("sweep-uploads", defaultCases: 80);
