@@ -24,10 +24,20 @@ public static class OnnxExport
 
     public static Written Write(ModelBundle bundle, string onnxPath)
     {
+        var (model, metadata) = Create(bundle, Path.GetFileName(onnxPath));
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(onnxPath))!);
+        File.WriteAllBytes(onnxPath, model);
+        File.WriteAllBytes(MetadataPath(onnxPath), metadata);
+        return new Written(Path.GetFullPath(onnxPath), Path.GetFullPath(MetadataPath(onnxPath)), Convert.ToHexStringLower(SHA256.HashData(model)), model.Length, OnnxModel.Opset);
+    }
+
+    /// <summary>The graph and its JSON (which names the graph's file, <paramref name="modelFileName"/>).</summary>
+    public static (byte[] Model, byte[] Metadata) Create(ModelBundle bundle, string modelFileName)
+    {
         var model = OnnxModel.Export(bundle);
         var features = bundle.Config.Features with { Augment = new AugmentConfig() };
         var metadata = new Metadata(
-            Path.GetFileName(onnxPath), OnnxModel.Opset, OnnxModel.InputName, bundle.ItemShape,
+            modelFileName, OnnxModel.Opset, OnnxModel.InputName, bundle.ItemShape,
             [OnnxModel.ProbabilitiesName, OnnxModel.LogitsName], bundle.Classes.Select(e => e.Name()).ToArray(),
             features,
             $"input = the {(features.Kind == FeatureKind.LogMel ? "log-mel" : "MFCC")} features of one clip (clip_seconds after offset_seconds, " +
@@ -36,10 +46,6 @@ public static class OnnxExport
             bundle.Normalization,
             "applied inside the graph ((x - mean) / std per channel and row); feed raw features",
             bundle.Config.Model, bundle.CodeVersion, bundle.CreatedUtc);
-        var directory = Path.GetDirectoryName(Path.GetFullPath(onnxPath))!;
-        Directory.CreateDirectory(directory);
-        File.WriteAllBytes(onnxPath, model);
-        File.WriteAllBytes(MetadataPath(onnxPath), JsonSerializer.SerializeToUtf8Bytes(metadata, BundleJson.Options));
-        return new Written(Path.GetFullPath(onnxPath), Path.GetFullPath(MetadataPath(onnxPath)), Convert.ToHexStringLower(SHA256.HashData(model)), model.Length, OnnxModel.Opset);
+        return (model, JsonSerializer.SerializeToUtf8Bytes(metadata, BundleJson.Options));
     }
 }
