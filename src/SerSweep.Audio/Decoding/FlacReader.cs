@@ -55,13 +55,21 @@ public static class FlacReader
         {
             if (bits.ReadBits(32) != 0x664C6143) throw new FlacException("no fLaC marker");
             ReadMetadata();
-            var channels = Enumerable.Range(0, channelCount).Select(_ => new List<int>()).ToArray();
-            while (!bits.AtEnd) ReadFrame(channels);
-            var decoded = channels[0].Count;
+            var frames = new List<long[][]>();
+            while (!bits.AtEnd) frames.Add(ReadFrame());
+            var decoded = frames.Sum(f => (long)f[0].Length);
             if (totalSamples != 0 && decoded != totalSamples)
                 throw new FlacException($"truncated: STREAMINFO declares {totalSamples} samples per channel, the frames hold {decoded}");
             if (decoded == 0) throw new FlacException("no audio frame");
-            return new FlacPcm(channels.Select(c => c.ToArray()).ToArray(), sampleRate, bitsPerSample);
+            var channels = new int[channelCount][];
+            for (var c = 0; c < channelCount; c++)
+            {
+                channels[c] = new int[decoded];
+                var at = 0;
+                foreach (var frame in frames)
+                    for (var i = 0; i < frame[c].Length; i++) channels[c][at++] = (int)frame[c][i];
+            }
+            return new FlacPcm(channels, sampleRate, bitsPerSample);
         }
 
         private void ReadMetadata()
@@ -98,7 +106,8 @@ public static class FlacReader
             if (bitsPerSample < 4) throw new FlacException($"{bitsPerSample} bits per sample");
         }
 
-        private void ReadFrame(List<int>[] output)
+        /// <summary>One frame: its samples per channel, decorrelated.</summary>
+        private long[][] ReadFrame()
         {
             var frameStart = bits.BytePosition;
             if (bits.ReadBits(15) != 0x7FFC) throw new FlacException($"no frame sync at byte {frameStart}");
@@ -147,8 +156,7 @@ public static class FlacReader
             var frameEnd = bits.BytePosition;
             if (bits.ReadBits(16) != Crc16(data.AsSpan(frameStart, frameEnd - frameStart)))
                 throw new FlacException($"frame CRC-16 mismatch in the frame at byte {frameStart}");
-            for (var c = 0; c < channels; c++)
-                foreach (var s in samples[c]) output[c].Add((int)s);
+            return samples;
         }
 
         /// <summary>The frame or sample number, coded like UTF-8 (up to 7 bytes).</summary>
@@ -293,40 +301,44 @@ public static class FlacReader
             return crc;
         }
 
+        // CRC-16 (polynomial 0x8005) over whole frames: a byte at a time through a table.
+        private static readonly ushort[] Crc16Table = Enumerable.Range(0, 256).Select(b =>
+        {
+            var crc = (ushort)(b << 8);
+            for (var k = 0; k < 8; k++) crc = (ushort)((crc & 0x8000) != 0 ? (crc << 1) ^ 0x8005 : crc << 1);
+            return crc;
+        }).ToArray();
+
         private static ushort Crc16(ReadOnlySpan<byte> bytes)
         {
             ushort crc = 0;
-            foreach (var b in bytes)
-            {
-                crc ^= (ushort)(b << 8);
-                for (var k = 0; k < 8; k++) crc = (ushort)((crc & 0x8000) != 0 ? (crc << 1) ^ 0x8005 : crc << 1);
-            }
+            foreach (var b in bytes) crc = (ushort)((crc << 8) ^ Crc16Table[(crc >> 8) ^ b]);
             return crc;
         }
     }
 
-    /// <summary>Big-endian bits, most significant first; reading past the end is a truncated file.</summary>
+    /// <summary>
+    /// Big-endian bits, most significant first, through a 64-bit cache (a byte at a time was 10x slower than reading the
+    /// WAV); reading past the end is a truncated file.
+    /// </summary>
     private sealed class BitReader(byte[] data)
     {
-        private long position;
+        private ulong cache; // the next cacheBits bits, left-aligned; the bits below them are zero
+        private int cacheBits;
+        private int next; // the next byte to load into the cache
 
-        public bool AtEnd => position >= data.Length * 8L;
-        public int BytePosition => (int)(position >> 3);
+        public bool AtEnd => next >= data.Length && cacheBits == 0;
+        public int BytePosition => next - cacheBits / 8;
 
         public uint ReadBits(int count)
         {
-            if (position + count > data.Length * 8L) throw new FlacException($"truncated: the file ends at byte {data.Length} inside a frame or block");
-            ulong value = 0;
-            while (count > 0)
-            {
-                var offset = (int)(position & 7);
-                var take = Math.Min(8 - offset, count);
-                var current = data[position >> 3];
-                value = (value << take) | (uint)((current >> (8 - offset - take)) & ((1 << take) - 1));
-                position += take;
-                count -= take;
-            }
-            return (uint)value;
+            if (count == 0) return 0;
+            if (cacheBits < count) Refill();
+            if (cacheBits < count) throw new FlacException($"truncated: the file ends at byte {data.Length} inside a frame or block");
+            var value = (uint)(cache >> (64 - count));
+            cache <<= count;
+            cacheBits -= count;
+            return value;
         }
 
         public long ReadSigned(int count)
@@ -343,29 +355,42 @@ public static class FlacReader
             var zeros = 0;
             while (true)
             {
-                if (position >= data.Length * 8L) throw new FlacException($"truncated: the file ends at byte {data.Length} inside a residual");
-                if ((position & 7) == 0 && data[position >> 3] == 0)
+                if (cache != 0)
                 {
-                    zeros += 8;
-                    position += 8;
-                    continue;
+                    var leading = System.Numerics.BitOperations.LeadingZeroCount(cache);
+                    // Two shifts: C# masks a shift count of 64 to 0.
+                    cache = (cache << leading) << 1;
+                    cacheBits -= leading + 1;
+                    return zeros + leading;
                 }
-                if (((data[position >> 3] >> (7 - (int)(position & 7))) & 1) == 1)
-                {
-                    position++;
-                    return zeros;
-                }
-                zeros++;
-                position++;
+                zeros += cacheBits;
+                cacheBits = 0;
+                Refill();
+                if (cacheBits == 0) throw new FlacException($"truncated: the file ends at byte {data.Length} inside a residual");
             }
         }
 
         public void Skip(int bytes)
         {
-            if (position + bytes * 8L > data.Length * 8L) throw new FlacException("truncated metadata block");
-            position += bytes * 8L;
+            var target = (long)BytePosition + bytes;
+            if (target > data.Length) throw new FlacException("truncated metadata block");
+            (cache, cacheBits, next) = (0, 0, (int)target);
         }
 
-        public void AlignToByte() => position = (position + 7) & ~7L;
+        public void AlignToByte()
+        {
+            var drop = cacheBits % 8;
+            cache <<= drop;
+            cacheBits -= drop;
+        }
+
+        private void Refill()
+        {
+            while (cacheBits <= 56 && next < data.Length)
+            {
+                cache |= (ulong)data[next++] << (56 - cacheBits);
+                cacheBits += 8;
+            }
+        }
     }
 }
