@@ -59,8 +59,8 @@ public class Mp3DecodingTests
         File.Copy(mp3, mp3NamedWav);
         var wavNamedMp3 = Path.Combine(dir, "really-a-wav.mp3");
         File.Copy(wavPath, wavNamedMp3);
-        var flac = Path.Combine(dir, "a.flac");
-        File.WriteAllBytes(flac, [.. "fLaC"u8, 0, 0, 0, 34]);
+        var ogg = Path.Combine(dir, "a.ogg");
+        File.WriteAllBytes(ogg, [.. "OggS"u8, 0, 2, 0, 0]);
         var text = Path.Combine(dir, "notes.mp3");
         File.WriteAllText(text, "hello");
         var truncated = Path.Combine(dir, "truncated.mp3");
@@ -68,10 +68,10 @@ public class Mp3DecodingTests
 
         Assert.Equal(AudioFile.Read(mp3).Samples, AudioFile.Read(mp3NamedWav).Samples);
         Assert.Equal(WavReader.Read(wavPath).Samples, AudioFile.Read(wavNamedMp3).Samples);
-        var flacError = Assert.Throws<WavFormatException>(() => AudioFile.Read(flac));
-        Assert.Equal(WavError.UnknownFormat, flacError.Error);
-        Assert.Contains("FLAC is not supported", flacError.Message);
-        Assert.Contains("a.flac", flacError.Message);
+        var oggError = Assert.Throws<WavFormatException>(() => AudioFile.Read(ogg));
+        Assert.Equal(WavError.UnknownFormat, oggError.Error);
+        Assert.Contains("Ogg (Vorbis/Opus) is not supported", oggError.Message);
+        Assert.Contains("a.ogg", oggError.Message);
         var textError = Assert.Throws<WavFormatException>(() => AudioFile.Read(text));
         Assert.Equal(WavError.UnknownFormat, textError.Error);
         Assert.Contains("68656C6C", textError.Message); // "hell" in hex: the bytes it starts with

@@ -80,7 +80,7 @@ public class TimelineTests
     }
 
     [Fact]
-    public async Task Mp3_versions_of_real_files_predict_the_same_emotion_as_the_wavs()
+    public async Task Mp3_and_flac_versions_of_real_files_predict_the_same_emotion_as_the_wavs()
     {
         var bundlePath = Path.Combine(TestPaths.NewTempDir(), "model.zip");
         await Trainer.RunAsync(new TrainingRequest { Config = RealFeatures.SmallConfig(epochs: 12), Features = RealFeatures.Actors1To4, BundlePath = bundlePath });
@@ -90,9 +90,12 @@ public class TimelineTests
         var wavs = Directory.GetFiles(Path.Combine(TestPaths.Ravdess, "Actor_01"), "*.wav").Order()
             .GroupBy(f => Path.GetFileName(f).Split('-')[2]).Select(g => g.First()).ToArray();
         var mp3s = wavs.Select(w => Lame.Encode(w, dir)).ToArray();
+        var flacs = wavs.Select(w => Flac.Encode(w, dir, 8)).ToArray();
 
         var fromWav = predictor.PredictFiles(wavs);
         var fromMp3 = predictor.PredictFiles(mp3s);
+        // FLAC is lossless and decodes to the WAV's samples: the very same probabilities.
+        Assert.Equal(fromWav.Select(p => p.Probabilities), predictor.PredictFiles(flacs).Select(p => p.Probabilities));
 
         Assert.Equal(8, wavs.Length);
         for (var i = 0; i < wavs.Length; i++)

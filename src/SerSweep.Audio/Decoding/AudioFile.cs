@@ -5,9 +5,9 @@ namespace SerSweep.Audio.Decoding;
 
 /// <summary>
 /// Reads any supported audio file, choosing the decoder by content (magic bytes), never by extension: "RIFF" is WAV
-/// (<see cref="WavReader"/>), an ID3v2 tag or an MPEG audio frame sync is MP3 (NLayer, fully managed). FLAC ("fLaC")
-/// and Ogg ("OggS") are recognised and refused by name. Every failure is a <see cref="WavFormatException"/> naming the
-/// file and the reason, as the WAV reader's are.
+/// (<see cref="WavReader"/>), an ID3v2 tag or an MPEG audio frame sync is MP3 (NLayer, fully managed), "fLaC" is FLAC
+/// (<see cref="FlacReader"/>, our own). Ogg ("OggS") is recognised and refused by name. Every failure is a
+/// <see cref="WavFormatException"/> naming the file and the reason, as the WAV reader's are.
 /// </summary>
 public static class AudioFile
 {
@@ -19,10 +19,10 @@ public static class AudioFile
         head = head[..read];
         if (read == 0 || head.StartsWith("RIFF"u8)) return WavReader.Read(path);
         if (IsMp3(head)) return Mp3(path);
-        var name = head.StartsWith("fLaC"u8) ? "FLAC" : head.StartsWith("OggS"u8) ? "Ogg (Vorbis/Opus)" : null;
-        throw new WavFormatException(path, WavError.UnknownFormat, name is null
-            ? $"not a supported audio file: starts with bytes {Convert.ToHexString(head)}; supported: WAV (\"RIFF\"), MP3 (ID3 tag or MPEG frame sync)"
-            : $"{name} is not supported (supported: WAV, MP3); convert it, e.g. ffmpeg -i FILE out.wav");
+        if (head.StartsWith("fLaC"u8)) return FlacReader.Read(path);
+        throw new WavFormatException(path, WavError.UnknownFormat, head.StartsWith("OggS"u8)
+            ? "Ogg (Vorbis/Opus) is not supported (supported: WAV, MP3, FLAC); convert it, e.g. ffmpeg -i FILE out.wav"
+            : $"not a supported audio file: starts with bytes {Convert.ToHexString(head)}; supported: WAV (\"RIFF\"), MP3 (ID3 tag or MPEG frame sync), FLAC (\"fLaC\")");
     }
 
     private static bool IsMp3(ReadOnlySpan<byte> head) =>

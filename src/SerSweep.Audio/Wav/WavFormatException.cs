@@ -25,10 +25,12 @@ public enum WavError
     InvalidSampleRate,
     /// <summary>block_align or byte_rate disagree with channels and bits per sample.</summary>
     InconsistentFormat,
-    /// <summary>The content is none of the supported formats (WAV, MP3), whatever the file's extension.</summary>
+    /// <summary>The content is none of the supported formats (WAV, MP3, FLAC), whatever the file's extension.</summary>
     UnknownFormat,
     /// <summary>MP3 content (ID3 tag or frame sync) with no decodable MPEG audio frame.</summary>
     CorruptMp3,
+    /// <summary>FLAC content ("fLaC") that is malformed, truncated or fails a CRC check.</summary>
+    CorruptFlac,
 }
 
 /// <summary>A WAV file could not be decoded: names the file and the reason.</summary>

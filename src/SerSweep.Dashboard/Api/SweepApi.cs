@@ -61,7 +61,7 @@ internal static class SweepApi
                 details.PerClass,
                 details.PerActor,
                 details.Confusion,
-                Bundle = details.Bundle is { } b ? new { b.Sha256, b.SizeBytes, Url = $"/api/trials/{trial.Id}/model" } : null,
+                Bundle = details.Bundle is { } b ? new { b.Sha256, b.SizeBytes, Url = $"/api/trials/{trial.Id}/model", OnnxUrl = $"/api/trials/{trial.Id}/onnx" } : null,
             }, DashboardJson.Options);
         });
 
@@ -80,6 +80,14 @@ internal static class SweepApi
                 return NoTrial(id);
             var sweep = await queries.GetSweepAsync(details.Trial.SweepId, cancel);
             return await BundleDownload.ServeAsync(context, sweep!, details.Trial, details.Bundle);
+        });
+
+        api.MapGet("/trials/{id:long}/onnx", async (long id, SweepQueries queries, CancellationToken cancel) =>
+        {
+            if (await queries.GetTrialAsync(id, cancel) is not { } details)
+                return NoTrial(id);
+            var sweep = await queries.GetSweepAsync(details.Trial.SweepId, cancel);
+            return await BundleDownload.ServeOnnxAsync(sweep!, details.Trial, details.Bundle);
         });
 
         api.MapPost("/sweeps", async (HttpRequest request, IServiceProvider services, CancellationToken cancel) =>

@@ -96,12 +96,8 @@ public sealed class DashboardApiTests : IAsyncLifetime
     [Fact]
     public async Task Streams_the_best_model_with_its_sha256()
     {
-        using var response = await client.GetAsync($"/api/sweeps/{seeded.SweepId}/best-model");
-
-        response.EnsureSuccessStatusCode();
-        Assert.Equal("application/zip", response.Content.Headers.ContentType!.MediaType);
-        Assert.Equal("ravdess-cnn-trial6.zip", response.Content.Headers.ContentDisposition!.FileNameStar ?? response.Content.Headers.ContentDisposition.FileName);
-        var bytes = await response.Content.ReadAsByteArrayAsync();
+        var (response, bytes) = await ZipDownload.GetAsync(client, $"/api/sweeps/{seeded.SweepId}/best-model", "ravdess-cnn-trial6.zip");
+        using var _ = response;
         var sha = Convert.ToHexStringLower(SHA256.HashData(bytes));
         Assert.Equal(seeded.BestBundleSha256, sha);
         Assert.Equal(sha, response.Headers.GetValues("X-Content-SHA256").Single());

@@ -1,9 +1,11 @@
+using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using SerSweep.Dashboard.Tests.Support;
 using SerSweep.Training;
+using SerSweep.Training.Onnx;
 
 namespace SerSweep.Dashboard.Tests.Api;
 
@@ -103,5 +105,30 @@ public sealed class PredictApiTests : IAsyncLifetime
         var wav = await File.ReadAllBytesAsync(RealModel.AngryWav);
         Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync($"/api/models/{seeded.TrialIds[1]}/predict", Wav(wav))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync("/api/models/424242/predict", Wav(wav))).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_trials_model_downloads_as_onnx_with_its_metadata()
+    {
+        var (response, bytes) = await ZipDownload.GetAsync(client, $"/api/trials/{seeded.BestTrialId}/onnx", "ravdess-cnn-trial6-onnx.zip");
+        response.Dispose();
+
+        using var zip = new ZipArchive(new MemoryStream(bytes));
+        Assert.Equal(["model.json", "model.onnx"], zip.Entries.Select(e => e.FullName).Order());
+        byte[] Entry(string name)
+        {
+            using var stream = zip.GetEntry(name)!.Open();
+            using var copy = new MemoryStream();
+            stream.CopyTo(copy);
+            return copy.ToArray();
+        }
+        // The very graph and metadata `sersweep export --format onnx` writes for the bundle (checked in ONNX Runtime by Training.Tests).
+        var (model, metadata) = OnnxExport.Create(ModelBundle.Load(bundle), "model.onnx");
+        Assert.Equal(model, Entry("model.onnx"));
+        Assert.Equal(metadata, Entry("model.json"));
+
+        var standIn = await client.GetAsync($"/api/trials/{seeded.TrialIds[0]}/onnx");
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, standIn.StatusCode);
+        Assert.Contains("cannot be exported as ONNX", await standIn.Content.ReadAsStringAsync());
     }
 }
