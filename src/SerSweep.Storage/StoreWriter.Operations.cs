@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using SerSweep.Core;
 using SerSweep.Storage.Entities;
 
 namespace SerSweep.Storage;
@@ -56,7 +57,7 @@ public sealed partial class StoreWriter
         return new Trial
         {
             Id = (long)id, SweepId = sweepId, Index = index, ParametersJson = parametersJson, Seed = seed,
-            Status = TrialStatus.Pending, CreatedAt = now,
+            Status = TrialState.Pending, CreatedAt = now,
         };
     });
 
@@ -67,7 +68,7 @@ public sealed partial class StoreWriter
     public Task<AttemptLease?> StartAttemptAsync(long trialId, string silo, TimeSpan lease) => EnqueueSql(() =>
     {
         var trial = ReadTrial(trialId);
-        if (trial.Status.IsFinal()) return null;
+        if (trial.Status.IsFinished()) return null;
         var now = DateTime.UtcNow;
         CloseOpenAttempt(trialId, trial.CurrentAttempt, FailureClass.Preempted, "superseded by a new attempt", now);
         var attempt = trial.Attempts + 1;
@@ -126,7 +127,7 @@ public sealed partial class StoreWriter
     {
         var trial = ReadTrial(result.TrialId);
         if (_sql.Scalar("SELECT 1 FROM TrialResults WHERE TrialId = @trial", ("@trial", result.TrialId)) is not null) return CommitOutcome.AlreadyCommitted;
-        if (trial.CurrentAttempt != result.Attempt || trial.Status != TrialStatus.Running) return CommitOutcome.Superseded;
+        if (trial.CurrentAttempt != result.Attempt || trial.Status != TrialState.Running) return CommitOutcome.Superseded;
         var now = DateTime.UtcNow;
         var outcome = result.Outcome.ToString();
         result.CommittedAt = now;
@@ -170,14 +171,14 @@ public sealed partial class StoreWriter
     public Task<bool> FailAttemptAsync(long trialId, int attempt, FailureClass failure, string message, bool retry, string? strategyState = null) => EnqueueSql(() =>
     {
         var trial = ReadTrial(trialId);
-        if (trial.CurrentAttempt != attempt || trial.Status != TrialStatus.Running) return false;
+        if (trial.CurrentAttempt != attempt || trial.Status != TrialState.Running) return false;
         var now = DateTime.UtcNow;
         CloseOpenAttempt(trialId, attempt, failure, message, now);
         _sql.Execute("""
             UPDATE Trials SET FailureClass = @failure, FailureMessage = @message, LeaseExpiresAt = NULL, Status = @status,
                 FinishedAt = COALESCE(@finished, FinishedAt)
             WHERE Id = @trial
-            """, ("@failure", failure.ToString()), ("@message", message), ("@status", (retry ? TrialStatus.Pending : TrialStatus.Failed).ToString()),
+            """, ("@failure", failure.ToString()), ("@message", message), ("@status", (retry ? TrialState.Pending : TrialState.Failed).ToString()),
             ("@finished", retry ? null : now), ("@trial", trialId));
         SaveStrategyState(trial.SweepId, strategyState);
         return true;
@@ -189,10 +190,10 @@ public sealed partial class StoreWriter
         var now = DateTime.UtcNow;
         await db.TrialAttempts
             .Where(a => a.Outcome == null && db.Trials.Any(t => t.Id == a.TrialId && t.SweepId == sweepId))
-            .ExecuteUpdateAsync(a => a.SetProperty(x => x.Outcome, TrialStatus.Cancelled).SetProperty(x => x.FinishedAt, now));
+            .ExecuteUpdateAsync(a => a.SetProperty(x => x.Outcome, TrialState.Cancelled).SetProperty(x => x.FinishedAt, now));
         return await db.Trials
-            .Where(t => t.SweepId == sweepId && (t.Status == TrialStatus.Pending || t.Status == TrialStatus.Running))
-            .ExecuteUpdateAsync(t => t.SetProperty(x => x.Status, TrialStatus.Cancelled).SetProperty(x => x.FinishedAt, now).SetProperty(x => x.LeaseExpiresAt, (DateTime?)null));
+            .Where(t => t.SweepId == sweepId && (t.Status == TrialState.Pending || t.Status == TrialState.Running))
+            .ExecuteUpdateAsync(t => t.SetProperty(x => x.Status, TrialState.Cancelled).SetProperty(x => x.FinishedAt, now).SetProperty(x => x.LeaseExpiresAt, (DateTime?)null));
     });
 
     /// <summary>Replaces the cluster snapshot with the coordinator's current view.</summary>
@@ -219,14 +220,14 @@ public sealed partial class StoreWriter
     });
 
     /// <summary>The columns of a trial that its writes decide on.</summary>
-    private sealed record TrialRow(long SweepId, TrialStatus Status, int Attempts, int CurrentAttempt, int CheckpointEpoch, string? CheckpointPath);
+    private sealed record TrialRow(long SweepId, TrialState Status, int Attempts, int CurrentAttempt, int CheckpointEpoch, string? CheckpointPath);
 
     private TrialRow ReadTrial(long trialId)
     {
         using var row = _sql.Read(
             "SELECT SweepId, Status, Attempts, CurrentAttempt, CheckpointEpoch, CheckpointPath FROM Trials WHERE Id = @trial", ("@trial", trialId));
         if (!row.Read()) throw new InvalidOperationException($"No trial with id {trialId} in the database.");
-        return new TrialRow(row.GetInt64(0), Enum.Parse<TrialStatus>(row.GetString(1)), row.GetInt32(2), row.GetInt32(3), row.GetInt32(4),
+        return new TrialRow(row.GetInt64(0), Enum.Parse<TrialState>(row.GetString(1)), row.GetInt32(2), row.GetInt32(3), row.GetInt32(4),
             row.IsDBNull(5) ? null : row.GetString(5));
     }
 

@@ -2,14 +2,12 @@ using Microsoft.Extensions.Logging;
 using SerSweep.Cluster.Contracts;
 using SerSweep.Cluster.Placement;
 using SerSweep.Cluster.Telemetry;
+using SerSweep.Core;
 using SerSweep.Search;
 using SerSweep.Search.Pruning;
 using SerSweep.Search.Strategies;
 using SerSweep.Storage;
 using SerSweep.Storage.Entities;
-using StrategyResult = SerSweep.Search.Strategies.TrialResult;
-using StrategyStatus = SerSweep.Search.Strategies.TrialStatus;
-using TrialStatus = SerSweep.Storage.Entities.TrialStatus;
 
 namespace SerSweep.Cluster.Grains;
 
@@ -145,14 +143,14 @@ public sealed partial class SweepCoordinatorGrain(
             LogLateReport(outcome.TrialId, outcome.Attempt);
             return;
         }
-        using var commit = SweepTracing.Commit(outcome.TrialId, outcome.Attempt, outcome.End.ToString(), GrainContext.Address.SiloAddress!.ToParsableString());
+        using var commit = SweepTracing.Commit(outcome.TrialId, outcome.Attempt, outcome.Ending, GrainContext.Address.SiloAddress!.ToParsableString());
         _running.Remove(outcome.TrialId);
         await Scheduler.Release(new TrialAttemptRef(SweepId, outcome.TrialId, outcome.Attempt));
 
         if (outcome.HasResult) await CommitAsync(outcome, run);
-        else if (outcome.End == TrialEnd.Cancelled && (run.Cancelling || _sweep.Status == SweepStatus.Stopped))
+        else if (outcome.State == TrialState.Cancelled && (run.Cancelling || _sweep.Status == SweepStatus.Stopped))
             await writer.FailAttemptAsync(outcome.TrialId, outcome.Attempt, FailureClass.Preempted, outcome.Reason ?? "cancelled", retry: false);
-        else await FailAsync(outcome.TrialId, outcome.Attempt, run.Index, Classify(outcome.End), outcome.Reason ?? outcome.End.ToString());
+        else await FailAsync(outcome.TrialId, outcome.Attempt, run.Index, Classify(outcome), outcome.Reason ?? outcome.Ending);
         await PumpAsync();
     }
 
@@ -194,12 +192,12 @@ public sealed partial class SweepCoordinatorGrain(
             // A cross-validated trial is never scheduled itself: its folds are.
             if (!TrackCrossValidation(trial))
             {
-                if (trial.Status.IsFinal()) Count(trial.Id, trial.Status, trial.ObjectiveValue);
+                if (trial.Status.IsFinished()) Count(trial.Id, trial.Status, trial.ObjectiveValue);
                 continue;
             }
             _trials[trial.Id] = (trial.Index, trial.Seed, trial.ParametersJson);
-            if (trial.Status == TrialStatus.Pending) _waiting.AddLast(trial.Id);
-            else if (trial.Status == TrialStatus.Running) await RecoverAsync(trial);
+            if (trial.Status == TrialState.Pending) _waiting.AddLast(trial.Id);
+            else if (trial.Status == TrialState.Running) await RecoverAsync(trial);
             else if (!_children.ContainsKey(trial.Id)) Count(trial.Id, trial.Status, trial.ObjectiveValue);
         }
         _loaded = true;
@@ -347,9 +345,9 @@ public sealed partial class SweepCoordinatorGrain(
             return;
         }
         var objective = outcome.Metric(_sweep.ObjectiveMetric);
-        var status = StatusOf(outcome);
-        var told = TellStrategy(run.Index, status == TrialStatus.Pruned ? StrategyStatus.Pruned : StrategyStatus.Completed, objective, outcome.Epochs);
-        var stopReason = status == TrialStatus.Completed ? null : outcome.Reason;
+        var status = outcome.State;
+        var told = TellStrategy(run.Index, status, objective, outcome.Epochs);
+        var stopReason = status == TrialState.Completed ? null : outcome.Reason;
         var committed = await writer.CommitResultAsync(ResultOf(outcome, status), objective, stopReason, BundleOf(outcome, run), told);
         if (committed == CommitOutcome.Committed)
         {
@@ -360,10 +358,7 @@ public sealed partial class SweepCoordinatorGrain(
         else UndoTell();
     }
 
-    private static TrialStatus StatusOf(TrialOutcome outcome) =>
-        outcome.End switch { TrialEnd.Pruned => TrialStatus.Pruned, TrialEnd.EarlyStopped => TrialStatus.EarlyStopped, _ => TrialStatus.Completed };
-
-    private static Storage.Entities.TrialResult ResultOf(TrialOutcome outcome, TrialStatus status) => new()
+    private static Storage.Entities.TrialResult ResultOf(TrialOutcome outcome, TrialState status) => new()
     {
         TrialId = outcome.TrialId, Attempt = outcome.Attempt, Outcome = status, Epochs = outcome.Epochs, BestEpoch = outcome.BestEpoch,
         ValLoss = outcome.ValLoss, ValAccuracy = outcome.ValAccuracy, ValMacroF1 = outcome.ValMacroF1, ValUar = outcome.ValUar,
@@ -379,9 +374,9 @@ public sealed partial class SweepCoordinatorGrain(
     };
 
     /// <summary>A ranked trial ended: it counts as finished or failed, and may be the best.</summary>
-    private void Count(long trialId, TrialStatus status, double? objective)
+    private void Count(long trialId, TrialState status, double? objective)
     {
-        if (status == TrialStatus.Failed)
+        if (status == TrialState.Failed)
         {
             _failed++;
             return;
@@ -404,7 +399,7 @@ public sealed partial class SweepCoordinatorGrain(
             await FailChildAsync(trialId, attempt, failure, message, retry);
             return;
         }
-        var told = retry ? null : TellStrategy(index, StrategyStatus.Failed, null, 0);
+        var told = retry ? null : TellStrategy(index, TrialState.Failed, null, 0);
         if (await writer.FailAttemptAsync(trialId, attempt, failure, message, retry, told))
         {
             SweepMetrics.AttemptFailed(failure == FailureClass.Preempted, retry);
@@ -430,10 +425,14 @@ public sealed partial class SweepCoordinatorGrain(
         }
     }
 
-    /// <summary>Tells the strategy and returns its new state; the state is stored in the same transaction as the result.</summary>
-    private string TellStrategy(int index, StrategyStatus status, double? value, int epochs)
+    /// <summary>
+    /// Tells the strategy and returns its new state; the state is stored in the same transaction as the result. The
+    /// strategy ranks an early-stopped trial as completed (both ran to their own end) and one without a finite value as failed.
+    /// </summary>
+    private string TellStrategy(int index, TrialState state, double? value, int epochs)
     {
-        _strategy.Tell(new StrategyResult(index, value is { } v && double.IsFinite(v) ? status : StrategyStatus.Failed, value, epochs));
+        var told = value is not { } v || !double.IsFinite(v) ? TrialState.Failed : state == TrialState.EarlyStopped ? TrialState.Completed : state;
+        _strategy.Tell(new FinishedTrial(index, told, value, epochs));
         return _strategy.SaveState();
     }
 
@@ -441,13 +440,9 @@ public sealed partial class SweepCoordinatorGrain(
     private void UndoTell() =>
         _strategy = _savedStrategyState is null ? SearchStrategies.Create(_definition) : SearchStrategies.Restore(_definition, _savedStrategyState);
 
-    private static FailureClass Classify(TrialEnd end) => end switch
-    {
-        TrialEnd.Diverged => FailureClass.Diverged,
-        TrialEnd.OutOfMemory => FailureClass.OutOfMemory,
-        TrialEnd.Cancelled => FailureClass.Preempted,
-        _ => FailureClass.Crashed,
-    };
+    /// <summary>An attempt cancelled without the coordinator asking (its worker stopped) was preempted: it is retried.</summary>
+    private static FailureClass Classify(TrialOutcome outcome) =>
+        outcome.Failure ?? (outcome.State == TrialState.Cancelled ? FailureClass.Preempted : FailureClass.Crashed);
 
     private async Task SetStatusAsync(SweepStatus status)
     {

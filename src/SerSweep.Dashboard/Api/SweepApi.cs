@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using SerSweep.Cluster;
 using SerSweep.Cluster.Contracts;
+using SerSweep.Core;
 using SerSweep.Dashboard.Data;
 using SerSweep.Storage;
 using SerSweep.Storage.Entities;
