@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
+using SerSweep.Core;
 using SerSweep.Storage.Entities;
 
 namespace SerSweep.Dashboard.Api;
@@ -22,7 +23,7 @@ internal static partial class BundleDownload
         if (!file.Exists)
             return Results.Problem($"the bundle of trial {trial.Id} is recorded at {bundle.Path} but the file is gone", statusCode: StatusCodes.Status410Gone);
         var sha = bundle.Sha256.ToLowerInvariant();
-        if (file.Length != bundle.SizeBytes || await Cluster.FileHashes.Sha256Async(file.FullName) != sha)
+        if (file.Length != bundle.SizeBytes || await FileHashes.Sha256Async(file.FullName) != sha)
             return Results.Problem($"the bundle of trial {trial.Id} at {bundle.Path} does not match its SHA-256 in the database", statusCode: StatusCodes.Status500InternalServerError);
         context.Response.Headers[Sha256Header] = sha;
         context.Response.Headers["Repr-Digest"] = $"sha-256=:{Convert.ToBase64String(Convert.FromHexString(sha))}:";
