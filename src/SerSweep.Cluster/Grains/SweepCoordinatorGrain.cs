@@ -41,10 +41,9 @@ public sealed partial class SweepCoordinatorGrain(
     private Sweep _sweep = null!;
     private SweepDefinition _definition = null!;
     private ISearchStrategy _strategy = null!;
-    private AshaPruner? _pruner;
+    private IPruner _pruner = NopPruner.Instance;
     private string? _savedStrategyState;
     private bool _exhausted;
-    private bool _loaded;
     private int _finished;
     private int _failed;
     private (double Value, long TrialId)? _best;
@@ -54,9 +53,11 @@ public sealed partial class SweepCoordinatorGrain(
     private long SweepId => this.GetPrimaryKeyLong();
     private ISlotSchedulerGrain Scheduler => GrainFactory.GetGrain<ISlotSchedulerGrain>(0);
 
+    /// <summary>Every call finds the sweep loaded: a (re)activated coordinator first rebuilds itself from the database.</summary>
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => LoadAsync();
+
     public async Task Start()
     {
-        if (!_loaded) await LoadAsync();
         if (IsOver(_sweep.Status)) return;
         if (_sweep.Status == SweepStatus.Pending) await SetStatusAsync(SweepStatus.Running);
         _timer ??= this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(options.Heartbeat, options.Heartbeat) { KeepAlive = true });
@@ -71,7 +72,6 @@ public sealed partial class SweepCoordinatorGrain(
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != Watchdog) return;
-        if (!_loaded) await LoadAsync();
         if (IsOver(_sweep.Status)) await StopWatchdogAsync();
         else await Start();
     }
@@ -92,7 +92,6 @@ public sealed partial class SweepCoordinatorGrain(
 
     public async Task Stop()
     {
-        if (!_loaded) await LoadAsync();
         if (IsOver(_sweep.Status)) return;
         await SetStatusAsync(SweepStatus.Stopped);
         foreach (var (trialId, run) in _running)
@@ -106,16 +105,11 @@ public sealed partial class SweepCoordinatorGrain(
         await StopWatchdogAsync();
     }
 
-    public async Task<SweepProgress> GetProgress()
-    {
-        if (!_loaded) await LoadAsync();
-        return new SweepProgress(SweepId, _sweep.Name, _sweep.Status.ToString(), _strategy.Budget, StartedTrials, _running.Count,
-            _finished, _failed, _best?.Value, _best?.TrialId);
-    }
+    public Task<SweepProgress> GetProgress() => Task.FromResult(new SweepProgress(SweepId, _sweep.Name, _sweep.Status.ToString(), _strategy.Budget,
+        StartedTrials, _running.Count, _finished, _failed, _best?.Value, _best?.TrialId));
 
     public async Task<EpochAnswer> ReportEpoch(EpochProgress epoch)
     {
-        if (!_loaded) await LoadAsync();
         if (!_running.TryGetValue(epoch.TrialId, out var run) || run.Attempt != epoch.Attempt) return EpochAnswer.Abandon;
         run.LastSeen = DateTime.UtcNow;
         // ASHA judges the epoch first, so that its new state is stored with the epoch in one transaction.
@@ -126,7 +120,7 @@ public sealed partial class SweepCoordinatorGrain(
             TrainLoss = epoch.TrainLoss, TrainAccuracy = epoch.TrainAccuracy, ValLoss = epoch.ValLoss, ValAccuracy = epoch.ValAccuracy,
             ValMacroF1 = epoch.ValMacroF1, ValUar = epoch.ValUar, LearningRate = epoch.LearningRate, Seconds = epoch.Seconds,
         }, _children.ContainsKey(epoch.TrialId) ? null : epoch.Metric(_sweep.ObjectiveMetric), epoch.CheckpointWritten ? StoredPath(ArtifactKind.Checkpoint, epoch.TrialId, run, epoch.Epoch) : null, options.Lease,
-            verdict?.Rung is null ? null : _pruner!.SaveState());
+            verdict?.Rung is null ? null : _pruner.SaveState());
         if (!stored) return EpochAnswer.Abandon;
         if (epoch.CheckpointWritten) await ArtifactStore.PruneCheckpoints(epoch.TrialId, epoch.Epoch);
         SweepMetrics.EpochReported(epoch.Seconds);
@@ -137,7 +131,6 @@ public sealed partial class SweepCoordinatorGrain(
 
     public async Task ReportOutcome(TrialOutcome outcome)
     {
-        if (!_loaded) await LoadAsync();
         if (!_running.TryGetValue(outcome.TrialId, out var run) || run.Attempt != outcome.Attempt)
         {
             LogLateReport(outcome.TrialId, outcome.Attempt);
@@ -160,15 +153,10 @@ public sealed partial class SweepCoordinatorGrain(
         return Task.CompletedTask;
     }
 
-    public async Task SlotFreed()
-    {
-        if (!_loaded) await LoadAsync();
-        await PumpAsync();
-    }
+    public Task SlotFreed() => PumpAsync();
 
     public async Task AttemptsLost(IReadOnlyList<TrialAttemptRef> attempts, string reason)
     {
-        if (!_loaded) await LoadAsync();
         foreach (var attempt in attempts)
         {
             if (!_running.TryGetValue(attempt.TrialId, out var run) || run.Attempt != attempt.Attempt) continue;
@@ -184,8 +172,7 @@ public sealed partial class SweepCoordinatorGrain(
         _definition = SweepDefinitions.FromStored(_sweep);
         _savedStrategyState = _sweep.StrategyState;
         _strategy = _savedStrategyState is null ? SearchStrategies.Create(_definition) : SearchStrategies.Restore(_definition, _savedStrategyState);
-        _pruner = _definition.Asha is not { } asha ? null
-            : _sweep.PrunerState is { } pruned ? AshaPruner.Restore(asha, pruned) : new AshaPruner(asha);
+        _pruner = IPruner.For(_definition.Asha, _sweep.PrunerState);
         _exhausted = IsOver(_sweep.Status);
         foreach (var trial in await queries.TrialsAsync(SweepId))
         {
@@ -200,7 +187,6 @@ public sealed partial class SweepCoordinatorGrain(
             else if (trial.Status == TrialState.Running) await RecoverAsync(trial);
             else if (!_children.ContainsKey(trial.Id)) Count(trial.Id, trial.Status, trial.ObjectiveValue);
         }
-        _loaded = true;
         await SettleLoadedFoldsAsync();
     }
 
