@@ -49,9 +49,9 @@ public sealed partial class StoreWriter
         var now = DateTime.UtcNow;
         var id = _sql.Scalar("""
             INSERT INTO Trials (SweepId, "Index", ParametersJson, Seed, Status, Attempts, CurrentAttempt, LastEpoch, CheckpointEpoch, CreatedAt)
-            VALUES (@sweep, @index, @parameters, @seed, 'Pending', 0, 0, 0, 0, @now)
+            VALUES (@sweep, @index, @parameters, @seed, @pending, 0, 0, 0, 0, @now)
             ON CONFLICT (SweepId, "Index") WHERE ParentTrialId IS NULL DO NOTHING RETURNING Id
-            """, ("@sweep", sweepId), ("@index", index), ("@parameters", parametersJson), ("@seed", seed), ("@now", now));
+            """, ("@sweep", sweepId), ("@index", index), ("@parameters", parametersJson), ("@seed", seed), ("@pending", TrialState.Pending), ("@now", now));
         if (id is null) return await db.Trials.AsNoTracking().SingleAsync(t => t.SweepId == sweepId && t.Index == index && t.ParentTrialId == null);
         SaveStrategyState(sweepId, strategyState);
         return new Trial
@@ -73,10 +73,10 @@ public sealed partial class StoreWriter
         CloseOpenAttempt(trialId, trial.CurrentAttempt, FailureClass.Preempted, "superseded by a new attempt", now);
         var attempt = trial.Attempts + 1;
         _sql.Execute("""
-            UPDATE Trials SET Attempts = @attempt, CurrentAttempt = @attempt, Status = 'Running', Silo = @silo,
+            UPDATE Trials SET Attempts = @attempt, CurrentAttempt = @attempt, Status = @running, Silo = @silo,
                 StartedAt = COALESCE(StartedAt, @now), LeaseExpiresAt = @lease
             WHERE Id = @trial
-            """, ("@attempt", attempt), ("@silo", silo), ("@now", now), ("@lease", now + lease), ("@trial", trialId));
+            """, ("@attempt", attempt), ("@running", TrialState.Running), ("@silo", silo), ("@now", now), ("@lease", now + lease), ("@trial", trialId));
         _sql.Execute("""
             INSERT INTO TrialAttempts (TrialId, Number, Silo, ResumedFromEpoch, StartedAt)
             VALUES (@trial, @attempt, @silo, @resumed, @now)
@@ -97,10 +97,10 @@ public sealed partial class StoreWriter
                 CheckpointPath = COALESCE(@checkpoint, CheckpointPath),
                 CheckpointEpoch = CASE WHEN @checkpoint IS NULL THEN CheckpointEpoch ELSE @epoch END,
                 ObjectiveValue = COALESCE(@objective, ObjectiveValue)
-            WHERE Id = @trial AND CurrentAttempt = @attempt AND Status = 'Running'
+            WHERE Id = @trial AND CurrentAttempt = @attempt AND Status = @running
             RETURNING SweepId
             """, ("@epoch", epoch.Epoch), ("@lease", now + lease), ("@checkpoint", checkpointPath), ("@objective", objectiveSoFar),
-            ("@trial", epoch.TrialId), ("@attempt", epoch.Attempt));
+            ("@trial", epoch.TrialId), ("@attempt", epoch.Attempt), ("@running", TrialState.Running));
         if (sweepId is null) return false;
         epoch.RecordedAt = now;
         // REPLACE deletes the row of the same (trial, epoch) first: a repeated epoch is overwritten.
@@ -178,7 +178,7 @@ public sealed partial class StoreWriter
             UPDATE Trials SET FailureClass = @failure, FailureMessage = @message, LeaseExpiresAt = NULL, Status = @status,
                 FinishedAt = COALESCE(@finished, FinishedAt)
             WHERE Id = @trial
-            """, ("@failure", failure.ToString()), ("@message", message), ("@status", (retry ? TrialState.Pending : TrialState.Failed).ToString()),
+            """, ("@failure", failure), ("@message", message), ("@status", retry ? TrialState.Pending : TrialState.Failed),
             ("@finished", retry ? null : now), ("@trial", trialId));
         SaveStrategyState(trial.SweepId, strategyState);
         return true;
@@ -242,8 +242,8 @@ public sealed partial class StoreWriter
     {
         if (attempt == 0) return;
         _sql.Execute("""
-            UPDATE TrialAttempts SET Outcome = 'Failed', FailureClass = @failure, FailureMessage = @message, FinishedAt = @now
+            UPDATE TrialAttempts SET Outcome = @failed, FailureClass = @failure, FailureMessage = @message, FinishedAt = @now
             WHERE TrialId = @trial AND Number = @attempt AND Outcome IS NULL
-            """, ("@failure", failure.ToString()), ("@message", message), ("@now", now), ("@trial", trialId), ("@attempt", attempt));
+            """, ("@failed", TrialState.Failed), ("@failure", failure), ("@message", message), ("@now", now), ("@trial", trialId), ("@attempt", attempt));
     }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using SerSweep.Core;
 using SerSweep.Search.Config;
 
@@ -69,11 +68,7 @@ public abstract class SearchStrategy : ISearchStrategy
         foreach (var trial in saved.Trials) trials[trial.Index] = trial;
     }
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
+    private static JsonSerializerOptions Json => SnakeCaseJson.Options;
 
     private sealed record SavedState(string Method, int NextIndex, List<Suggested> Trials);
 
