@@ -16,6 +16,7 @@ using Microsoft.Extensions.Logging;
 using SerSweep.Bench.Cluster;
 using SerSweep.Cluster;
 using SerSweep.Cluster.Trainers;
+using SerSweep.Core;
 using SerSweep.Host;
 using SerSweep.Storage;
 using SerSweep.Storage.Entities;
@@ -51,7 +52,7 @@ await using (var db = new SerSweepDbContext(SqliteDatabase.Options(options.DbPat
 {
     results = await db.TrialResults.CountAsync();
     duplicates = await db.TrialResults.GroupBy(r => r.TrialId).CountAsync(g => g.Count() > 1);
-    notCompleted = await db.Trials.CountAsync(t => t.Status != TrialStatus.Completed);
+    notCompleted = await db.Trials.CountAsync(t => t.Status != TrialState.Completed);
     expected = 20 + trials + sweeps * trials;
     Console.WriteLine($"results stored: {results} of {expected} trials, duplicates {duplicates}, trials not completed {notCompleted}, 'database is locked' {locked.Count}");
     Console.WriteLine($"writer: {commits} transactions for {sweeps * trials} trials of the load run");
@@ -109,7 +110,7 @@ async Task<TimeSpan> WriterAloneAsync(int count, int trialCount)
             await writer.RecordEpochAsync(new EpochMetric { TrialId = trial.Id, Attempt = lease.Attempt, Epoch = 1, ValAccuracy = 0.5 }, 0.5, null, TimeSpan.FromMinutes(1));
             await writer.CommitResultAsync(new SerSweep.Storage.Entities.TrialResult
             {
-                TrialId = trial.Id, Attempt = lease.Attempt, Outcome = TrialStatus.Completed, Epochs = 1, ValAccuracy = 0.5,
+                TrialId = trial.Id, Attempt = lease.Attempt, Outcome = TrialState.Completed, Epochs = 1, ValAccuracy = 0.5,
             }, 0.5, null, null, "{}");
         }
     }));

@@ -40,7 +40,7 @@ public static class TenThousandTrials
             var pruned = random.NextDouble() < 0.4;
             sweep.Trials.Add(new Trial
             {
-                Index = i, Seed = i, Status = pruned ? TrialStatus.Pruned : TrialStatus.Completed, Attempts = 1, CurrentAttempt = 1,
+                Index = i, Seed = i, Status = pruned ? TrialState.Pruned : TrialState.Completed, Attempts = 1, CurrentAttempt = 1,
                 ParametersJson = StoredJson.WriteParameters(new Dictionary<string, object?>
                 {
                     ["training.optimizer"] = (i % 3) switch { 0 => "adam", 1 => "rmsprop", _ => "sgd" },
@@ -52,7 +52,7 @@ public static class TenThousandTrials
                 CreatedAt = sweep.CreatedAt, StartedAt = sweep.CreatedAt, FinishedAt = sweep.CreatedAt.AddSeconds(i * 1.7),
                 Result = new TrialResult
                 {
-                    Attempt = 1, Outcome = pruned ? TrialStatus.Pruned : TrialStatus.Completed, Epochs = 12, BestEpoch = 12,
+                    Attempt = 1, Outcome = pruned ? TrialState.Pruned : TrialState.Completed, Epochs = 12, BestEpoch = 12,
                     ValAccuracy = accuracy, ValLoss = 1 - accuracy, ValMacroF1 = accuracy - 0.02, ValUar = accuracy - 0.01,
                     TestAccuracy = accuracy - 0.03, TestMacroF1 = accuracy - 0.05, TestUar = accuracy - 0.04, CommittedAt = DateTime.UtcNow,
                 },

@@ -87,7 +87,7 @@ static ISearchStrategy Study(string method, int seed, int trials)
     for (var i = 0; i < trials; i++)
     {
         var trial = strategy.Ask()!;
-        strategy.Tell(new TrialResult(trial.Index, TrialStatus.Completed, Objective(trial)));
+        strategy.Tell(new FinishedTrial(trial.Index, TrialState.Completed, Objective(trial)));
     }
     return strategy;
 }

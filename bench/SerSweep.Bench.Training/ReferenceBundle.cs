@@ -26,7 +26,7 @@ public static class ReferenceBundle
             FeatureCacheKey = "untrained",
             Training = new TrainingOutcome
             {
-                Status = TrainingStatus.Completed, Epochs = [], Split = "untrained (benchmark)",
+                Status = TrialState.Completed, Epochs = [], Split = "untrained (benchmark)",
                 ParameterCount = ModelFactory.ParameterCount(model), Elapsed = TimeSpan.Zero,
             },
         }.Save(path);

@@ -1,28 +1,19 @@
-namespace SerSweep.Cluster.Contracts;
+using SerSweep.Core;
 
-/// <summary>How an attempt ended.</summary>
-public enum TrialEnd
-{
-    Completed,
-    EarlyStopped,
-    Pruned,
-    Cancelled,
-    Diverged,
-    Crashed,
-    OutOfMemory,
-}
+namespace SerSweep.Cluster.Contracts;
 
 /// <summary>
 /// The end of one attempt: its final metrics (test-split per-class, per-actor and confusion matrix as the JSON the
 /// storage keeps) and the SHA-256 and size of its bundle, already stored by the sweep's <see cref="IArtifactStoreGrain"/>,
-/// or why it failed.
+/// or why it failed: <see cref="State"/> is Completed, EarlyStopped, Pruned, Cancelled or Failed (then <see cref="Failure"/> says how).
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record TrialOutcome
 {
     [Id(0)] public required long TrialId { get; init; }
     [Id(1)] public required int Attempt { get; init; }
-    [Id(2)] public required TrialEnd End { get; init; }
+    [Id(2)] public required TrialState State { get; init; }
+    [Id(21)] public FailureClass? Failure { get; init; }
     [Id(3)] public string? Reason { get; init; }
     [Id(4)] public int Epochs { get; init; }
     [Id(5)] public int BestEpoch { get; init; }
@@ -41,7 +32,10 @@ public sealed record TrialOutcome
     [Id(19)] public long BundleBytes { get; init; }
     [Id(20)] public double Seconds { get; init; }
 
-    public bool HasResult => End is TrialEnd.Completed or TrialEnd.EarlyStopped or TrialEnd.Pruned;
+    public bool HasResult => State.HasResult();
+
+    /// <summary>How the attempt ended in one word, for logs and traces: the failure class of a failed attempt, else its state.</summary>
+    public string Ending => Failure?.ToString() ?? State.ToString();
 
     /// <summary>A final metric by its name in <see cref="Core.Metrics"/>.</summary>
     public double? Metric(string name) => name switch

@@ -7,6 +7,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 using SerSweep.Cluster.Telemetry;
+using SerSweep.Core;
 
 namespace SerSweep.Host;
 
@@ -72,7 +73,7 @@ public static class Observability
             .ConfigureResource(r => r.AddService("sersweep", serviceInstanceId: $"{options.Role}-{Environment.MachineName}-{options.SiloPort}"))
             .WithMetrics(m =>
             {
-                m.AddMeter([SweepMetrics.MeterName, .. FrameworkMeters]);
+                m.AddMeter([SerSweepMeter.Name, .. FrameworkMeters]);
                 // No response cache: a scrape right after an event must count it (the exporter caches 300 ms by default).
                 if (prometheus) m.AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
                 if (otlp) m.AddOtlpExporter();

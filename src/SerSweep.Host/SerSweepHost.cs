@@ -10,6 +10,7 @@ using Orleans.Configuration;
 using SerSweep.Cluster;
 using SerSweep.Cluster.Trainers;
 using SerSweep.Dashboard;
+using SerSweep.Dashboard.Control;
 using SerSweep.Storage;
 using StackExchange.Redis;
 
@@ -78,6 +79,7 @@ public static class SerSweepHost
         {
             services.AddSerSweepStorage(options.DbPath);
             if (options.WatchFile is { } watch) services.AddHostedService(sp => ActivatorUtilities.CreateInstance<SweepFileWatcher>(sp, watch));
+            services.AddSingleton<ISweepControl, ClusterSweepControl>();
         }
         services.AddSingleton<ITrialTrainer>(sp => options.Trainer == TrainerKind.Synthetic
             ? new SyntheticTrainer(new SyntheticTrainerOptions { EpochDuration = options.SyntheticEpoch })

@@ -1,3 +1,4 @@
+using SerSweep.Core;
 using SerSweep.Storage.Entities;
 
 namespace SerSweep.Storage;
@@ -15,7 +16,7 @@ public sealed record LeaderboardQuery
     public string SortBy { get; init; } = Objective;
     /// <summary>null = the best first for the objective and metrics (by their direction), ascending otherwise.</summary>
     public bool? Descending { get; init; }
-    public IReadOnlyList<TrialStatus> Statuses { get; init; } = [];
+    public IReadOnlyList<TrialState> Statuses { get; init; } = [];
     /// <summary>Numeric hyperparameter ranges, inclusive: dotted path -> (min, max), either end open.</summary>
     public IReadOnlyDictionary<string, (double? Min, double? Max)> ParameterRanges { get; init; } = new Dictionary<string, (double?, double?)>();
     public int Page { get; init; }
@@ -23,7 +24,7 @@ public sealed record LeaderboardQuery
 }
 
 public sealed record LeaderboardRow(
-    long TrialId, int Index, TrialStatus Status, string ParametersJson, double? ObjectiveValue,
+    long TrialId, int Index, TrialState Status, string ParametersJson, double? ObjectiveValue,
     double? ValAccuracy, double? ValMacroF1, double? TestAccuracy, double? TestMacroF1, double? TestUar,
     double? ValLoss, double? ValUar, double? TestLoss,
     int LastEpoch, int Attempts, string? Silo, FailureClass? FailureClass, string? StopReason,

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using SerSweep.Core;
 using SerSweep.Storage.Entities;
 
 namespace SerSweep.Storage;

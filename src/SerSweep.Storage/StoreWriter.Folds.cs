@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using SerSweep.Core;
 using SerSweep.Storage.Entities;
 
 namespace SerSweep.Storage;
@@ -20,7 +21,7 @@ public sealed partial class StoreWriter
             parent = new Trial
             {
                 SweepId = sweepId, Index = index, ParametersJson = parametersJson, Seed = seed, Role = TrialRole.Trial,
-                Status = TrialStatus.Running, CreatedAt = now, StartedAt = now,
+                Status = TrialState.Running, CreatedAt = now, StartedAt = now,
             };
             db.Trials.Add(parent);
             await db.SaveChangesAsync();
@@ -48,7 +49,7 @@ public sealed partial class StoreWriter
     private static Trial Child(Trial parent, TrialRole role, int? fold, DateTime now) => new()
     {
         SweepId = parent.SweepId, Index = parent.Index, ParametersJson = parent.ParametersJson, Seed = parent.Seed, Role = role,
-        ParentTrialId = parent.Id, Fold = fold, Status = TrialStatus.Pending, CreatedAt = now,
+        ParentTrialId = parent.Id, Fold = fold, Status = TrialState.Pending, CreatedAt = now,
     };
 
     /// <summary>
@@ -56,13 +57,13 @@ public sealed partial class StoreWriter
     /// the aggregate result (attempt 0), the strategy's state after being told. False when it already ended.
     /// </summary>
     public Task<bool> FinishCrossValidatedTrialAsync(
-        TrialResult? result, long parentId, TrialStatus status, double? objective, double? objectiveSd, string? reason, string? strategyState) => Enqueue(async db =>
+        TrialResult? result, long parentId, TrialState status, double? objective, double? objectiveSd, string? reason, string? strategyState) => Enqueue(async db =>
     {
         var parent = await db.Trials.SingleAsync(t => t.Id == parentId);
-        if (parent.Status.IsFinal()) return false;
+        if (parent.Status.IsFinished()) return false;
         var now = DateTime.UtcNow;
         (parent.Status, parent.ObjectiveValue, parent.ObjectiveSd, parent.FinishedAt, parent.LastEpoch) = (status, objective, objectiveSd, now, result?.Epochs ?? parent.LastEpoch);
-        if (status == TrialStatus.Failed) (parent.FailureClass, parent.FailureMessage) = (FailureClass.Crashed, reason);
+        if (status == TrialState.Failed) (parent.FailureClass, parent.FailureMessage) = (FailureClass.Crashed, reason);
         else parent.StopReason = reason;
         if (result is not null)
         {
@@ -76,8 +77,8 @@ public sealed partial class StoreWriter
 
     /// <summary>Folds of a parent that have not started yet will not run (the parent was pruned or failed): they are cancelled.</summary>
     public Task<int> CancelPendingFoldsAsync(long parentId, string reason) => Enqueue(db =>
-        db.Trials.Where(t => t.ParentTrialId == parentId && t.Role == TrialRole.Fold && t.Status == TrialStatus.Pending)
-            .ExecuteUpdateAsync(t => t.SetProperty(x => x.Status, TrialStatus.Cancelled).SetProperty(x => x.StopReason, reason)
+        db.Trials.Where(t => t.ParentTrialId == parentId && t.Role == TrialRole.Fold && t.Status == TrialState.Pending)
+            .ExecuteUpdateAsync(t => t.SetProperty(x => x.Status, TrialState.Cancelled).SetProperty(x => x.StopReason, reason)
                 .SetProperty(x => x.FinishedAt, DateTime.UtcNow)));
 
     /// <summary>Records why a cross-validated trial is being stopped (an ASHA decision on its folds) before its folds have ended.</summary>

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using SerSweep.Core;
 using SerSweep.Storage.Entities;
 
 namespace SerSweep.Storage;
@@ -48,15 +49,15 @@ public sealed partial class StoreWriter
         var now = DateTime.UtcNow;
         var id = _sql.Scalar("""
             INSERT INTO Trials (SweepId, "Index", ParametersJson, Seed, Status, Attempts, CurrentAttempt, LastEpoch, CheckpointEpoch, CreatedAt)
-            VALUES (@sweep, @index, @parameters, @seed, 'Pending', 0, 0, 0, 0, @now)
+            VALUES (@sweep, @index, @parameters, @seed, @pending, 0, 0, 0, 0, @now)
             ON CONFLICT (SweepId, "Index") WHERE ParentTrialId IS NULL DO NOTHING RETURNING Id
-            """, ("@sweep", sweepId), ("@index", index), ("@parameters", parametersJson), ("@seed", seed), ("@now", now));
+            """, ("@sweep", sweepId), ("@index", index), ("@parameters", parametersJson), ("@seed", seed), ("@pending", TrialState.Pending), ("@now", now));
         if (id is null) return await db.Trials.AsNoTracking().SingleAsync(t => t.SweepId == sweepId && t.Index == index && t.ParentTrialId == null);
         SaveStrategyState(sweepId, strategyState);
         return new Trial
         {
             Id = (long)id, SweepId = sweepId, Index = index, ParametersJson = parametersJson, Seed = seed,
-            Status = TrialStatus.Pending, CreatedAt = now,
+            Status = TrialState.Pending, CreatedAt = now,
         };
     });
 
@@ -67,15 +68,15 @@ public sealed partial class StoreWriter
     public Task<AttemptLease?> StartAttemptAsync(long trialId, string silo, TimeSpan lease) => EnqueueSql(() =>
     {
         var trial = ReadTrial(trialId);
-        if (trial.Status.IsFinal()) return null;
+        if (trial.Status.IsFinished()) return null;
         var now = DateTime.UtcNow;
         CloseOpenAttempt(trialId, trial.CurrentAttempt, FailureClass.Preempted, "superseded by a new attempt", now);
         var attempt = trial.Attempts + 1;
         _sql.Execute("""
-            UPDATE Trials SET Attempts = @attempt, CurrentAttempt = @attempt, Status = 'Running', Silo = @silo,
+            UPDATE Trials SET Attempts = @attempt, CurrentAttempt = @attempt, Status = @running, Silo = @silo,
                 StartedAt = COALESCE(StartedAt, @now), LeaseExpiresAt = @lease
             WHERE Id = @trial
-            """, ("@attempt", attempt), ("@silo", silo), ("@now", now), ("@lease", now + lease), ("@trial", trialId));
+            """, ("@attempt", attempt), ("@running", TrialState.Running), ("@silo", silo), ("@now", now), ("@lease", now + lease), ("@trial", trialId));
         _sql.Execute("""
             INSERT INTO TrialAttempts (TrialId, Number, Silo, ResumedFromEpoch, StartedAt)
             VALUES (@trial, @attempt, @silo, @resumed, @now)
@@ -96,10 +97,10 @@ public sealed partial class StoreWriter
                 CheckpointPath = COALESCE(@checkpoint, CheckpointPath),
                 CheckpointEpoch = CASE WHEN @checkpoint IS NULL THEN CheckpointEpoch ELSE @epoch END,
                 ObjectiveValue = COALESCE(@objective, ObjectiveValue)
-            WHERE Id = @trial AND CurrentAttempt = @attempt AND Status = 'Running'
+            WHERE Id = @trial AND CurrentAttempt = @attempt AND Status = @running
             RETURNING SweepId
             """, ("@epoch", epoch.Epoch), ("@lease", now + lease), ("@checkpoint", checkpointPath), ("@objective", objectiveSoFar),
-            ("@trial", epoch.TrialId), ("@attempt", epoch.Attempt));
+            ("@trial", epoch.TrialId), ("@attempt", epoch.Attempt), ("@running", TrialState.Running));
         if (sweepId is null) return false;
         epoch.RecordedAt = now;
         // REPLACE deletes the row of the same (trial, epoch) first: a repeated epoch is overwritten.
@@ -126,7 +127,7 @@ public sealed partial class StoreWriter
     {
         var trial = ReadTrial(result.TrialId);
         if (_sql.Scalar("SELECT 1 FROM TrialResults WHERE TrialId = @trial", ("@trial", result.TrialId)) is not null) return CommitOutcome.AlreadyCommitted;
-        if (trial.CurrentAttempt != result.Attempt || trial.Status != TrialStatus.Running) return CommitOutcome.Superseded;
+        if (trial.CurrentAttempt != result.Attempt || trial.Status != TrialState.Running) return CommitOutcome.Superseded;
         var now = DateTime.UtcNow;
         var outcome = result.Outcome.ToString();
         result.CommittedAt = now;
@@ -170,14 +171,14 @@ public sealed partial class StoreWriter
     public Task<bool> FailAttemptAsync(long trialId, int attempt, FailureClass failure, string message, bool retry, string? strategyState = null) => EnqueueSql(() =>
     {
         var trial = ReadTrial(trialId);
-        if (trial.CurrentAttempt != attempt || trial.Status != TrialStatus.Running) return false;
+        if (trial.CurrentAttempt != attempt || trial.Status != TrialState.Running) return false;
         var now = DateTime.UtcNow;
         CloseOpenAttempt(trialId, attempt, failure, message, now);
         _sql.Execute("""
             UPDATE Trials SET FailureClass = @failure, FailureMessage = @message, LeaseExpiresAt = NULL, Status = @status,
                 FinishedAt = COALESCE(@finished, FinishedAt)
             WHERE Id = @trial
-            """, ("@failure", failure.ToString()), ("@message", message), ("@status", (retry ? TrialStatus.Pending : TrialStatus.Failed).ToString()),
+            """, ("@failure", failure), ("@message", message), ("@status", retry ? TrialState.Pending : TrialState.Failed),
             ("@finished", retry ? null : now), ("@trial", trialId));
         SaveStrategyState(trial.SweepId, strategyState);
         return true;
@@ -189,10 +190,10 @@ public sealed partial class StoreWriter
         var now = DateTime.UtcNow;
         await db.TrialAttempts
             .Where(a => a.Outcome == null && db.Trials.Any(t => t.Id == a.TrialId && t.SweepId == sweepId))
-            .ExecuteUpdateAsync(a => a.SetProperty(x => x.Outcome, TrialStatus.Cancelled).SetProperty(x => x.FinishedAt, now));
+            .ExecuteUpdateAsync(a => a.SetProperty(x => x.Outcome, TrialState.Cancelled).SetProperty(x => x.FinishedAt, now));
         return await db.Trials
-            .Where(t => t.SweepId == sweepId && (t.Status == TrialStatus.Pending || t.Status == TrialStatus.Running))
-            .ExecuteUpdateAsync(t => t.SetProperty(x => x.Status, TrialStatus.Cancelled).SetProperty(x => x.FinishedAt, now).SetProperty(x => x.LeaseExpiresAt, (DateTime?)null));
+            .Where(t => t.SweepId == sweepId && (t.Status == TrialState.Pending || t.Status == TrialState.Running))
+            .ExecuteUpdateAsync(t => t.SetProperty(x => x.Status, TrialState.Cancelled).SetProperty(x => x.FinishedAt, now).SetProperty(x => x.LeaseExpiresAt, (DateTime?)null));
     });
 
     /// <summary>Replaces the cluster snapshot with the coordinator's current view.</summary>
@@ -219,14 +220,14 @@ public sealed partial class StoreWriter
     });
 
     /// <summary>The columns of a trial that its writes decide on.</summary>
-    private sealed record TrialRow(long SweepId, TrialStatus Status, int Attempts, int CurrentAttempt, int CheckpointEpoch, string? CheckpointPath);
+    private sealed record TrialRow(long SweepId, TrialState Status, int Attempts, int CurrentAttempt, int CheckpointEpoch, string? CheckpointPath);
 
     private TrialRow ReadTrial(long trialId)
     {
         using var row = _sql.Read(
             "SELECT SweepId, Status, Attempts, CurrentAttempt, CheckpointEpoch, CheckpointPath FROM Trials WHERE Id = @trial", ("@trial", trialId));
         if (!row.Read()) throw new InvalidOperationException($"No trial with id {trialId} in the database.");
-        return new TrialRow(row.GetInt64(0), Enum.Parse<TrialStatus>(row.GetString(1)), row.GetInt32(2), row.GetInt32(3), row.GetInt32(4),
+        return new TrialRow(row.GetInt64(0), Enum.Parse<TrialState>(row.GetString(1)), row.GetInt32(2), row.GetInt32(3), row.GetInt32(4),
             row.IsDBNull(5) ? null : row.GetString(5));
     }
 
@@ -241,8 +242,8 @@ public sealed partial class StoreWriter
     {
         if (attempt == 0) return;
         _sql.Execute("""
-            UPDATE TrialAttempts SET Outcome = 'Failed', FailureClass = @failure, FailureMessage = @message, FinishedAt = @now
+            UPDATE TrialAttempts SET Outcome = @failed, FailureClass = @failure, FailureMessage = @message, FinishedAt = @now
             WHERE TrialId = @trial AND Number = @attempt AND Outcome IS NULL
-            """, ("@failure", failure.ToString()), ("@message", message), ("@now", now), ("@trial", trialId), ("@attempt", attempt));
+            """, ("@failed", TrialState.Failed), ("@failure", failure), ("@message", message), ("@now", now), ("@trial", trialId), ("@attempt", attempt));
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SerSweep.Core;
 
 namespace SerSweep.Storage;
 
@@ -11,10 +12,7 @@ public sealed record ConfusionMatrix(IReadOnlyList<string> Labels, IReadOnlyList
 /// <summary>The one JSON format of the database's JSON columns (snake_case, compact).</summary>
 public static class StoredJson
 {
-    public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-    };
+    public static JsonSerializerOptions Options => SnakeCaseJson.Options;
 
     public static string Write<T>(T value) => JsonSerializer.Serialize(value, Options);
 

@@ -9,7 +9,7 @@ namespace SerSweep.Storage;
 /// <summary>Read-side queries for the dashboard, the CLI and the coordinator's recovery. No tracking, one context per call.</summary>
 public sealed partial class SweepQueries(IDbContextFactory<SerSweepDbContext> contexts)
 {
-    private static readonly TrialStatus[] WithResult = [TrialStatus.Completed, TrialStatus.EarlyStopped, TrialStatus.Pruned];
+    private static readonly TrialState[] WithResult = [TrialState.Completed, TrialState.EarlyStopped, TrialState.Pruned];
 
     public async Task<IReadOnlyList<SweepSummary>> ListSweepsAsync(CancellationToken cancel = default)
     {
@@ -20,13 +20,13 @@ public sealed partial class SweepQueries(IDbContextFactory<SerSweepDbContext> co
         var summaries = new List<SweepSummary>(sweeps.Count);
         foreach (var sweep in sweeps)
         {
-            int Count(params TrialStatus[] statuses) => counts.Where(c => c.SweepId == sweep.Id && statuses.Contains(c.Status)).Sum(c => c.Count);
+            int Count(params TrialState[] statuses) => counts.Where(c => c.SweepId == sweep.Id && statuses.Contains(c.Status)).Sum(c => c.Count);
             var best = await BestTrialQuery(db, sweep).Select(t => new { t.Id, t.ObjectiveValue }).FirstOrDefaultAsync(cancel);
             summaries.Add(new SweepSummary(
                 sweep.Id, sweep.Name, sweep.Version, sweep.Status, sweep.Method, sweep.ObjectiveMetric, sweep.Maximize, sweep.MaxTrials,
-                Count(Enum.GetValues<TrialStatus>()), Count(TrialStatus.Pending), Count(TrialStatus.Running),
-                Count(TrialStatus.Completed, TrialStatus.EarlyStopped), Count(TrialStatus.Pruned), Count(TrialStatus.Failed),
-                Count(TrialStatus.Cancelled), best?.ObjectiveValue, best?.Id, sweep.CreatedAt, sweep.StartedAt, sweep.FinishedAt));
+                Count(Enum.GetValues<TrialState>()), Count(TrialState.Pending), Count(TrialState.Running),
+                Count(TrialState.Completed, TrialState.EarlyStopped), Count(TrialState.Pruned), Count(TrialState.Failed),
+                Count(TrialState.Cancelled), best?.ObjectiveValue, best?.Id, sweep.CreatedAt, sweep.StartedAt, sweep.FinishedAt));
         }
         return summaries;
     }

@@ -1,15 +1,15 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using SerSweep.Core;
 
 namespace SerSweep.Storage;
 
 /// <summary>
-/// The writer's instruments under SerSweep's meter name (see SerSweep.Cluster.Telemetry.SweepMetrics, which Storage
-/// does not know): writes per transaction and the time from BEGIN to COMMIT.
+/// The writer's instruments on <see cref="SerSweepMeter"/>: writes per transaction and the time from BEGIN to COMMIT.
 /// </summary>
 internal static class WriterMetrics
 {
-    private static readonly Meter Meter = new("SerSweep");
+    private static readonly Meter Meter = SerSweepMeter.Meter;
     private static readonly Histogram<int> BatchSize = Meter.CreateHistogram("sersweep.db.batch.size", "{write}", "Writes applied in one SQLite transaction.",
         advice: new InstrumentAdvice<int> { HistogramBucketBoundaries = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512] });
     private static readonly Histogram<double> CommitSeconds = Meter.CreateHistogram("sersweep.db.commit.duration", "s", "Time of one writer transaction, BEGIN to COMMIT.",

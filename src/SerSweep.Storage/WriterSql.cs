@@ -34,7 +34,8 @@ internal sealed class WriterSql(SqliteConnection connection) : IDisposable
         }
         command.Transaction = Transaction;
         command.Parameters.Clear();
-        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        // Enums are stored by name, as the EF model stores them (HasConversion<string>()).
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value is Enum e ? e.ToString() : value ?? DBNull.Value);
         return command;
     }
 

@@ -76,11 +76,11 @@ public static class Trainer
             schedule.Plateau = state.Plateau;
         }
 
-        TrainingOutcome Finish(TrainingStatus status, string? reason)
+        TrainingOutcome Finish(TrialState status, string? reason)
         {
             ClassificationReport? val = null, test = null;
             string? bundlePath = null;
-            var keep = status is TrainingStatus.Completed or TrainingStatus.EarlyStopped or TrainingStatus.Pruned && best.Epoch > 0;
+            var keep = status is TrialState.Completed or TrialState.EarlyStopped or TrialState.Pruned && best.Epoch > 0;
             if (keep)
             {
                 LoadWeights(model, best.Weights);
@@ -129,7 +129,7 @@ public static class Trainer
             for (var start = 0; start < order.Length; start += training.BatchSize)
             {
                 if (cancellationToken.IsCancellationRequested)
-                    return Finish(TrainingStatus.Cancelled, $"cancelled in epoch {epoch + 1}");
+                    return Finish(TrialState.Cancelled, $"cancelled in epoch {epoch + 1}");
                 using var scope = NewDisposeScope();
                 var batch = order.AsSpan(start, Math.Min(training.BatchSize, order.Length - start)).ToArray().Select(i => (long)i).ToArray();
                 var input = inputs.Batch(batch);
@@ -145,7 +145,7 @@ public static class Trainer
                     loss = loss.add(stack(l1Weights.Select(w => w.abs().sum())).sum(), l1);
                 }
                 if (!float.IsFinite(batchLoss) || !float.IsFinite(loss.item<float>()))
-                    return Finish(TrainingStatus.Diverged, $"loss became {batchLoss} in epoch {epoch + 1}");
+                    return Finish(TrialState.Failed, $"loss became {batchLoss} in epoch {epoch + 1}");
                 loss.backward();
                 if (training.GradClip > 0)
                     nn.utils.clip_grad_norm_(model.parameters(), training.GradClip);
@@ -182,12 +182,12 @@ public static class Trainer
             {
                 var decision = await onEpoch(report, cancellationToken);
                 profile?.Lap("report");
-                if (decision.ShouldStop) return Finish(TrainingStatus.Pruned, decision.Reason ?? $"stopped after epoch {epoch + 1}");
+                if (decision.ShouldStop) return Finish(TrialState.Pruned, decision.Reason ?? $"stopped after epoch {epoch + 1}");
             }
             if (training.Patience > 0 && epoch + 1 - best.Epoch >= training.Patience)
-                return Finish(TrainingStatus.EarlyStopped, $"{training.Metric} did not improve for {training.Patience} epochs (best {best.Value:0.####} in epoch {best.Epoch})");
+                return Finish(TrialState.EarlyStopped, $"{training.Metric} did not improve for {training.Patience} epochs (best {best.Value:0.####} in epoch {best.Epoch})");
         }
-        return Finish(TrainingStatus.Completed, null);
+        return Finish(TrialState.Completed, null);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using SerSweep.Core;
 using SerSweep.Training.Evaluation;
 
 namespace SerSweep.Training;
@@ -8,7 +9,10 @@ namespace SerSweep.Training;
 /// </summary>
 public sealed record TrainingOutcome
 {
-    public required TrainingStatus Status { get; init; }
+    /// <summary>Completed, EarlyStopped, Pruned (the epoch callback said stop), Cancelled, or Failed: the loss became NaN or infinite.</summary>
+    public required TrialState Status { get; init; }
+    /// <summary>Why a failed run failed: a run fails only by diverging (any other error throws).</summary>
+    public FailureClass? Failure => Status == TrialState.Failed ? FailureClass.Diverged : null;
     public string? Reason { get; init; }
     public required IReadOnlyList<EpochReport> Epochs { get; init; }
     /// <summary>1-based epoch whose weights were kept; 0 when none finished.</summary>

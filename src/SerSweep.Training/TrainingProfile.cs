@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using SerSweep.Core;
 
 namespace SerSweep.Training;
 
@@ -33,7 +34,7 @@ public sealed class TrainingProfile
     }
 
     /// <summary>Appends {"seed", "epochs", "status", "seconds": {phase: s}, "total_s"} to the profile file.</summary>
-    public void Write(int seed, int epochs, TrainingStatus status)
+    public void Write(int seed, int epochs, TrialState status)
     {
         var line = JsonSerializer.Serialize(new Dictionary<string, object>
         {

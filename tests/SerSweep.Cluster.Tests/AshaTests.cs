@@ -1,4 +1,5 @@
 using SerSweep.Cluster.Trainers;
+using SerSweep.Core;
 using SerSweep.Storage.Entities;
 
 namespace SerSweep.Cluster.Tests;
@@ -24,9 +25,9 @@ public sealed class AshaTests
         await cluster.WaitForEndAsync(sweep.Id, TimeSpan.FromSeconds(60));
 
         var trials = await cluster.Queries.TrialsAsync(sweep.Id);
-        var pruned = trials.Where(t => t.Status == TrialStatus.Pruned).ToList();
+        var pruned = trials.Where(t => t.Status == TrialState.Pruned).ToList();
         Assert.NotEmpty(pruned);
-        Assert.Contains(trials, t => t.Status == TrialStatus.Completed);
+        Assert.Contains(trials, t => t.Status == TrialState.Completed);
         Assert.All(pruned, t =>
         {
             Assert.StartsWith("stopped at rung epoch", t.StopReason);

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using SerSweep.Cluster.Contracts;
 using SerSweep.Cluster.Trainers;
+using SerSweep.Core;
 using SerSweep.Search.Pruning;
 using SerSweep.Storage;
 using SerSweep.Storage.Entities;
@@ -47,7 +48,7 @@ public sealed class CrossValidationTests
         {
             var own = folds[parent.Id];
             Assert.Equal([0, 1, 2, 3], own.Select(f => f.Fold!.Value));
-            Assert.All(own, f => Assert.Equal((TrialStatus.Completed, parent.Index, parent.ParametersJson), (f.Status, f.Index, f.ParametersJson)));
+            Assert.All(own, f => Assert.Equal((TrialState.Completed, parent.Index, parent.ParametersJson), (f.Status, f.Index, f.ParametersJson)));
             var heldOut = own.Select(f => StoredJson.Read<Dictionary<int, double>>(results[f.Id].PerActorJson)!.Keys.Order().ToList()).ToArray();
             // Two actors a fold, no actor in two folds, every actor in one: actor-disjoint 4-fold over 1..8.
             Assert.All(heldOut, actors => Assert.Equal(2, actors.Count));
@@ -61,7 +62,7 @@ public sealed class CrossValidationTests
             Assert.True(values.Distinct().Count() > 1, "folds must differ for the mean to mean something");
             var mean = values.Sum() / values.Length;
             var sd = Math.Sqrt(values.Select(v => (v - mean) * (v - mean)).Sum() / (values.Length - 1));
-            Assert.Equal(TrialStatus.Completed, parent.Status);
+            Assert.Equal(TrialState.Completed, parent.Status);
             Assert.Equal(mean, parent.ObjectiveValue!.Value, 12);
             Assert.Equal(sd, parent.ObjectiveSd!.Value, 12);
             Assert.Equal(mean, results[parent.Id].TestAccuracy!.Value, 12);
@@ -92,9 +93,9 @@ public sealed class CrossValidationTests
         var rows = await cluster.Queries.TrialsAsync(sweep.Id);
         var folds = FoldsByParent(rows);
         var parents = rows.Where(t => t.Role == TrialRole.Trial).ToList();
-        var pruned = parents.Where(p => p.Status == TrialStatus.Pruned).ToList();
+        var pruned = parents.Where(p => p.Status == TrialState.Pruned).ToList();
         Assert.NotEmpty(pruned);
-        Assert.Contains(parents, p => p.Status == TrialStatus.Completed);
+        Assert.Contains(parents, p => p.Status == TrialState.Completed);
         var epochs = await cluster.ReadAsync(db => db.EpochMetrics.AsNoTracking().ToListAsync());
         var pruner = AshaPruner.Restore(new Search.AshaSettings { Metric = "val_accuracy", GracePeriod = 1, ReductionFactor = 3, MaxEpochs = 6 },
             (await cluster.Queries.GetSweepAsync(sweep.Id))!.PrunerState!);
@@ -110,10 +111,10 @@ public sealed class CrossValidationTests
             Assert.Contains("folds that reached the rung", parent.StopReason);
             // One slot: folds run in order. The fold that was judged stops at a rung; the trial's folds that had not started never run.
             var own = folds[parent.Id];
-            var stopped = own.First(f => f.Status == TrialStatus.Pruned);
+            var stopped = own.First(f => f.Status == TrialState.Pruned);
             Assert.True(stopped.LastEpoch is 1 or 3, $"fold {stopped.Fold} of trial {parent.Index} stopped after epoch {stopped.LastEpoch}");
-            Assert.All(own.Where(f => f.Fold > stopped.Fold), f => Assert.Equal((TrialStatus.Cancelled, 0), (f.Status, f.Attempts)));
-            Assert.All(own.Where(f => f.Fold < stopped.Fold), f => Assert.Equal(TrialStatus.Completed, f.Status));
+            Assert.All(own.Where(f => f.Fold > stopped.Fold), f => Assert.Equal((TrialState.Cancelled, 0), (f.Status, f.Attempts)));
+            Assert.All(own.Where(f => f.Fold < stopped.Fold), f => Assert.Equal(TrialState.Completed, f.Status));
         }
     }
 
@@ -128,7 +129,7 @@ public sealed class CrossValidationTests
         while (victim is null)
         {
             if (DateTime.UtcNow > deadline) throw new TimeoutException("no fold checkpointed two epochs within 60 s");
-            victim = (await cluster.Queries.TrialsAsync(sweep.Id)).FirstOrDefault(t => t.Role == TrialRole.Fold && t.Status == TrialStatus.Running && t.CheckpointEpoch >= 2);
+            victim = (await cluster.Queries.TrialsAsync(sweep.Id)).FirstOrDefault(t => t.Role == TrialRole.Fold && t.Status == TrialState.Running && t.CheckpointEpoch >= 2);
             if (victim is null) await Task.Delay(50);
         }
         await cluster.Cluster.KillSiloAsync(cluster.Workers.Single(w => w.SiloAddress.ToParsableString() == victim.Silo));
@@ -143,9 +144,9 @@ public sealed class CrossValidationTests
         Assert.True(killed.Attempts[1].ResumedFromEpoch >= 2, $"resumed from epoch {killed.Attempts[1].ResumedFromEpoch}");
         Assert.Equal([1, 2, 3, 4, 5, 6], killed.Epochs.Select(e => e.Epoch));
         var sibling = rows.Single(t => t.Role == TrialRole.Fold && t.Id != victim.Id);
-        Assert.Equal((TrialStatus.Completed, 1), (sibling.Status, sibling.Attempts));
+        Assert.Equal((TrialState.Completed, 1), (sibling.Status, sibling.Attempts));
         var parent = rows.Single(t => t.Role == TrialRole.Trial);
-        Assert.Equal(TrialStatus.Completed, parent.Status);
+        Assert.Equal(TrialState.Completed, parent.Status);
         var results = await ResultsAsync(cluster);
         Assert.Equal((results[victim.Id].TestAccuracy!.Value + results[sibling.Id].TestAccuracy!.Value) / 2, parent.ObjectiveValue!.Value, 12);
     }
@@ -154,7 +155,7 @@ public sealed class CrossValidationTests
     public async Task A_trial_with_a_failed_fold_is_failed_and_never_ranked_and_the_best_trial_is_refit_on_all_actors()
     {
         // Trial 1's folds crash on every attempt.
-        var options = new SyntheticTrainerOptions { EpochDuration = TimeSpan.FromMilliseconds(10), Failure = (index, _) => index == 1 ? TrialEnd.Crashed : null };
+        var options = new SyntheticTrainerOptions { EpochDuration = TimeSpan.FromMilliseconds(10), Failure = (index, _) => index == 1 ? FailureClass.Crashed : null };
         await using var cluster = await TestCluster.StartAsync(workers: 1, slots: 2, options);
         var sweep = await cluster.LaunchAsync(Yaml(trials: 3, concurrent: 2, epochs: 3, actors: "1-4", folds: "leave_one_out", refit: "best"));
 
@@ -163,13 +164,13 @@ public sealed class CrossValidationTests
         Assert.Equal(("Completed", 2, 1), (progress.Status, progress.Finished, progress.Failed));
         var rows = await cluster.Queries.TrialsAsync(sweep.Id);
         var failed = rows.Single(t => t.Role == TrialRole.Trial && t.Index == 1);
-        Assert.Equal(TrialStatus.Failed, failed.Status);
+        Assert.Equal(TrialState.Failed, failed.Status);
         Assert.Null(failed.ObjectiveValue);
         Assert.Equal(4, FoldsByParent(rows)[failed.Id].Count);   // leave-one-actor-out over 4 actors
         var (best, bundle) = (await cluster.Queries.BestTrialAsync(sweep.Id))!.Value;
         Assert.NotEqual(failed.Id, best.Id);
         var refit = rows.Single(t => t.Role == TrialRole.Refit);
-        Assert.Equal((best.Id, TrialStatus.Completed), (refit.ParentTrialId, refit.Status));
+        Assert.Equal((best.Id, TrialState.Completed), (refit.ParentTrialId, refit.Status));
         Assert.Equal(best.Id, rows.Where(t => t.Role == TrialRole.Trial && t.ObjectiveValue is not null).MaxBy(t => t.ObjectiveValue)!.Id);
         // The sweep's model is the refit's bundle, trained with nothing held out.
         Assert.NotNull(bundle);

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Orleans.Runtime;
 using SerSweep.Cluster.Contracts;
 using SerSweep.Cluster.Trainers;
+using SerSweep.Core;
 using SerSweep.Storage.Entities;
 using SerSweep.Testing;
 
@@ -16,7 +17,7 @@ public sealed class FaultToleranceTests
         var sweep = await cluster.LaunchAsync(TestCluster.SweepYaml(trials: 3, concurrent: 2, epochs: 6));
 
         // Wait until some trial has checkpointed at least two epochs, then kill the worker running it.
-        var victim = await Wait.ForAsync(async () => (await cluster.Queries.TrialsAsync(sweep.Id)).FirstOrDefault(t => t.Status == TrialStatus.Running && t.CheckpointEpoch >= 2),
+        var victim = await Wait.ForAsync(async () => (await cluster.Queries.TrialsAsync(sweep.Id)).FirstOrDefault(t => t.Status == TrialState.Running && t.CheckpointEpoch >= 2),
             TimeSpan.FromSeconds(60), "a running trial with two checkpointed epochs");
         var doomed = cluster.Workers.Single(w => w.SiloAddress.ToParsableString() == victim.Silo);
         await cluster.Cluster.KillSiloAsync(doomed);
@@ -25,7 +26,7 @@ public sealed class FaultToleranceTests
 
         Assert.Equal("Completed", progress.Status);
         var details = (await cluster.Queries.GetTrialAsync(victim.Id))!;
-        Assert.Equal(TrialStatus.Completed, details.Trial.Status);
+        Assert.Equal(TrialState.Completed, details.Trial.Status);
         Assert.Equal(2, details.Attempts.Count);
         Assert.Equal(FailureClass.Preempted, details.Attempts[0].FailureClass);
         Assert.Equal(victim.Silo, details.Attempts[0].Silo);
@@ -50,9 +51,9 @@ public sealed class FaultToleranceTests
             EpochDuration = TimeSpan.FromMilliseconds(20),
             Failure = (index, attempt) => (index, attempt) switch
             {
-                (0, 1) => TrialEnd.Diverged,
-                (1, _) => TrialEnd.Crashed,
-                (2, 1) => TrialEnd.OutOfMemory,
+                (0, 1) => FailureClass.Diverged,
+                (1, _) => FailureClass.Crashed,
+                (2, 1) => FailureClass.OutOfMemory,
                 _ => null,
             },
         };
@@ -62,9 +63,9 @@ public sealed class FaultToleranceTests
         await cluster.WaitForEndAsync(sweep.Id, TimeSpan.FromSeconds(60));
 
         var trials = (await cluster.Queries.TrialsAsync(sweep.Id)).ToDictionary(t => t.Index);
-        Assert.Equal((TrialStatus.Completed, 2, FailureClass.Diverged), (trials[0].Status, trials[0].Attempts, trials[0].FailureClass));
-        Assert.Equal((TrialStatus.Failed, 3, FailureClass.Crashed), (trials[1].Status, trials[1].Attempts, trials[1].FailureClass));
-        Assert.Equal((TrialStatus.Completed, 2, FailureClass.OutOfMemory), (trials[2].Status, trials[2].Attempts, trials[2].FailureClass));
+        Assert.Equal((TrialState.Completed, 2, FailureClass.Diverged), (trials[0].Status, trials[0].Attempts, trials[0].FailureClass));
+        Assert.Equal((TrialState.Failed, 3, FailureClass.Crashed), (trials[1].Status, trials[1].Attempts, trials[1].FailureClass));
+        Assert.Equal((TrialState.Completed, 2, FailureClass.OutOfMemory), (trials[2].Status, trials[2].Attempts, trials[2].FailureClass));
         Assert.Contains("synthetic crash", trials[1].FailureMessage);
         var summary = (await cluster.Queries.GetSweepSummaryAsync(sweep.Id))!;
         Assert.Equal((2, 1), (summary.Completed, summary.Failed));
@@ -75,7 +76,7 @@ public sealed class FaultToleranceTests
     {
         await using var cluster = await TestCluster.StartAsync(workers: 1, slots: 2, new SyntheticTrainerOptions { EpochDuration = TimeSpan.FromMilliseconds(200) });
         var sweep = await cluster.LaunchAsync(TestCluster.SweepYaml(trials: 6, concurrent: 2, epochs: 4));
-        await Wait.UntilAsync(async () => (await cluster.Queries.TrialsAsync(sweep.Id)).Count(t => t.Status == TrialStatus.Completed) >= 2,
+        await Wait.UntilAsync(async () => (await cluster.Queries.TrialsAsync(sweep.Id)).Count(t => t.Status == TrialState.Completed) >= 2,
             TimeSpan.FromSeconds(60), "two completed trials");
 
         // Throw the coordinator's memory away while two trials train: it must come back from the database
@@ -89,7 +90,7 @@ public sealed class FaultToleranceTests
         Assert.Equal("Completed", progress.Status);
         var trials = await cluster.Queries.TrialsAsync(sweep.Id);
         Assert.Equal([0, 1, 2, 3, 4, 5], trials.Select(t => t.Index));
-        Assert.All(trials, t => Assert.Equal((TrialStatus.Completed, 1), (t.Status, t.Attempts)));
+        Assert.All(trials, t => Assert.Equal((TrialState.Completed, 1), (t.Status, t.Attempts)));
         var results = await cluster.ReadAsync(db => db.TrialResults.CountAsync());
         Assert.Equal(6, results);
     }

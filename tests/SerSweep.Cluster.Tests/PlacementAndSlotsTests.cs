@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using SerSweep.Cluster.Contracts;
 using SerSweep.Cluster.Trainers;
+using SerSweep.Core;
 using SerSweep.Storage.Entities;
 
 namespace SerSweep.Cluster.Tests;
@@ -22,7 +23,7 @@ public sealed class PlacementAndSlotsTests
         Assert.Equal("Completed", progress.Status);
         var trials = await cluster.Queries.TrialsAsync(sweep.Id);
         Assert.Equal(10, trials.Count);
-        Assert.All(trials, t => Assert.Equal(TrialStatus.Completed, t.Status));
+        Assert.All(trials, t => Assert.Equal(TrialState.Completed, t.Status));
         var results = await cluster.ReadAsync(db => Task.FromResult(db.TrialResults.Select(r => r.TrialId).ToList()));
         Assert.Equal(trials.Select(t => t.Id).Order(), results.Order());
 
@@ -49,6 +50,6 @@ public sealed class PlacementAndSlotsTests
 
         Assert.Equal("Completed", (await cluster.WaitForEndAsync(first.Id, TimeSpan.FromSeconds(30))).Status);
         Assert.Equal("Completed", (await cluster.WaitForEndAsync(second.Id, TimeSpan.FromSeconds(30))).Status);
-        Assert.Equal(6, (await cluster.Queries.TrialsAsync(second.Id)).Count(t => t.Status == TrialStatus.Completed));
+        Assert.Equal(6, (await cluster.Queries.TrialsAsync(second.Id)).Count(t => t.Status == TrialState.Completed));
     }
 }

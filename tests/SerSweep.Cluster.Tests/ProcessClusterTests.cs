@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
+using SerSweep.Core;
 using SerSweep.Storage.Entities;
 using SerSweep.Testing;
 
@@ -113,14 +114,14 @@ public sealed class ProcessClusterTests
         {
             await FailIfSweepEndedAsync(db, $"before any trial checkpointed {checkpointed} epochs");
             return await db.Trials.AsNoTracking()
-                .FirstOrDefaultAsync(t => t.Status == TrialStatus.Running && t.CheckpointEpoch >= checkpointed && t.CheckpointEpoch < epochs - 2);
+                .FirstOrDefaultAsync(t => t.Status == TrialState.Running && t.CheckpointEpoch >= checkpointed && t.CheckpointEpoch < epochs - 2);
         }, timeout, $"a trial with {checkpointed} checkpointed epochs");
         cluster.Kill(cluster.WorkerOf(victim.Silo!));
 
         await cluster.WaitForAsync(db => db.TrialAttempts.AsNoTracking()
             .FirstOrDefaultAsync(a => a.TrialId == victim.Id && a.Number == 2), timeout, "the victim's second attempt");
         await cluster.WaitForAsync(db => db.Trials.AsNoTracking()
-            .FirstOrDefaultAsync(t => t.Status == TrialStatus.Running && t.LastEpoch >= 1), timeout, "a running trial before the coordinator is killed");
+            .FirstOrDefaultAsync(t => t.Status == TrialState.Running && t.LastEpoch >= 1), timeout, "a running trial before the coordinator is killed");
         cluster.Kill("coordinator");
         await cluster.StartSiloAsync("coordinator");
 
@@ -154,10 +155,10 @@ public sealed class ProcessClusterTests
     private static async Task AssertEveryTrialCompletedOnceAsync(ProcessCluster cluster, Sweep sweep, int trials)
     {
         var stored = await cluster.ReadAsync(db => db.Trials.AsNoTracking().OrderBy(t => t.Index).ToListAsync());
-        var failures = string.Join("\n", stored.Where(t => t.Status != TrialStatus.Completed).Select(t => $"trial {t.Index} {t.Status}: {t.FailureMessage}"));
+        var failures = string.Join("\n", stored.Where(t => t.Status != TrialState.Completed).Select(t => $"trial {t.Index} {t.Status}: {t.FailureMessage}"));
         Assert.True(sweep.Status == SweepStatus.Completed, $"sweep {sweep.Status} ({sweep.Error}); trials:\n{failures}\n{cluster.Logs()}");
         Assert.Equal(Enumerable.Range(0, trials), stored.Select(t => t.Index));
-        Assert.True(stored.All(t => t.Status == TrialStatus.Completed), failures);
+        Assert.True(stored.All(t => t.Status == TrialState.Completed), failures);
         var resultsPerTrial = await cluster.ReadAsync(db => db.TrialResults.GroupBy(r => r.TrialId).Select(g => g.Count()).ToListAsync());
         Assert.Equal(Enumerable.Repeat(1, trials), resultsPerTrial);
     }

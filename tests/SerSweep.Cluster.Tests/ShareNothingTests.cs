@@ -7,6 +7,7 @@ using TrialSuggestion = SerSweep.Search.Strategies.TrialSuggestion;
 using SerSweep.Storage.Entities;
 using SerSweep.Testing;
 using SerSweep.Training;
+using SerSweep.Core;
 
 namespace SerSweep.Cluster.Tests;
 
@@ -54,7 +55,7 @@ public sealed class ShareNothingTests
         Assert.Equal("Completed", (await cluster.WaitForEndAsync(sweep.Id, TimeSpan.FromSeconds(240))).Status);
 
         var trials = await cluster.Queries.TrialsAsync(sweep.Id);
-        Assert.All(trials, t => Assert.Equal((TrialStatus.Completed, 1), (t.Status, t.Attempts)));
+        Assert.All(trials, t => Assert.Equal((TrialState.Completed, 1), (t.Status, t.Attempts)));
         Assert.True(cluster.Paths.Seen.IsEmpty, string.Join("\n", cluster.Paths.Seen.Take(5)));
         // One feature file, computed on the coordinator; every worker that trained holds a byte-identical copy in its own cache.
         var computed = Assert.Single(Directory.GetFiles(Path.Combine(cluster.RootOf(cluster.Coordinator), "cache"), "*.features"));
@@ -74,7 +75,7 @@ public sealed class ShareNothingTests
         var sweep = await cluster.LaunchAsync(TestCluster.RealSweepYaml("share-nothing-torch", seed: 11, trials: 1, concurrent: 1, epochs, Path.Combine(cluster.Root, "no-audio-here")));
 
         var victim = await cluster.WaitForAsync(async () => (await cluster.Queries.TrialsAsync(sweep.Id))
-            .FirstOrDefault(t => t.Status == TrialStatus.Running && t.CheckpointEpoch is >= 2 and <= epochs - 4), TimeSpan.FromSeconds(180),
+            .FirstOrDefault(t => t.Status == TrialState.Running && t.CheckpointEpoch is >= 2 and <= epochs - 4), TimeSpan.FromSeconds(180),
             "the trial to replicate its second epoch's checkpoint");
         var first = cluster.Workers.Single(w => w.SiloAddress.ToParsableString() == victim.Silo);
         await cluster.Cluster.KillSiloAsync(first);

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using SerSweep.Core;
 using SerSweep.Storage.Entities;
 
 namespace SerSweep.Cluster.Tests;
@@ -24,7 +25,7 @@ public sealed class SweepFileWatchTests
             .FirstOrDefaultAsync(s => s.Id != first.Id && s.Status == SweepStatus.Completed), Timeout, "the edited sweep to complete");
         Assert.Equal(first.Name, second.Name);
         Assert.True(second.Version > first.Version, $"version {second.Version} after {first.Version}");
-        Assert.Equal(3, await cluster.ReadAsync(db => db.Trials.CountAsync(t => t.SweepId == second.Id && t.Status == TrialStatus.Completed)));
+        Assert.Equal(3, await cluster.ReadAsync(db => db.Trials.CountAsync(t => t.SweepId == second.Id && t.Status == TrialState.Completed)));
 
         // An invalid edit (a misspelt key): reported in the coordinator's log with its position, nothing launched.
         var log = Path.Combine(cluster.Dir, "logs", "coordinator.log");

@@ -7,15 +7,15 @@ namespace SerSweep.Search.Tests;
 public class ResumeTests
 {
     // A deterministic outcome per trial: some completed, some pruned, some failed, so every path is in the state.
-    private static TrialResult Outcome(TrialSuggestion t)
+    private static FinishedTrial Outcome(TrialSuggestion t)
     {
         var lr = t.Parameters.TryGetValue("training.learning_rate", out var v) ? (double)v! : 1e-3;
         var loss = Math.Pow(Math.Log10(lr) + 3, 2) + (t.Parameters.GetValueOrDefault("training.optimizer") is OptimizerKind.Sgd ? 0.5 : 0);
         return (t.Index % 7) switch
         {
-            3 => new TrialResult(t.Index, TrialStatus.Failed, null),
-            5 => new TrialResult(t.Index, TrialStatus.Pruned, loss + 1, Epochs: 2),
-            _ => new TrialResult(t.Index, TrialStatus.Completed, loss, Epochs: 5),
+            3 => new FinishedTrial(t.Index, TrialState.Failed, null),
+            5 => new FinishedTrial(t.Index, TrialState.Pruned, loss + 1, Epochs: 2),
+            _ => new FinishedTrial(t.Index, TrialState.Completed, loss, Epochs: 5),
         };
     }
 
@@ -65,9 +65,9 @@ public class ResumeTests
         var strategy = SearchStrategies.Create(Sweeps.Mixed("tpe"));
         strategy.Ask();
 
-        Assert.Throws<ArgumentException>(() => strategy.Tell(new TrialResult(5, TrialStatus.Completed, 1.0)));
-        Assert.Throws<ArgumentException>(() => strategy.Tell(new TrialResult(0, TrialStatus.Completed, null)));
-        Assert.Throws<ArgumentException>(() => strategy.Tell(new TrialResult(0, TrialStatus.Completed, double.NaN)));
-        strategy.Tell(new TrialResult(0, TrialStatus.Failed, null));
+        Assert.Throws<ArgumentException>(() => strategy.Tell(new FinishedTrial(5, TrialState.Completed, 1.0)));
+        Assert.Throws<ArgumentException>(() => strategy.Tell(new FinishedTrial(0, TrialState.Completed, null)));
+        Assert.Throws<ArgumentException>(() => strategy.Tell(new FinishedTrial(0, TrialState.Completed, double.NaN)));
+        strategy.Tell(new FinishedTrial(0, TrialState.Failed, null));
     }
 }

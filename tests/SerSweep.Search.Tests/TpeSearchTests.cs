@@ -32,7 +32,7 @@ public class TpeSearchTests(ITestOutputHelper output)
         {
             var loss = Loss(trial);
             best = Math.Min(best, loss);
-            strategy.Tell(new TrialResult(trial.Index, TrialStatus.Completed, loss + 0.1 * noise.NextGaussian()));
+            strategy.Tell(new FinishedTrial(trial.Index, TrialState.Completed, loss + 0.1 * noise.NextGaussian()));
         }
         return best;
     }
@@ -60,7 +60,7 @@ public class TpeSearchTests(ITestOutputHelper output)
         while (strategy.Ask() is { } trial)
         {
             if (trial.Index >= 20) late.Add(Math.Log10((double)trial.Parameters["training.learning_rate"]!));
-            strategy.Tell(new TrialResult(trial.Index, TrialStatus.Completed, Loss(trial)));
+            strategy.Tell(new FinishedTrial(trial.Index, TrialState.Completed, Loss(trial)));
         }
 
         // Random search puts 1/3 of its log-uniform draws within one decade of the optimum.
@@ -85,7 +85,7 @@ public class TpeSearchTests(ITestOutputHelper output)
             if (t.Index >= 40) optimizers.Add(optimizer);
             // Loss: Adam is the best optimizer here, and batch 64 the best size.
             var loss = (optimizer == OptimizerKind.Adam ? 0 : 1) + Math.Abs(batch - 64) / 64.0;
-            strategy.Tell(new TrialResult(t.Index, TrialStatus.Completed, loss));
+            strategy.Tell(new FinishedTrial(t.Index, TrialState.Completed, loss));
         }
 
         Assert.True(optimizers.Count(o => o == OptimizerKind.Adam) >= 14, string.Join(", ", optimizers));
@@ -112,7 +112,7 @@ public class TpeSearchTests(ITestOutputHelper output)
         {
             seen.Add($"{t.Parameters["model.dropout"]}/{t.Parameters["training.batch_size"]}");
             // Lower is better at the top of both ranges, pulling TPE towards the upper ends.
-            strategy.Tell(new TrialResult(t.Index, TrialStatus.Completed, -(double)t.Parameters["model.dropout"]! - (int)t.Parameters["training.batch_size"]! / 100.0));
+            strategy.Tell(new FinishedTrial(t.Index, TrialState.Completed, -(double)t.Parameters["model.dropout"]! - (int)t.Parameters["training.batch_size"]! / 100.0));
         }
 
         var allowed = from d in new[] { 0.1, 0.25, 0.4 } from b in new[] { 16, 32, 48, 64, 80, 96 } select $"{d}/{b}";

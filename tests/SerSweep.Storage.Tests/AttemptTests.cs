@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using SerSweep.Core;
 using SerSweep.Storage.Entities;
 
 namespace SerSweep.Storage.Tests;
@@ -28,10 +29,10 @@ public sealed class AttemptTests
 
         var details = (await db.Queries.GetTrialAsync(trial.Id))!;
         Assert.Equal(2, details.Result!.Attempt);
-        Assert.Equal(TrialStatus.Completed, details.Trial.Status);
+        Assert.Equal(TrialState.Completed, details.Trial.Status);
         Assert.Equal(0.6, details.Trial.ObjectiveValue);
         Assert.Equal("/a/b.zip", details.Bundle!.Path);
-        Assert.Equal([TrialStatus.Failed, TrialStatus.Completed], details.Attempts.Select(a => a.Outcome!.Value));
+        Assert.Equal([TrialState.Failed, TrialState.Completed], details.Attempts.Select(a => a.Outcome!.Value));
         Assert.Equal(FailureClass.Preempted, details.Attempts[0].FailureClass);
         Assert.Equal(1, details.Attempts[1].ResumedFromEpoch);
         Assert.Equal("/ckpt/e1", details.Trial.CheckpointPath);
@@ -74,7 +75,7 @@ public sealed class AttemptTests
 
         Assert.Null(await db.Writer.StartAttemptAsync(trial.Id, "a", Lease));
         var details = (await db.Queries.GetTrialAsync(trial.Id))!;
-        Assert.Equal((TrialStatus.Failed, FailureClass.OutOfMemory, 2), (details.Trial.Status, details.Trial.FailureClass!.Value, details.Trial.Attempts));
+        Assert.Equal((TrialState.Failed, FailureClass.OutOfMemory, 2), (details.Trial.Status, details.Trial.FailureClass!.Value, details.Trial.Attempts));
         Assert.Equal([FailureClass.Diverged, FailureClass.OutOfMemory], details.Attempts.Select(a => a.FailureClass!.Value));
     }
 

@@ -46,7 +46,7 @@ public sealed class LeaderboardTests
         Assert.Equal(300, first.Total);
         Assert.Equal(expected.Take(40), first.Items.Select(r => r.Index));
         Assert.Equal(expected.Skip(80).Take(40), third.Items.Select(r => r.Index));
-        Assert.All(last.Items, r => Assert.Equal(TrialStatus.Running, r.Status));
+        Assert.All(last.Items, r => Assert.Equal(TrialState.Running, r.Status));
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public sealed class LeaderboardTests
         var byRate = await db.Queries.LeaderboardAsync(sweep.Id, new LeaderboardQuery
         {
             SortBy = "param:training.learning_rate", Descending = true,
-            Statuses = [TrialStatus.Completed],
+            Statuses = [TrialState.Completed],
             ParameterRanges = new Dictionary<string, (double?, double?)> { ["training.learning_rate"] = (0.02, 0.05) },
             PageSize = 100,
         });

@@ -1,6 +1,7 @@
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
+using SerSweep.Core;
 using SerSweep.Storage.Entities;
 using SerSweep.Testing;
 
@@ -31,7 +32,7 @@ public sealed class TestDatabase : IAsyncDisposable
 
     public static TrialResult Result(long trialId, int attempt, double valAccuracy) => new()
     {
-        TrialId = trialId, Attempt = attempt, Outcome = TrialStatus.Completed, Epochs = 3, BestEpoch = 3,
+        TrialId = trialId, Attempt = attempt, Outcome = TrialState.Completed, Epochs = 3, BestEpoch = 3,
         ValAccuracy = valAccuracy, TestAccuracy = valAccuracy - 0.05,
         PerClassJson = StoredJson.Write(new[] { new ClassMetrics("happy", 0.5, 0.25, 1 / 3.0, 4) }),
         ConfusionJson = StoredJson.Write(new ConfusionMatrix(["happy", "sad"], [[3, 1], [0, 4]])),

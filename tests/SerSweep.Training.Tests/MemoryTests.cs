@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SerSweep.Core;
 using SerSweep.Testing;
 using static TorchSharp.torch;
 
@@ -35,7 +36,7 @@ public class MemoryTests
             },
         }));
 
-        Assert.Equal(TrainingStatus.Completed, outcome.Status);
+        Assert.Equal(TrialState.Completed, outcome.Status);
         Assert.Equal(4, threads.Count);
         // One thread of the run's own (a pool thread would be shared with other work and other runs), never changed.
         Assert.Single(threads.Distinct());
@@ -69,7 +70,7 @@ public class MemoryTests
             },
         }));
 
-        Assert.Equal(TrainingStatus.Completed, outcome.Status);
+        Assert.Equal(TrialState.Completed, outcome.Status);
         var shown = string.Join(", ", native.Select(b => b / 1_000_000));
         Console.WriteLine($"native memory per epoch (MB): {shown}; live tensors: {string.Join(", ", liveTensors)}");
         // Every tensor of a batch, an evaluation or a checkpoint is disposed: the count of live tensors never rises

@@ -64,7 +64,7 @@ public class MixupTests
         var b = await Trainer.RunAsync(request);
         var plain = await Trainer.RunAsync(request with { Config = config with { Training = config.Training with { MixupAlpha = 0 } } });
 
-        Assert.Equal(TrainingStatus.Completed, a.Status);
+        Assert.Equal(TrialState.Completed, a.Status);
         Assert.True(a.Val!.Accuracy >= 0.5, $"val accuracy {a.Val.Accuracy}: {string.Join("; ", a.Epochs)}");
         Assert.Equal(a.Epochs.Select(e => e.TrainLoss), b.Epochs.Select(e => e.TrainLoss));
         Assert.NotEqual(plain.Epochs.Select(e => e.TrainLoss), a.Epochs.Select(e => e.TrainLoss));

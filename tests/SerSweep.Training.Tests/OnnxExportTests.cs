@@ -65,7 +65,7 @@ public class OnnxExportTests(ITestOutputHelper output)
         var dir = TestPaths.NewTempDir();
         var bundlePath = Path.Combine(dir, "model.zip");
         var outcome = await Trainer.RunAsync(new TrainingRequest { Config = RealFeatures.SmallConfig(epochs: 2), Features = RealFeatures.Actors1To4, BundlePath = bundlePath });
-        Assert.Equal(TrainingStatus.Completed, outcome.Status);
+        Assert.Equal(TrialState.Completed, outcome.Status);
         var bundle = ModelBundle.Load(bundlePath);
         Assert.NotNull(bundle.Normalization);
 
@@ -144,7 +144,7 @@ public class OnnxExportTests(ITestOutputHelper output)
                 Enumerable.Range(0, rows).Select(_ => (float)(random.NextDouble() * 10 - 40)).ToArray(),
                 Enumerable.Range(0, rows).Select(_ => (float)(random.NextDouble() * 5 + 5)).ToArray()),
             Weights = Trainer.SaveWeights(module),
-            Training = new TrainingOutcome { Status = TrainingStatus.Completed, Epochs = [], Split = "none", ParameterCount = 0, Elapsed = TimeSpan.Zero },
+            Training = new TrainingOutcome { Status = TrialState.Completed, Epochs = [], Split = "none", ParameterCount = 0, Elapsed = TimeSpan.Zero },
             FeatureCacheKey = set.CacheKey,
         };
     }

@@ -26,7 +26,7 @@ public class RealDataTrainingTests
         var outcome = await Train(RealFeatures.SmallConfig(epochs: 12));
 
         Assert.Equal(240, RealFeatures.Actors1To4.Count);
-        Assert.Equal(TrainingStatus.Completed, outcome.Status);
+        Assert.Equal(TrialState.Completed, outcome.Status);
         // chance is 1/8 = 12.5 %
         Console.WriteLine($"real-data short run: val accuracy {outcome.Val!.Accuracy:P1}, test accuracy {outcome.Test!.Accuracy:P1}");
         Assert.True(outcome.Val!.Accuracy >= 0.3, $"val accuracy {outcome.Val.Accuracy:P1} after {outcome.Epochs.Count} epochs");
@@ -55,7 +55,7 @@ public class RealDataTrainingTests
 
         var outcome = await Train(config, path);
 
-        Assert.Equal(TrainingStatus.Completed, outcome.Status);
+        Assert.Equal(TrialState.Completed, outcome.Status);
         Assert.True(double.IsFinite(outcome.Epochs[0].TrainLoss));
         var bundle = ModelBundle.Load(path);
         using var trained = ModelFactory.Create(bundle.Config.Model, bundle.ItemShape, 8, generator);

@@ -22,7 +22,7 @@ public class TimelineTests
     {
         var bundlePath = Path.Combine(TestPaths.NewTempDir(), "model.zip");
         var outcome = await Trainer.RunAsync(new TrainingRequest { Config = RealFeatures.SmallConfig(epochs: 12), Features = RealFeatures.Actors1To4, BundlePath = bundlePath });
-        Assert.Equal(TrainingStatus.Completed, outcome.Status);
+        Assert.Equal(TrialState.Completed, outcome.Status);
         using var predictor = Predictor.Load(bundlePath);
 
         // Three files of different emotions that the model classifies right with the most confidence.

@@ -19,7 +19,7 @@ public class TrainerTests
     {
         var outcome = await Run(SyntheticFeatures.SmallConfig(epochs: 8));
 
-        Assert.Equal(TrainingStatus.Completed, outcome.Status);
+        Assert.Equal(TrialState.Completed, outcome.Status);
         Assert.Equal(8, outcome.Epochs.Count);
         Assert.True(outcome.Epochs[^1].TrainLoss < outcome.Epochs[0].TrainLoss, "training loss should fall");
         Assert.True(outcome.Val!.Accuracy >= 0.5, $"val accuracy {outcome.Val.Accuracy}: {string.Join("; ", outcome.Epochs)}");
@@ -53,11 +53,11 @@ public class TrainerTests
         var straight = await Run(config);
 
         var stopped = await Run(config, (r, _) => Task.FromResult(r.Epoch == 2 ? EpochDecision.Stop("test pause") : EpochDecision.Continue), checkpointDir: dir);
-        Assert.Equal(TrainingStatus.Pruned, stopped.Status);
+        Assert.Equal(TrialState.Pruned, stopped.Status);
         Assert.Equal("test pause", stopped.Reason);
         var resumed = await Run(config, resumeFrom: dir);
 
-        Assert.Equal(TrainingStatus.Completed, resumed.Status);
+        Assert.Equal(TrialState.Completed, resumed.Status);
         Assert.Equal(straight.Epochs.Select(e => (e.TrainLoss, e.ValLoss, e.LearningRate)), resumed.Epochs.Select(e => (e.TrainLoss, e.ValLoss, e.LearningRate)));
         Assert.Equal(straight.Test!.Accuracy, resumed.Test!.Accuracy);
     }
@@ -110,7 +110,7 @@ public class TrainerTests
             Training = config.Training with { Optimizer = OptimizerKind.Sgd, LearningRate = 1e12 },
         });
 
-        Assert.Equal(TrainingStatus.Diverged, outcome.Status);
+        Assert.Equal((TrialState.Failed, FailureClass.Diverged), (outcome.Status, outcome.Failure));
         Assert.Contains("loss became", outcome.Reason);
         Assert.Null(outcome.Test);
     }
@@ -132,7 +132,7 @@ public class TrainerTests
             },
         }, cts.Token);
 
-        Assert.Equal(TrainingStatus.Cancelled, outcome.Status);
+        Assert.Equal(TrialState.Cancelled, outcome.Status);
         Assert.Equal("cancelled in epoch 2", outcome.Reason);
         Assert.Single(outcome.Epochs);
         Assert.True(batches[0].PerEpoch > 3, $"epochs of {batches[0].PerEpoch} batches cannot be cancelled in the middle");
@@ -147,7 +147,7 @@ public class TrainerTests
         // A tiny learning rate on val_loss keeps improving slowly; val_accuracy plateaus quickly on this set.
         var outcome = await Run(config with { Training = config.Training with { Patience = 2, LearningRate = 0.05 } });
 
-        Assert.Equal(TrainingStatus.EarlyStopped, outcome.Status);
+        Assert.Equal(TrialState.EarlyStopped, outcome.Status);
         Assert.Equal(outcome.BestEpoch + 2, outcome.Epochs.Count);
         Assert.Contains("did not improve for 2 epochs", outcome.Reason);
     }
@@ -190,7 +190,7 @@ public class TrainerTests
         var plain = await Trainer.RunAsync(new TrainingRequest { Config = config, Features = imbalanced });
         var weighted = await Trainer.RunAsync(new TrainingRequest { Config = config with { Training = config.Training with { ClassWeights = true } }, Features = imbalanced });
 
-        Assert.Equal(TrainingStatus.Completed, weighted.Status);
+        Assert.Equal(TrialState.Completed, weighted.Status);
         Assert.NotEqual(plain.Epochs.Select(r => r.TrainLoss), weighted.Epochs.Select(r => r.TrainLoss));
     }
 

@@ -2,7 +2,6 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using SerSweep.Audio.Catalog;
 using SerSweep.Core;
 
@@ -46,11 +45,7 @@ public static class FeatureCacheFile
     private const int Alignment = 64;
     private const int MaxHeaderBytes = 256 << 20;
 
-    internal static JsonSerializerOptions Json { get; } = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
+    internal static JsonSerializerOptions Json => SnakeCaseJson.Options;
 
     /// <summary>Writes the entry to <paramref name="path"/> (the caller renames it into place).</summary>
     public static FeatureCacheHeader Write(string path, FeatureCacheHeader header, float[] features, float[] waveforms)

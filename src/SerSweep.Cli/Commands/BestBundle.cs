@@ -1,4 +1,5 @@
 using SerSweep.Cluster;
+using SerSweep.Core;
 using SerSweep.Storage;
 using SerSweep.Storage.Entities;
 

@@ -14,9 +14,16 @@ namespace SerSweep.Cli.Commands;
 public static class TrainCommand
 {
     public sealed record Result(
-        TrainingStatus Status, string? Reason, string? Bundle, long ParameterCount, int BestEpoch, string Split,
+        [property: System.Text.Json.Serialization.JsonIgnore] TrialState State, FailureClass? Failure, string? Reason, string? Bundle, long ParameterCount, int BestEpoch, string Split,
         double ElapsedSeconds, string FeatureCache, bool FeaturesComputed,
-        IReadOnlyList<EpochReport> Epochs, Training.Evaluation.ClassificationReport? Val, Training.Evaluation.ClassificationReport? Test);
+        IReadOnlyList<EpochReport> Epochs, Training.Evaluation.ClassificationReport? Val, Training.Evaluation.ClassificationReport? Test)
+    {
+        /// <summary>
+        /// The run's status as the CLI has always said it (`--json` is a contract): a diverged run is "diverged", not the
+        /// trial state "failed" it is stored as; `failure` beside it is new and says the same.
+        /// </summary>
+        public string Status => (Failure == FailureClass.Diverged ? "diverged" : System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(State.ToString()));
+    }
 
     public static Command Create()
     {
@@ -36,7 +43,7 @@ public static class TrainCommand
             var result = await RunAsync(experiment, outDir, parse.GetValue(cache)!, cancellation);
             if (parse.GetValue(json)) JsonOutput.Write(result);
             else Print(result);
-            return result.Status is TrainingStatus.Completed or TrainingStatus.EarlyStopped ? ExitCodes.Ok : ExitCodes.RunFailed;
+            return result.State is TrialState.Completed or TrialState.EarlyStopped ? ExitCodes.Ok : ExitCodes.RunFailed;
         });
         return command;
     }
@@ -99,13 +106,13 @@ public static class TrainCommand
         {
             throw new UserInputException(e.Message);
         }
-        return new Result(outcome.Status, outcome.Reason, outcome.BundlePath, outcome.ParameterCount, outcome.BestEpoch, outcome.Split,
+        return new Result(outcome.Status, outcome.Failure, outcome.Reason, outcome.BundlePath, outcome.ParameterCount, outcome.BestEpoch, outcome.Split,
             outcome.Elapsed.TotalSeconds, features.CachePath, features.Computed, outcome.Epochs, outcome.Val, outcome.Test);
     }
 
     private static void Print(Result r)
     {
-        Console.WriteLine($"status: {r.Status.ToString().ToLowerInvariant()}{(r.Reason is null ? "" : $" ({r.Reason})")}; {r.Epochs.Count} epochs, best epoch {r.BestEpoch}, {r.ElapsedSeconds:0.0} s");
+        Console.WriteLine($"status: {r.Status}{(r.Reason is null ? "" : $" ({r.Reason})")}; {r.Epochs.Count} epochs, best epoch {r.BestEpoch}, {r.ElapsedSeconds:0.0} s");
         Console.WriteLine($"model: {r.ParameterCount:N0} parameters; split: {r.Split}");
         if (r.Bundle is not null) Console.WriteLine($"bundle: {r.Bundle}");
         if (r.Val is not null) Console.WriteLine($"val: {ClassificationReportText.Summary(r.Val)}");

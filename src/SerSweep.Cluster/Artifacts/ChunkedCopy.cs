@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using SerSweep.Core;
 
 namespace SerSweep.Cluster.Artifacts;
 

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using SerSweep.Cluster.Artifacts;
 using SerSweep.Cluster.Contracts;
 using SerSweep.Cluster.Placement;
+using SerSweep.Core;
 
 namespace SerSweep.Cluster.Grains;
 

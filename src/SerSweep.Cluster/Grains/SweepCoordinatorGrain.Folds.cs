@@ -6,8 +6,6 @@ using SerSweep.Search.Pruning;
 using SerSweep.Search.Strategies;
 using SerSweep.Storage;
 using SerSweep.Storage.Entities;
-using StrategyStatus = SerSweep.Search.Strategies.TrialStatus;
-using TrialStatus = SerSweep.Storage.Entities.TrialStatus;
 
 namespace SerSweep.Cluster.Grains;
 
@@ -51,15 +49,15 @@ public sealed partial class SweepCoordinatorGrain
         {
             case TrialRole.Trial when _definition.CrossValidation is not null:
                 _crossValidated++;
-                if (trial.Status.IsFinal()) _closed.Add(trial.Id);
+                if (trial.Status.IsFinished()) _closed.Add(trial.Id);
                 else Folded(trial.Id, trial.Index).StopReason ??= trial.StopReason;
                 return false;
             case TrialRole.Fold:
                 _children[trial.Id] = (trial.ParentTrialId!.Value, trial.Fold);
                 var parent = Folded(trial.ParentTrialId.Value, trial.Index);
                 parent.Folds[trial.Fold!.Value] = trial.Id;
-                if (trial.Status.IsFinal()) parent.Done.Add(trial.Id);
-                if (trial.Status == TrialStatus.Failed) parent.FoldFailed = true;
+                if (trial.Status.IsFinished()) parent.Done.Add(trial.Id);
+                if (trial.Status == TrialState.Failed) parent.FoldFailed = true;
                 return true;
             case TrialRole.Refit:
                 _children[trial.Id] = (trial.ParentTrialId!.Value, null);
@@ -115,12 +113,12 @@ public sealed partial class SweepCoordinatorGrain
     /// <summary>ASHA's verdict on an epoch: a plain trial's own value; a fold's at a rung, the mean of its trial's folds there.</summary>
     private async Task<AshaDecision?> JudgeEpochAsync(EpochProgress epoch, int index)
     {
-        if (_pruner is null || epoch.Metric(_pruner.Settings.Metric) is not { } value) return null;
+        if (_pruner.Metric is not { } metric || epoch.Metric(metric) is not { } value) return null;
         if (!_children.TryGetValue(epoch.TrialId, out var child)) return _pruner.Report(index, epoch.Epoch, value);
         if (child.Fold is null || !_folded.TryGetValue(child.Parent, out var parent) || parent.StopReason is not null
-            || !_pruner.Settings.Rungs.Contains(epoch.Epoch)) return null;
+            || !_pruner.IsRung(epoch.Epoch)) return null;
         var siblings = await queries.EpochMetricsAtAsync([.. parent.Folds.Values.Where(id => id != epoch.TrialId)], epoch.Epoch);
-        var values = siblings.Select(e => e.Metric(_pruner.Settings.Metric)).Append(value).ToList();
+        var values = siblings.Select(e => e.Metric(metric)).Append(value).ToList();
         var decision = _pruner.Report(index, epoch.Epoch, values.Average());
         if (decision.Stop)
             await StopFoldsAsync(parent, $"{decision.Reason}; the mean of the {values.Count} of {parent.Folds.Count} folds that reached the rung");
@@ -146,10 +144,10 @@ public sealed partial class SweepCoordinatorGrain
     private async Task CommitChildAsync(TrialOutcome outcome, Running run)
     {
         var (parentId, fold) = _children[outcome.TrialId];
-        var status = StatusOf(outcome);
+        var status = outcome.State;
         // A fold's objective is measured on its held-out actors; a refit has none (it trains on every actor).
         var objective = fold is null ? null : outcome.Metric(CrossValidationSettings.HeldOut(_sweep.ObjectiveMetric));
-        var committed = await writer.CommitResultAsync(ResultOf(outcome, status), objective, status == TrialStatus.Completed ? null : outcome.Reason, BundleOf(outcome, run));
+        var committed = await writer.CommitResultAsync(ResultOf(outcome, status), objective, status == TrialState.Completed ? null : outcome.Reason, BundleOf(outcome, run));
         if (committed != CommitOutcome.Committed || fold is null || !_folded.TryGetValue(parentId, out var parent)) return;
         parent.Done.Add(outcome.TrialId);
         await SettleAsync(parent);
@@ -179,15 +177,14 @@ public sealed partial class SweepCoordinatorGrain
         var summary = CrossValidationSummary.Of(_sweep.ObjectiveMetric, parent.Folds.Count, rows);
         var folds = rows.Where(r => r.Role == TrialRole.Fold && r.Result is not null).Select(r => r.Result!).ToList();
         // A trial with a failed fold is failed: its mean would rank it on the folds that happened to succeed.
-        var status = parent.FoldFailed || folds.Count == 0 || summary.ObjectiveMean is null ? TrialStatus.Failed
-            : parent.StopReason is not null ? TrialStatus.Pruned : TrialStatus.Completed;
+        var status = parent.FoldFailed || folds.Count == 0 || summary.ObjectiveMean is null ? TrialState.Failed
+            : parent.StopReason is not null ? TrialState.Pruned : TrialState.Completed;
         var epochs = folds.Count == 0 ? 0 : folds.Max(f => f.Epochs);
-        var objective = status == TrialStatus.Failed ? null : summary.ObjectiveMean;
-        var told = TellStrategy(parent.Index, status switch { TrialStatus.Failed => StrategyStatus.Failed, TrialStatus.Pruned => StrategyStatus.Pruned, _ => StrategyStatus.Completed },
-            objective, epochs);
-        var result = status == TrialStatus.Failed ? null : Aggregate(summary, folds, status);
+        var objective = status == TrialState.Failed ? null : summary.ObjectiveMean;
+        var told = TellStrategy(parent.Index, status, objective, epochs);
+        var result = status == TrialState.Failed ? null : Aggregate(summary, folds, status);
         if (!await writer.FinishCrossValidatedTrialAsync(result, parent.Id, status, objective, objective is null ? null : summary.ObjectiveSd,
-                parent.StopReason ?? (status == TrialStatus.Failed ? "no fold finished" : null), told))
+                parent.StopReason ?? (status == TrialState.Failed ? "no fold finished" : null), told))
         {
             UndoTell();
             return;
@@ -196,11 +193,11 @@ public sealed partial class SweepCoordinatorGrain
         _folded.Remove(parent.Id);
         Count(parent.Id, status, objective);
         SweepMetrics.TrialFinished(status.ToString());
-        if (status == TrialStatus.Completed && _definition.CrossValidation?.Refit == RefitMode.Every) await QueueRefitAsync(parent.Id);
+        if (status == TrialState.Completed && _definition.CrossValidation?.Refit == RefitMode.Every) await QueueRefitAsync(parent.Id);
     }
 
     /// <summary>The parent's result: every metric the mean over its folds, the confusion matrix summed, per-actor accuracy over all held-out actors.</summary>
-    private static Storage.Entities.TrialResult Aggregate(CrossValidationSummary summary, IReadOnlyList<Storage.Entities.TrialResult> folds, TrialStatus status)
+    private static Storage.Entities.TrialResult Aggregate(CrossValidationSummary summary, IReadOnlyList<Storage.Entities.TrialResult> folds, TrialState status)
     {
         double? Mean(Func<Storage.Entities.TrialResult, double?> metric) => CrossValidationSummary.MeanSd(folds.Select(metric)).Mean;
         return new Storage.Entities.TrialResult
@@ -225,7 +222,7 @@ public sealed partial class SweepCoordinatorGrain
     {
         var refit = await writer.AddRefitAsync(parentId);
         _refits[parentId] = await SummaryJsonAsync(parentId);
-        if (refit.Status.IsFinal()) return;
+        if (refit.Status.IsFinished()) return;
         _trials[refit.Id] = (refit.Index, refit.Seed, refit.ParametersJson);
         _children[refit.Id] = (parentId, null);
         _waiting.AddLast(refit.Id);

@@ -2,14 +2,12 @@ using Microsoft.Extensions.Logging;
 using SerSweep.Cluster.Contracts;
 using SerSweep.Cluster.Placement;
 using SerSweep.Cluster.Telemetry;
+using SerSweep.Core;
 using SerSweep.Search;
 using SerSweep.Search.Pruning;
 using SerSweep.Search.Strategies;
 using SerSweep.Storage;
 using SerSweep.Storage.Entities;
-using StrategyResult = SerSweep.Search.Strategies.TrialResult;
-using StrategyStatus = SerSweep.Search.Strategies.TrialStatus;
-using TrialStatus = SerSweep.Storage.Entities.TrialStatus;
 
 namespace SerSweep.Cluster.Grains;
 
@@ -43,10 +41,9 @@ public sealed partial class SweepCoordinatorGrain(
     private Sweep _sweep = null!;
     private SweepDefinition _definition = null!;
     private ISearchStrategy _strategy = null!;
-    private AshaPruner? _pruner;
+    private IPruner _pruner = NopPruner.Instance;
     private string? _savedStrategyState;
     private bool _exhausted;
-    private bool _loaded;
     private int _finished;
     private int _failed;
     private (double Value, long TrialId)? _best;
@@ -56,9 +53,11 @@ public sealed partial class SweepCoordinatorGrain(
     private long SweepId => this.GetPrimaryKeyLong();
     private ISlotSchedulerGrain Scheduler => GrainFactory.GetGrain<ISlotSchedulerGrain>(0);
 
+    /// <summary>Every call finds the sweep loaded: a (re)activated coordinator first rebuilds itself from the database.</summary>
+    public override Task OnActivateAsync(CancellationToken cancellationToken) => LoadAsync();
+
     public async Task Start()
     {
-        if (!_loaded) await LoadAsync();
         if (IsOver(_sweep.Status)) return;
         if (_sweep.Status == SweepStatus.Pending) await SetStatusAsync(SweepStatus.Running);
         _timer ??= this.RegisterGrainTimer(TickAsync, new GrainTimerCreationOptions(options.Heartbeat, options.Heartbeat) { KeepAlive = true });
@@ -73,7 +72,6 @@ public sealed partial class SweepCoordinatorGrain(
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
         if (reminderName != Watchdog) return;
-        if (!_loaded) await LoadAsync();
         if (IsOver(_sweep.Status)) await StopWatchdogAsync();
         else await Start();
     }
@@ -94,7 +92,6 @@ public sealed partial class SweepCoordinatorGrain(
 
     public async Task Stop()
     {
-        if (!_loaded) await LoadAsync();
         if (IsOver(_sweep.Status)) return;
         await SetStatusAsync(SweepStatus.Stopped);
         foreach (var (trialId, run) in _running)
@@ -108,16 +105,11 @@ public sealed partial class SweepCoordinatorGrain(
         await StopWatchdogAsync();
     }
 
-    public async Task<SweepProgress> GetProgress()
-    {
-        if (!_loaded) await LoadAsync();
-        return new SweepProgress(SweepId, _sweep.Name, _sweep.Status.ToString(), _strategy.Budget, StartedTrials, _running.Count,
-            _finished, _failed, _best?.Value, _best?.TrialId);
-    }
+    public Task<SweepProgress> GetProgress() => Task.FromResult(new SweepProgress(SweepId, _sweep.Name, _sweep.Status.ToString(), _strategy.Budget,
+        StartedTrials, _running.Count, _finished, _failed, _best?.Value, _best?.TrialId));
 
     public async Task<EpochAnswer> ReportEpoch(EpochProgress epoch)
     {
-        if (!_loaded) await LoadAsync();
         if (!_running.TryGetValue(epoch.TrialId, out var run) || run.Attempt != epoch.Attempt) return EpochAnswer.Abandon;
         run.LastSeen = DateTime.UtcNow;
         // ASHA judges the epoch first, so that its new state is stored with the epoch in one transaction.
@@ -128,7 +120,7 @@ public sealed partial class SweepCoordinatorGrain(
             TrainLoss = epoch.TrainLoss, TrainAccuracy = epoch.TrainAccuracy, ValLoss = epoch.ValLoss, ValAccuracy = epoch.ValAccuracy,
             ValMacroF1 = epoch.ValMacroF1, ValUar = epoch.ValUar, LearningRate = epoch.LearningRate, Seconds = epoch.Seconds,
         }, _children.ContainsKey(epoch.TrialId) ? null : epoch.Metric(_sweep.ObjectiveMetric), epoch.CheckpointWritten ? StoredPath(ArtifactKind.Checkpoint, epoch.TrialId, run, epoch.Epoch) : null, options.Lease,
-            verdict?.Rung is null ? null : _pruner!.SaveState());
+            verdict?.Rung is null ? null : _pruner.SaveState());
         if (!stored) return EpochAnswer.Abandon;
         if (epoch.CheckpointWritten) await ArtifactStore.PruneCheckpoints(epoch.TrialId, epoch.Epoch);
         SweepMetrics.EpochReported(epoch.Seconds);
@@ -139,20 +131,19 @@ public sealed partial class SweepCoordinatorGrain(
 
     public async Task ReportOutcome(TrialOutcome outcome)
     {
-        if (!_loaded) await LoadAsync();
         if (!_running.TryGetValue(outcome.TrialId, out var run) || run.Attempt != outcome.Attempt)
         {
             LogLateReport(outcome.TrialId, outcome.Attempt);
             return;
         }
-        using var commit = SweepTracing.Commit(outcome.TrialId, outcome.Attempt, outcome.End.ToString(), GrainContext.Address.SiloAddress!.ToParsableString());
+        using var commit = SweepTracing.Commit(outcome.TrialId, outcome.Attempt, outcome.Ending, GrainContext.Address.SiloAddress!.ToParsableString());
         _running.Remove(outcome.TrialId);
         await Scheduler.Release(new TrialAttemptRef(SweepId, outcome.TrialId, outcome.Attempt));
 
         if (outcome.HasResult) await CommitAsync(outcome, run);
-        else if (outcome.End == TrialEnd.Cancelled && (run.Cancelling || _sweep.Status == SweepStatus.Stopped))
+        else if (outcome.State == TrialState.Cancelled && (run.Cancelling || _sweep.Status == SweepStatus.Stopped))
             await writer.FailAttemptAsync(outcome.TrialId, outcome.Attempt, FailureClass.Preempted, outcome.Reason ?? "cancelled", retry: false);
-        else await FailAsync(outcome.TrialId, outcome.Attempt, run.Index, Classify(outcome.End), outcome.Reason ?? outcome.End.ToString());
+        else await FailAsync(outcome.TrialId, outcome.Attempt, run.Index, Classify(outcome), outcome.Reason ?? outcome.Ending);
         await PumpAsync();
     }
 
@@ -162,15 +153,10 @@ public sealed partial class SweepCoordinatorGrain(
         return Task.CompletedTask;
     }
 
-    public async Task SlotFreed()
-    {
-        if (!_loaded) await LoadAsync();
-        await PumpAsync();
-    }
+    public Task SlotFreed() => PumpAsync();
 
     public async Task AttemptsLost(IReadOnlyList<TrialAttemptRef> attempts, string reason)
     {
-        if (!_loaded) await LoadAsync();
         foreach (var attempt in attempts)
         {
             if (!_running.TryGetValue(attempt.TrialId, out var run) || run.Attempt != attempt.Attempt) continue;
@@ -186,23 +172,21 @@ public sealed partial class SweepCoordinatorGrain(
         _definition = SweepDefinitions.FromStored(_sweep);
         _savedStrategyState = _sweep.StrategyState;
         _strategy = _savedStrategyState is null ? SearchStrategies.Create(_definition) : SearchStrategies.Restore(_definition, _savedStrategyState);
-        _pruner = _definition.Asha is not { } asha ? null
-            : _sweep.PrunerState is { } pruned ? AshaPruner.Restore(asha, pruned) : new AshaPruner(asha);
+        _pruner = IPruner.For(_definition.Asha, _sweep.PrunerState);
         _exhausted = IsOver(_sweep.Status);
         foreach (var trial in await queries.TrialsAsync(SweepId))
         {
             // A cross-validated trial is never scheduled itself: its folds are.
             if (!TrackCrossValidation(trial))
             {
-                if (trial.Status.IsFinal()) Count(trial.Id, trial.Status, trial.ObjectiveValue);
+                if (trial.Status.IsFinished()) Count(trial.Id, trial.Status, trial.ObjectiveValue);
                 continue;
             }
             _trials[trial.Id] = (trial.Index, trial.Seed, trial.ParametersJson);
-            if (trial.Status == TrialStatus.Pending) _waiting.AddLast(trial.Id);
-            else if (trial.Status == TrialStatus.Running) await RecoverAsync(trial);
+            if (trial.Status == TrialState.Pending) _waiting.AddLast(trial.Id);
+            else if (trial.Status == TrialState.Running) await RecoverAsync(trial);
             else if (!_children.ContainsKey(trial.Id)) Count(trial.Id, trial.Status, trial.ObjectiveValue);
         }
-        _loaded = true;
         await SettleLoadedFoldsAsync();
     }
 
@@ -347,9 +331,9 @@ public sealed partial class SweepCoordinatorGrain(
             return;
         }
         var objective = outcome.Metric(_sweep.ObjectiveMetric);
-        var status = StatusOf(outcome);
-        var told = TellStrategy(run.Index, status == TrialStatus.Pruned ? StrategyStatus.Pruned : StrategyStatus.Completed, objective, outcome.Epochs);
-        var stopReason = status == TrialStatus.Completed ? null : outcome.Reason;
+        var status = outcome.State;
+        var told = TellStrategy(run.Index, status, objective, outcome.Epochs);
+        var stopReason = status == TrialState.Completed ? null : outcome.Reason;
         var committed = await writer.CommitResultAsync(ResultOf(outcome, status), objective, stopReason, BundleOf(outcome, run), told);
         if (committed == CommitOutcome.Committed)
         {
@@ -360,10 +344,7 @@ public sealed partial class SweepCoordinatorGrain(
         else UndoTell();
     }
 
-    private static TrialStatus StatusOf(TrialOutcome outcome) =>
-        outcome.End switch { TrialEnd.Pruned => TrialStatus.Pruned, TrialEnd.EarlyStopped => TrialStatus.EarlyStopped, _ => TrialStatus.Completed };
-
-    private static Storage.Entities.TrialResult ResultOf(TrialOutcome outcome, TrialStatus status) => new()
+    private static Storage.Entities.TrialResult ResultOf(TrialOutcome outcome, TrialState status) => new()
     {
         TrialId = outcome.TrialId, Attempt = outcome.Attempt, Outcome = status, Epochs = outcome.Epochs, BestEpoch = outcome.BestEpoch,
         ValLoss = outcome.ValLoss, ValAccuracy = outcome.ValAccuracy, ValMacroF1 = outcome.ValMacroF1, ValUar = outcome.ValUar,
@@ -379,9 +360,9 @@ public sealed partial class SweepCoordinatorGrain(
     };
 
     /// <summary>A ranked trial ended: it counts as finished or failed, and may be the best.</summary>
-    private void Count(long trialId, TrialStatus status, double? objective)
+    private void Count(long trialId, TrialState status, double? objective)
     {
-        if (status == TrialStatus.Failed)
+        if (status == TrialState.Failed)
         {
             _failed++;
             return;
@@ -404,7 +385,7 @@ public sealed partial class SweepCoordinatorGrain(
             await FailChildAsync(trialId, attempt, failure, message, retry);
             return;
         }
-        var told = retry ? null : TellStrategy(index, StrategyStatus.Failed, null, 0);
+        var told = retry ? null : TellStrategy(index, TrialState.Failed, null, 0);
         if (await writer.FailAttemptAsync(trialId, attempt, failure, message, retry, told))
         {
             SweepMetrics.AttemptFailed(failure == FailureClass.Preempted, retry);
@@ -430,10 +411,14 @@ public sealed partial class SweepCoordinatorGrain(
         }
     }
 
-    /// <summary>Tells the strategy and returns its new state; the state is stored in the same transaction as the result.</summary>
-    private string TellStrategy(int index, StrategyStatus status, double? value, int epochs)
+    /// <summary>
+    /// Tells the strategy and returns its new state; the state is stored in the same transaction as the result. The
+    /// strategy ranks an early-stopped trial as completed (both ran to their own end) and one without a finite value as failed.
+    /// </summary>
+    private string TellStrategy(int index, TrialState state, double? value, int epochs)
     {
-        _strategy.Tell(new StrategyResult(index, value is { } v && double.IsFinite(v) ? status : StrategyStatus.Failed, value, epochs));
+        var told = value is not { } v || !double.IsFinite(v) ? TrialState.Failed : state == TrialState.EarlyStopped ? TrialState.Completed : state;
+        _strategy.Tell(new FinishedTrial(index, told, value, epochs));
         return _strategy.SaveState();
     }
 
@@ -441,13 +426,9 @@ public sealed partial class SweepCoordinatorGrain(
     private void UndoTell() =>
         _strategy = _savedStrategyState is null ? SearchStrategies.Create(_definition) : SearchStrategies.Restore(_definition, _savedStrategyState);
 
-    private static FailureClass Classify(TrialEnd end) => end switch
-    {
-        TrialEnd.Diverged => FailureClass.Diverged,
-        TrialEnd.OutOfMemory => FailureClass.OutOfMemory,
-        TrialEnd.Cancelled => FailureClass.Preempted,
-        _ => FailureClass.Crashed,
-    };
+    /// <summary>An attempt cancelled without the coordinator asking (its worker stopped) was preempted: it is retried.</summary>
+    private static FailureClass Classify(TrialOutcome outcome) =>
+        outcome.Failure ?? (outcome.State == TrialState.Cancelled ? FailureClass.Preempted : FailureClass.Crashed);
 
     private async Task SetStatusAsync(SweepStatus status)
     {

@@ -5,6 +5,7 @@ using SerSweep.Cluster.Contracts;
 using SerSweep.Cluster.Placement;
 using SerSweep.Cluster.Telemetry;
 using SerSweep.Cluster.Trainers;
+using SerSweep.Core;
 
 namespace SerSweep.Cluster.Grains;
 
@@ -124,13 +125,13 @@ public sealed partial class TrialGrain(
         catch (Exception e)
         {
             LogAttemptFailed(e, assignment.TrialId, assignment.Attempt);
-            outcome = new TrialOutcome { TrialId = assignment.TrialId, Attempt = assignment.Attempt, End = Classify(e), Reason = e.GetBaseException().Message };
+            outcome = new TrialOutcome { TrialId = assignment.TrialId, Attempt = assignment.Attempt, State = TrialState.Failed, Failure = Classify(e), Reason = e.GetBaseException().Message };
         }
         finally
         {
             slots.Release();
         }
-        LogAttemptEnded(assignment.TrialId, assignment.Attempt, assignment.SweepId, here, abandoned ? "abandoned" : outcome.End.ToString());
+        LogAttemptEnded(assignment.TrialId, assignment.Attempt, assignment.SweepId, here, abandoned ? "abandoned" : outcome.Ending);
         if (abandoned) return;
         if (outcome.HasResult && File.Exists(files.BundlePath)) outcome = await UploadBundleAsync(assignment, files, outcome, tally);
         SweepMetrics.ArtifactUploaded(outcome.BundleBytes);
@@ -151,7 +152,7 @@ public sealed partial class TrialGrain(
         catch (Exception e) when (e is OrleansException or TimeoutException or InvalidDataException or InvalidOperationException or IOException)
         {
             LogAttemptFailed(e, assignment.TrialId, assignment.Attempt);
-            return new TrialOutcome { TrialId = assignment.TrialId, Attempt = assignment.Attempt, End = TrialEnd.Crashed, Reason = $"bundle upload failed: {e.Message}" };
+            return new TrialOutcome { TrialId = assignment.TrialId, Attempt = assignment.Attempt, State = TrialState.Failed, Failure = FailureClass.Crashed, Reason = $"bundle upload failed: {e.Message}" };
         }
     }
 
@@ -177,11 +178,11 @@ public sealed partial class TrialGrain(
         }
     }
 
-    private static TrialEnd Classify(Exception e) =>
+    private static FailureClass Classify(Exception e) =>
         e is OutOfMemoryException || e.GetBaseException().Message.Contains("out of memory", StringComparison.OrdinalIgnoreCase)
             || e.GetBaseException().Message.Contains("can't allocate memory", StringComparison.OrdinalIgnoreCase)
-            ? TrialEnd.OutOfMemory
-            : TrialEnd.Crashed;
+            ? FailureClass.OutOfMemory
+            : FailureClass.Crashed;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Trial {TrialId} attempt {Attempt}: a cluster call failed, starting again in {Seconds} s: {Reason}")]
     private partial void LogClusterFault(long trialId, int attempt, double seconds, string reason);

@@ -1,32 +1,28 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using SerSweep.Core;
 
 namespace SerSweep.Cluster.Telemetry;
 
 /// <summary>
-/// SerSweep's metrics (meter "SerSweep"): what a sweep does, counted where it happens. Static, so that each grain
-/// records with one line and nothing in the grains' constructors changes; with no listener (metrics off) every call
-/// is a few nanoseconds. The SQLite writer records its own instruments under the same meter name (Storage knows no
-/// Cluster). Names follow OpenTelemetry's conventions; the Prometheus exporter turns dots into underscores.
+/// What a sweep does, counted where it happens, on <see cref="SerSweepMeter"/>. Static, so that each grain records
+/// with one line and nothing in the grains' constructors changes; with no listener (metrics off) every call is a few
+/// nanoseconds.
 /// </summary>
 public static class SweepMetrics
 {
-    public const string MeterName = "SerSweep";
-    private static readonly Meter Meter = new(MeterName);
-    /// <summary>Bucket bounds for durations from a millisecond to ten minutes (the default bounds are for milliseconds).</summary>
-    public static readonly InstrumentAdvice<double> Seconds = new() { HistogramBucketBoundaries = [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600] };
+    private static readonly Meter Meter = SerSweepMeter.Meter;
 
     private static readonly Counter<long> TrialsStarted = Meter.CreateCounter<long>("sersweep.trials.started", "{trial}", "Trials whose first attempt started.");
     private static readonly Counter<long> TrialsFinished = Meter.CreateCounter<long>("sersweep.trials.finished", "{trial}", "Trials that ended, by status (completed, pruned, earlystopped, failed).");
     private static readonly Counter<long> Attempts = Meter.CreateCounter<long>("sersweep.attempts.started", "{attempt}", "Trial attempts started on a worker (first attempts and retries).");
     private static readonly Counter<long> Preemptions = Meter.CreateCounter<long>("sersweep.attempts.preempted", "{attempt}", "Attempts given up for reasons not the trial's own (silo died, lease expired, could not start, stopped).");
     private static readonly Counter<long> Epochs = Meter.CreateCounter<long>("sersweep.epochs.reported", "{epoch}", "Epochs reported to a coordinator and stored.");
-    private static readonly Histogram<double> EpochSeconds = Meter.CreateHistogram("sersweep.epoch.duration", "s", "Training time of one epoch as the trainer measured it.", advice: Seconds);
+    private static readonly Histogram<double> EpochSeconds = Meter.CreateHistogram("sersweep.epoch.duration", "s", "Training time of one epoch as the trainer measured it.", advice: SerSweepMeter.Seconds);
     private static readonly Counter<long> FeatureSetsLoaded = Meter.CreateCounter<long>("sersweep.feature_sets.loaded", "{set}", "Feature sets a trial loaded; those not copied were cache hits.");
     private static readonly Counter<long> FeatureSetsCopied = Meter.CreateCounter<long>("sersweep.feature_sets.copied", "{set}", "Feature sets copied to this silo's cache from the silo that has them.");
     private static readonly Counter<long> FeatureBytes = Meter.CreateCounter<long>("sersweep.feature_sets.transferred", "By", "Feature cache bytes copied to this silo from another.");
     private static readonly Counter<long> ArtifactBytes = Meter.CreateCounter<long>("sersweep.artifacts.uploaded", "By", "Model bundle bytes a worker reported with its results.");
-    private static readonly Histogram<double> PredictionSeconds = Meter.CreateHistogram("sersweep.prediction.duration", "s", "Time to predict one uploaded file (the dashboard's 'try it').", advice: Seconds);
 
     /// <summary>Sweep id -> trials waiting for a slot, as each coordinator last saw it.</summary>
     private static readonly ConcurrentDictionary<long, int> Queues = new();
@@ -84,6 +80,4 @@ public static class SweepMetrics
     }
 
     public static void ArtifactUploaded(long bytes) => ArtifactBytes.Add(bytes);
-
-    public static void Predicted(TimeSpan elapsed) => PredictionSeconds.Record(elapsed.TotalSeconds);
 }

@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using SerSweep.Audio.Catalog;
 using SerSweep.Cluster.Artifacts;
 using SerSweep.Cluster.Contracts;
-using SerSweep.Audio.Catalog;
 using SerSweep.Core;
 using SerSweep.Storage;
 using SerSweep.Training.Data;
@@ -18,7 +18,7 @@ public sealed record SyntheticTrainerOptions
     /// <summary>Writes checkpoint and bundle files; off = the no-op trainer of the overhead benchmark (nothing to resume from).</summary>
     public bool WritesFiles { get; init; } = true;
     /// <summary>Fails chosen attempts: (trial index, attempt) -> how, or null to train normally.</summary>
-    public Func<int, int, TrialEnd?> Failure { get; init; } = (_, _) => null;
+    public Func<int, int, FailureClass?> Failure { get; init; } = (_, _) => null;
 }
 
 /// <summary>
@@ -40,8 +40,8 @@ public sealed class SyntheticTrainer(SyntheticTrainerOptions options) : ITrialTr
     {
         var config = JsonSerializer.Deserialize<ExperimentConfig>(assignment.ConfigJson, ConfigJson.Options)!;
         var failure = options.Failure(assignment.Index, assignment.Attempt);
-        if (failure is TrialEnd.Crashed) throw new InvalidOperationException($"synthetic crash of trial {assignment.Index} attempt {assignment.Attempt}");
-        if (failure is TrialEnd.OutOfMemory) throw new OutOfMemoryException($"synthetic out-of-memory of trial {assignment.Index}");
+        if (failure is FailureClass.Crashed) throw new InvalidOperationException($"synthetic crash of trial {assignment.Index} attempt {assignment.Attempt}");
+        if (failure is FailureClass.OutOfMemory) throw new OutOfMemoryException($"synthetic out-of-memory of trial {assignment.Index}");
 
         var started = DateTime.UtcNow;
         var (epoch, state) = (0, $"seed:{config.Training.Seed}");
@@ -52,26 +52,26 @@ public sealed class SyntheticTrainer(SyntheticTrainerOptions options) : ITrialTr
             (epoch, state) = (saved.Epoch, saved.State);
             for (var missed = assignment.ResumeFromEpoch + 1; missed <= epoch; missed++)
                 if ((await onEpoch(Progress(assignment, config, missed) with { CheckpointWritten = missed == epoch }, cancel)).Verdict == EpochVerdict.Abandon)
-                    return Outcome(assignment, TrialEnd.Cancelled, "superseded", epoch, state, config, started);
+                    return Outcome(assignment, TrialState.Cancelled, "superseded", epoch, state, config, started);
         }
         if (options.WritesFiles) Directory.CreateDirectory(files.CheckpointDir);
 
         var epochs = config.Training.Epochs;
-        var (end, reason) = (TrialEnd.Completed, (string?)null);
+        var (end, reason) = (TrialState.Completed, (string?)null);
         while (epoch < epochs)
         {
             for (var batch = 0; batch < BatchesPerEpoch; batch++)
             {
-                if (cancel.IsCancellationRequested) return Outcome(assignment, TrialEnd.Cancelled, "cancelled", epoch, state, config, started);
+                if (cancel.IsCancellationRequested) return Outcome(assignment, TrialState.Cancelled, "cancelled", epoch, state, config, started);
                 if (options.EpochDuration > TimeSpan.Zero) await Task.Delay(options.EpochDuration / BatchesPerEpoch, CancellationToken.None);
             }
             epoch++;
             state = Hash($"{state}|{epoch}");
-            if (failure is TrialEnd.Diverged && epoch == 2) return Outcome(assignment, TrialEnd.Diverged, "loss is NaN", epoch, state, config, started);
+            if (failure is FailureClass.Diverged && epoch == 2) return Outcome(assignment, TrialState.Failed, "loss is NaN", epoch, state, config, started);
             if (options.WritesFiles) await SaveAtomicallyAsync(checkpointPath, new Checkpoint(epoch, state));
             var answer = await onEpoch(Progress(assignment, config, epoch), cancel);
-            if (answer.Verdict == EpochVerdict.Abandon) return Outcome(assignment, TrialEnd.Cancelled, answer.Reason, epoch, state, config, started);
-            if (answer.Verdict == EpochVerdict.Stop) { (end, reason) = (TrialEnd.Pruned, answer.Reason); break; }
+            if (answer.Verdict == EpochVerdict.Abandon) return Outcome(assignment, TrialState.Cancelled, answer.Reason, epoch, state, config, started);
+            if (answer.Verdict == EpochVerdict.Stop) { (end, reason) = (TrialState.Pruned, answer.Reason); break; }
         }
 
         var outcome = Outcome(assignment, end, reason, epoch, state, config, started);
@@ -109,13 +109,13 @@ public sealed class SyntheticTrainer(SyntheticTrainerOptions options) : ITrialTr
         File.Move(staging, path, overwrite: true);
     }
 
-    private static TrialOutcome Outcome(TrialAssignment a, TrialEnd end, string? reason, int epoch, string state, ExperimentConfig config, DateTime started)
+    private static TrialOutcome Outcome(TrialAssignment a, TrialState end, string? reason, int epoch, string state, ExperimentConfig config, DateTime started)
     {
-        var hasResult = end is TrialEnd.Completed or TrialEnd.Pruned && epoch > 0;
+        var hasResult = end is TrialState.Completed or TrialState.Pruned && epoch > 0;
         var accuracy = hasResult ? Accuracy(config, epoch) : (double?)null;
         return new TrialOutcome
         {
-            TrialId = a.TrialId, Attempt = a.Attempt, End = end, Reason = reason ?? (hasResult ? $"state {state}" : null),
+            TrialId = a.TrialId, Attempt = a.Attempt, State = end, Failure = end == TrialState.Failed ? FailureClass.Diverged : null, Reason = reason ?? (hasResult ? $"state {state}" : null),
             Epochs = epoch, BestEpoch = hasResult ? epoch : 0,
             ValAccuracy = accuracy, ValLoss = 1.1 - accuracy, ValMacroF1 = accuracy * 0.9, ValUar = accuracy * 0.95,
             TestAccuracy = accuracy - 0.02, TestLoss = 1.15 - accuracy, TestMacroF1 = accuracy * 0.88, TestUar = accuracy * 0.93,

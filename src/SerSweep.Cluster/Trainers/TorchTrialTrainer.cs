@@ -24,7 +24,7 @@ public sealed class TorchTrialTrainer(FeatureSetLoader features) : ITrialTrainer
         config = config with { Training = config.Training with { Threads = threads } };
         var featureSet = await features.LoadAsync(config, cancel);
         if (assignment.ResumeFromEpoch > 0 && await ReportCheckpointedEpochsAsync(assignment, files, onEpoch, cancel))
-            return new TrialOutcome { TrialId = assignment.TrialId, Attempt = assignment.Attempt, End = TrialEnd.Cancelled, Reason = "superseded" };
+            return new TrialOutcome { TrialId = assignment.TrialId, Attempt = assignment.Attempt, State = TrialState.Cancelled, Reason = "superseded" };
 
         var outcome = await Trainer.RunAsync(new TrainingRequest
         {
@@ -61,14 +61,8 @@ public sealed class TorchTrialTrainer(FeatureSetLoader features) : ITrialTrainer
     {
         TrialId = a.TrialId,
         Attempt = a.Attempt,
-        End = o.Status switch
-        {
-            TrainingStatus.Completed => TrialEnd.Completed,
-            TrainingStatus.EarlyStopped => TrialEnd.EarlyStopped,
-            TrainingStatus.Pruned => TrialEnd.Pruned,
-            TrainingStatus.Diverged => TrialEnd.Diverged,
-            _ => TrialEnd.Cancelled,
-        },
+        State = o.Status,
+        Failure = o.Failure,
         Reason = o.Reason,
         Epochs = o.Epochs.Count,
         BestEpoch = o.BestEpoch,

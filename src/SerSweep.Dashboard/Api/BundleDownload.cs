@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
+using SerSweep.Core;
 using SerSweep.Storage.Entities;
 using SerSweep.Training;
 using SerSweep.Training.Bundles;
@@ -63,7 +64,7 @@ internal static partial class BundleDownload
         var file = new FileInfo(bundle.Path);
         if (!file.Exists)
             return Results.Problem($"the bundle of trial {trial.Id} is recorded at {bundle.Path} but the file is gone", statusCode: StatusCodes.Status410Gone);
-        if (file.Length != bundle.SizeBytes || await Cluster.FileHashes.Sha256Async(file.FullName) != bundle.Sha256.ToLowerInvariant())
+        if (file.Length != bundle.SizeBytes || await FileHashes.Sha256Async(file.FullName) != bundle.Sha256.ToLowerInvariant())
             return Results.Problem($"the bundle of trial {trial.Id} at {bundle.Path} does not match its SHA-256 in the database", statusCode: StatusCodes.Status500InternalServerError);
         return null;
     }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using SerSweep.Core;
 using SerSweep.Storage;
 using SerSweep.Storage.Entities;
 
@@ -27,10 +28,10 @@ internal static class LeaderboardRequest
         }
         if (query["status"].ToString() is { Length: > 0 } statusList)
         {
-            var statuses = new List<TrialStatus>();
+            var statuses = new List<TrialState>();
             foreach (var name in statusList.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
-                if (!Enum.TryParse<TrialStatus>(name.Replace("_", "", StringComparison.Ordinal), ignoreCase: true, out var status)
+                if (!Enum.TryParse<TrialState>(name.Replace("_", "", StringComparison.Ordinal), ignoreCase: true, out var status)
                     || !Enum.IsDefined(status)) return null;
                 statuses.Add(status);
             }

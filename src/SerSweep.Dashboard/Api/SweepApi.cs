@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using SerSweep.Cluster;
-using SerSweep.Cluster.Contracts;
+using SerSweep.Core;
+using SerSweep.Dashboard.Control;
 using SerSweep.Dashboard.Data;
 using SerSweep.Storage;
 using SerSweep.Storage.Entities;
@@ -92,30 +92,30 @@ internal static class SweepApi
 
         api.MapPost("/sweeps", async (HttpRequest request, IServiceProvider services, CancellationToken cancel) =>
         {
-            if (services.GetService(typeof(SweepLauncher)) is not SweepLauncher launcher)
+            if (services.GetService(typeof(ISweepControl)) is not ISweepControl control)
                 return ReadOnly();
             using var reader = new StreamReader(request.Body);
             var yaml = await reader.ReadToEndAsync(cancel);
-            var (sweep, errors) = await launcher.LaunchAsync(yaml, sourcePath: null);
+            var (sweep, errors) = await control.LaunchAsync(yaml);
             if (sweep is null)
                 return Results.Json(new { errors = errors.Select(e => new { e.Line, e.Column, e.Message, e.Hint }) }, DashboardJson.Options,
                     statusCode: StatusCodes.Status400BadRequest);
             return Results.Json(new { sweep.Id, url = $"/sweeps/{sweep.Id}" }, DashboardJson.Options, statusCode: StatusCodes.Status201Created);
         }).DisableAntiforgery();
 
-        MapControl(api, "pause", coordinator => coordinator.Pause());
-        MapControl(api, "resume", coordinator => coordinator.Resume());
-        MapControl(api, "stop", coordinator => coordinator.Stop());
+        MapControl(api, "pause", (control, id) => control.PauseAsync(id));
+        MapControl(api, "resume", (control, id) => control.ResumeAsync(id));
+        MapControl(api, "stop", (control, id) => control.StopAsync(id));
     }
 
-    private static void MapControl(RouteGroupBuilder api, string verb, Func<ISweepCoordinatorGrain, Task> act) =>
+    private static void MapControl(RouteGroupBuilder api, string verb, Func<ISweepControl, long, Task> act) =>
         api.MapPost($"/sweeps/{{id:long}}/{verb}", async (long id, SweepQueries queries, IServiceProvider services, CancellationToken cancel) =>
         {
-            if (services.GetService(typeof(SweepLauncher)) is not SweepLauncher launcher)
+            if (services.GetService(typeof(ISweepControl)) is not ISweepControl control)
                 return ReadOnly();
             if (await queries.GetSweepAsync(id, cancel) is null)
                 return NoSweep(id);
-            await act(launcher.Coordinator(id));
+            await act(control, id);
             return Results.NoContent();
         }).DisableAntiforgery();
 

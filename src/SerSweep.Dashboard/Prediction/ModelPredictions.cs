@@ -1,7 +1,7 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Options;
 using SerSweep.Audio.Wav;
-using SerSweep.Cluster.Telemetry;
 using SerSweep.Core;
 using SerSweep.Storage;
 using SerSweep.Training;
@@ -29,6 +29,8 @@ public sealed class PredictionRefused(int status, string message) : Exception(me
 /// </summary>
 public sealed class ModelPredictions(SweepQueries queries, IOptions<DashboardOptions> options) : IDisposable
 {
+    private static readonly Histogram<double> PredictionSeconds = SerSweepMeter.Meter.CreateHistogram("sersweep.prediction.duration", "s",
+        "Time to predict one uploaded file (the dashboard's 'try it').", advice: SerSweepMeter.Seconds);
     private readonly SemaphoreSlim gate = new(1, 1);
     private (string Sha256, Predictor Predictor)? loaded;
 
@@ -69,7 +71,7 @@ public sealed class ModelPredictions(SweepQueries queries, IOptions<DashboardOpt
                 var predictor = Load(bundle.Path, bundle.Sha256);
                 var started = Stopwatch.GetTimestamp();
                 var result = await Task.Run(() => run(predictor, upload), cancel);
-                SweepMetrics.Predicted(Stopwatch.GetElapsedTime(started));
+                PredictionSeconds.Record(Stopwatch.GetElapsedTime(started).TotalSeconds);
                 return result;
             }
             finally

@@ -10,13 +10,17 @@ namespace SerSweep.Search.Pruning;
 /// judged against fewer competitors. A non-finite metric (a diverged trial) always stops.
 /// Reporting the same (trial, rung) again, as a resumed trial does, replaces the earlier value.
 /// </summary>
-public sealed class AshaPruner(AshaSettings settings)
+public sealed class AshaPruner(AshaSettings settings) : IPruner
 {
     // rung epoch -> trial index -> metric at that rung
     private SortedDictionary<int, SortedDictionary<int, double>> recorded = new();
     private readonly HashSet<int> rungs = [.. settings.Rungs];
 
     public AshaSettings Settings { get; } = settings;
+
+    public string? Metric => Settings.Metric;
+
+    public bool IsRung(int epoch) => rungs.Contains(epoch);
 
     /// <summary>Call after every epoch of a trial; <paramref name="epoch"/> counts from 1.</summary>
     public AshaDecision Report(int trialIndex, int epoch, double value)

@@ -14,7 +14,7 @@ public interface ISearchStrategy
     TrialSuggestion? Ask();
 
     /// <summary>Records how a suggested trial ended.</summary>
-    void Tell(TrialResult result);
+    void Tell(FinishedTrial result);
 
     string SaveState();
 }

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using System.Text.Json.Serialization;
+using SerSweep.Core;
 using SerSweep.Search.Config;
 
 namespace SerSweep.Search.Strategies;
@@ -12,7 +12,7 @@ namespace SerSweep.Search.Strategies;
 /// </summary>
 public abstract class SearchStrategy : ISearchStrategy
 {
-    private readonly SortedDictionary<int, TrialState> trials = new();
+    private readonly SortedDictionary<int, Suggested> trials = new();
 
     protected SearchStrategy(SweepDefinition sweep)
     {
@@ -33,18 +33,18 @@ public abstract class SearchStrategy : ISearchStrategy
         if (NextIndex >= Budget) return null;
         var index = NextIndex++;
         var encoded = Suggest(index);
-        trials[index] = new TrialState { Index = index, Params = encoded };
+        trials[index] = new Suggested { Index = index, Params = encoded };
         return new TrialSuggestion(index, TrialSeeds.ForTrial(Sweep.Seed, index), Space.Decode(encoded));
     }
 
     /// <summary>Records the outcome of a suggested trial (again for the same trial replaces it).</summary>
-    public void Tell(TrialResult result)
+    public void Tell(FinishedTrial result)
     {
         if (!trials.TryGetValue(result.Index, out var trial))
             throw new ArgumentException($"trial {result.Index} was never suggested by this strategy", nameof(result));
-        if (result.Status != TrialStatus.Failed && (result.Value is not { } value || !double.IsFinite(value)))
-            throw new ArgumentException($"trial {result.Index}: a {result.Status} trial needs a finite value", nameof(result));
-        trial.Status = result.Status;
+        if (result.State != TrialState.Failed && (result.Value is not { } value || !double.IsFinite(value)))
+            throw new ArgumentException($"trial {result.Index}: a {result.State} trial needs a finite value", nameof(result));
+        trial.Status = result.State;
         trial.Value = result.Value;
         trial.Epochs = result.Epochs;
     }
@@ -53,7 +53,7 @@ public abstract class SearchStrategy : ISearchStrategy
     protected abstract Dictionary<string, double> Suggest(int index);
 
     /// <summary>Trials told so far with a usable value, in index order.</summary>
-    protected IEnumerable<TrialState> Finished => trials.Values.Where(t => t.Status is TrialStatus.Completed or TrialStatus.Pruned);
+    protected IEnumerable<Suggested> Finished => trials.Values.Where(t => t.Status is TrialState.Completed or TrialState.Pruned);
 
     public string SaveState() => JsonSerializer.Serialize(new SavedState(ConfigSchema.KeyOf(Sweep.Search.Method.ToString()), NextIndex, [.. trials.Values]), Json);
 
@@ -68,20 +68,16 @@ public abstract class SearchStrategy : ISearchStrategy
         foreach (var trial in saved.Trials) trials[trial.Index] = trial;
     }
 
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
-    };
+    private static JsonSerializerOptions Json => SnakeCaseJson.Options;
 
-    private sealed record SavedState(string Method, int NextIndex, List<TrialState> Trials);
+    private sealed record SavedState(string Method, int NextIndex, List<Suggested> Trials);
 
     /// <summary>One suggested trial: its encoded values and, once told, its outcome.</summary>
-    protected internal sealed class TrialState
+    protected internal sealed class Suggested
     {
         public int Index { get; init; }
         public Dictionary<string, double> Params { get; init; } = [];
-        public TrialStatus? Status { get; set; }
+        public TrialState? Status { get; set; }
         public double? Value { get; set; }
         public int Epochs { get; set; }
     }

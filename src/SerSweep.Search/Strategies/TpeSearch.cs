@@ -1,3 +1,5 @@
+using SerSweep.Core;
+
 namespace SerSweep.Search.Strategies;
 
 /// <summary>
@@ -28,7 +30,7 @@ public sealed class TpeSearch(SweepDefinition sweep) : SearchStrategy(sweep)
         return encoded;
     }
 
-    private double SuggestOne(ParameterSpec p, List<TrialState> good, List<TrialState> bad, SeededRandom random)
+    private double SuggestOne(ParameterSpec p, List<Suggested> good, List<Suggested> bad, SeededRandom random)
     {
         var isLog = p.Kind == ParameterKind.LogUniform;
         double Transform(double x) => isLog ? Math.Log(x) : x;
@@ -66,7 +68,7 @@ public sealed class TpeSearch(SweepDefinition sweep) : SearchStrategy(sweep)
         return p.IsCategorical ? best : SearchSpace.Snap(p, isLog ? Math.Exp(best) : best);
     }
 
-    private static double[] Observations(ParameterSpec p, List<TrialState> trials, Func<double, double> transform)
+    private static double[] Observations(ParameterSpec p, List<Suggested> trials, Func<double, double> transform)
     {
         var values = new List<double>(trials.Count);
         foreach (var trial in trials)
@@ -75,12 +77,12 @@ public sealed class TpeSearch(SweepDefinition sweep) : SearchStrategy(sweep)
     }
 
     /// <summary>The γ best finished trials and the rest, each in trial order (the weights favour recent trials).</summary>
-    private (List<TrialState> Good, List<TrialState> Bad) Split(List<TrialState> finished)
+    private (List<Suggested> Good, List<Suggested> Bad) Split(List<Suggested> finished)
     {
         var sign = Sweep.Search.Objective.Direction == Direction.Maximize ? -1.0 : 1.0;
         var ranked = finished
-            .OrderBy(t => t.Status == TrialStatus.Completed ? 0 : 1)
-            .ThenBy(t => t.Status == TrialStatus.Completed ? 0 : -t.Epochs)
+            .OrderBy(t => t.Status == TrialState.Completed ? 0 : 1)
+            .ThenBy(t => t.Status == TrialState.Completed ? 0 : -t.Epochs)
             .ThenBy(t => sign * t.Value!.Value)
             .ThenBy(t => t.Index)
             .ToList();

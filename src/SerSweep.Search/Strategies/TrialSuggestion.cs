@@ -13,16 +13,3 @@ public sealed record TrialSuggestion(int Index, int Seed, IReadOnlyDictionary<st
     public IReadOnlyDictionary<string, string> ParametersAsText =>
         Parameters.ToDictionary(p => p.Key, p => ValueTypes.Format(p.Value));
 }
-
-public enum TrialStatus
-{
-    /// <summary>Ran all its epochs (or stopped by its own patience): its value is final.</summary>
-    Completed,
-    /// <summary>Stopped by early stopping (ASHA) at <see cref="TrialResult.Epochs"/>: its value is the last one reported.</summary>
-    Pruned,
-    /// <summary>Crashed or diverged: ignored by model-based strategies.</summary>
-    Failed,
-}
-
-/// <summary>What became of a trial: told to the strategy so model-based search can learn from it.</summary>
-public sealed record TrialResult(int Index, TrialStatus Status, double? Value, int Epochs = 0);

@@ -1,3 +1,5 @@
+using SerSweep.Core;
+
 namespace SerSweep.Storage.Entities;
 
 /// <summary>One point of the search space. Runs as one or more attempts; has at most one final result.</summary>
@@ -18,7 +20,7 @@ public sealed class Trial
     /// <summary>The sampled parameters as a JSON object keyed by dotted path ("training.learning_rate": 0.001).</summary>
     public required string ParametersJson { get; set; }
     public int Seed { get; set; }
-    public TrialStatus Status { get; set; }
+    public TrialState Status { get; set; }
     /// <summary>Number of attempts started so far.</summary>
     public int Attempts { get; set; }
     /// <summary>The only attempt whose reports are accepted; reports of older attempts are ignored.</summary>

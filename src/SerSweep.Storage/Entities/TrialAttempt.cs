@@ -1,3 +1,5 @@
+using SerSweep.Core;
+
 namespace SerSweep.Storage.Entities;
 
 /// <summary>One execution of a trial on one silo.</summary>
@@ -13,7 +15,7 @@ public sealed class TrialAttempt
     public DateTime StartedAt { get; set; }
     public DateTime? FinishedAt { get; set; }
     /// <summary>Final status of the attempt; null while it runs.</summary>
-    public TrialStatus? Outcome { get; set; }
+    public TrialState? Outcome { get; set; }
     public FailureClass? FailureClass { get; set; }
     public string? FailureMessage { get; set; }
 }

@@ -1,3 +1,5 @@
+using SerSweep.Core;
+
 namespace SerSweep.Storage.Entities;
 
 /// <summary>
@@ -9,7 +11,7 @@ public sealed class TrialResult
     public long Id { get; set; }
     public long TrialId { get; set; }
     public int Attempt { get; set; }
-    public TrialStatus Outcome { get; set; }
+    public TrialState Outcome { get; set; }
     public int Epochs { get; set; }
     /// <summary>Epoch whose weights the result (and bundle) are from.</summary>
     public int BestEpoch { get; set; }

@@ -5,6 +5,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using SerSweep.Core;
 using SerSweep.Dashboard.Components.Grids;
 using SerSweep.Dashboard.Data;
 using SerSweep.Storage;
@@ -41,7 +42,7 @@ public sealed class LeaderboardTests : IAsyncLifetime
             MaxTrials = 40, MaxConcurrent = 1, MaxAttempts = 1,
         });
         for (var i = 0; i < 30; i++)
-            await AddTrialAsync(i, i % 5 == 0 ? TrialStatus.Pruned : i % 7 == 0 ? TrialStatus.Failed : TrialStatus.Completed, 0.9 - Math.Abs(i - 17) * 0.02);
+            await AddTrialAsync(i, i % 5 == 0 ? TrialState.Pruned : i % 7 == 0 ? TrialState.Failed : TrialState.Completed, 0.9 - Math.Abs(i - 17) * 0.02);
         context.JSInterop.Mode = JSRuntimeMode.Loose;
         context.Services.AddSingleton<IDbContextFactory<SerSweepDbContext>>(contexts);
         context.Services.AddSingleton(queries);
@@ -54,7 +55,7 @@ public sealed class LeaderboardTests : IAsyncLifetime
         await writer.DisposeAsync();
     }
 
-    private async Task AddTrialAsync(int i, TrialStatus outcome, double valAccuracy)
+    private async Task AddTrialAsync(int i, TrialState outcome, double valAccuracy)
     {
         var parameters = StoredJson.WriteParameters(new Dictionary<string, object?>
         {
@@ -63,7 +64,7 @@ public sealed class LeaderboardTests : IAsyncLifetime
         });
         var trial = await writer.AddTrialAsync(sweep.Id, i, parameters, seed: i);
         var attempt = (await writer.StartAttemptAsync(trial.Id, "silo", Lease))!;
-        if (outcome == TrialStatus.Failed)
+        if (outcome == TrialState.Failed)
         {
             await writer.FailAttemptAsync(trial.Id, attempt.Attempt, FailureClass.Crashed, "boom", retry: false);
             return;
@@ -72,7 +73,7 @@ public sealed class LeaderboardTests : IAsyncLifetime
         {
             TrialId = trial.Id, Attempt = attempt.Attempt, Outcome = outcome, Epochs = 5, BestEpoch = 5, ValAccuracy = valAccuracy, ValLoss = 0.5 + i * 0.01,
         };
-        await writer.CommitResultAsync(result, valAccuracy, outcome == TrialStatus.Pruned ? "asha rung 1" : null, bundle: null);
+        await writer.CommitResultAsync(result, valAccuracy, outcome == TrialState.Pruned ? "asha rung 1" : null, bundle: null);
     }
 
     private async Task<IRenderedComponent<Leaderboard>> RenderAsync()
@@ -172,7 +173,7 @@ public sealed class LeaderboardTests : IAsyncLifetime
         var grid = await RenderAsync();
         grid.WaitForAssertion(() => Assert.Equal(17, ShownIndices(grid)[0]));
 
-        await AddTrialAsync(30, TrialStatus.Completed, 0.95);
+        await AddTrialAsync(30, TrialState.Completed, 0.95);
         var rows = await context.Services.GetRequiredService<TrialRows>().LoadAsync(sweep);
         grid.Render(p => p.Add(c => c.Rows, rows));
 

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using SerSweep.Core;
 using SerSweep.Dashboard.Tests.Support;
 using SerSweep.Storage;
 using SerSweep.Storage.Entities;
@@ -174,13 +175,13 @@ public sealed class LiveDashboardInBrowserTests(LiveDashboard live) : IClassFixt
         var trialsWhenIdle = await Host.WaitForAsync(async q =>
         {
             var trials = await q.TrialsAsync(sweepId);
-            return trials.Any(t => t.Status is TrialStatus.Running or TrialStatus.Pending) ? null : trials;
+            return trials.Any(t => t.Status is TrialState.Running or TrialState.Pending) ? null : trials;
         }, "the paused sweep's running trial to finish");
         // The coordinator has handled the last result (and the pump after it) once it answers: still no new trial.
         var paused = await Host.ProgressAsync(sweepId);
         Assert.Equal(("Paused", 0), (paused.Status, paused.Running));
         Assert.Equal(trialsWhenIdle.Count, (await Host.Queries.TrialsAsync(sweepId)).Count);
-        await Assertions.Expect(completedRows).ToHaveCountAsync(trialsWhenIdle.Count(t => t.Status == TrialStatus.Completed));
+        await Assertions.Expect(completedRows).ToHaveCountAsync(trialsWhenIdle.Count(t => t.Status == TrialState.Completed));
         Assert.True(trialsWhenIdle.Count < budget, $"{trialsWhenIdle.Count} trials ran before the pause took effect");
         await Chromium.ScreenshotAsync(page, "9-paused");
 
@@ -198,7 +199,7 @@ public sealed class LiveDashboardInBrowserTests(LiveDashboard live) : IClassFixt
         var final = await Host.WaitForAsync(async q =>
         {
             var trials = await q.TrialsAsync(sweepId);
-            return trials.Any(t => t.Status is TrialStatus.Running or TrialStatus.Pending) ? null : trials;
+            return trials.Any(t => t.Status is TrialState.Running or TrialState.Pending) ? null : trials;
         }, "the stopped sweep's running trial to end");
         Assert.True(final.Count < budget, "stopped before the budget was used");
         await Assertions.Expect(page.Locator(".cards [data-action='pause']")).ToBeDisabledAsync();

@@ -105,7 +105,7 @@ public sealed class SeededSweep
         }).ToList();
         return new TrialResult
         {
-            TrialId = trialId, Attempt = attempt, Outcome = pruned ? TrialStatus.Pruned : TrialStatus.Completed, Epochs = epochs, BestEpoch = epochs,
+            TrialId = trialId, Attempt = attempt, Outcome = pruned ? TrialState.Pruned : TrialState.Completed, Epochs = epochs, BestEpoch = epochs,
             ValAccuracy = valAccuracy, ValLoss = 1 - valAccuracy, ValMacroF1 = valAccuracy - 0.02, ValUar = valAccuracy - 0.01,
             TestAccuracy = pruned ? null : valAccuracy - 0.03, TestMacroF1 = pruned ? null : valAccuracy - 0.05, TestUar = pruned ? null : valAccuracy - 0.04,
             ConfusionJson = pruned ? null : StoredJson.Write(new ConfusionMatrix(Labels, counts)),

@@ -1,6 +1,6 @@
-namespace SerSweep.Storage.Entities;
+namespace SerSweep.Core;
 
-/// <summary>Why an attempt ended without a result.</summary>
+/// <summary>Why an attempt ended without a result: the detail of <see cref="TrialState.Failed"/> (and of a preempted attempt, which is retried).</summary>
 public enum FailureClass
 {
     /// <summary>An exception in training (or a crash of the process that ran it).</summary>

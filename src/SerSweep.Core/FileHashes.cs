@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace SerSweep.Cluster;
+namespace SerSweep.Core;
 
 public static class FileHashes
 {
