@@ -44,6 +44,12 @@ public sealed class FeatureSetTransferTests
         Assert.True(served.Count >= 2, $"{location.Bytes} bytes in {served.Count} chunk(s)");
         Assert.All(served, size => Assert.InRange(size, 1, FeatureSetLocation.MaxChunkBytes));
         Assert.Equal(location.Bytes, served.Sum(size => (long)size));
+
+        // The next trial on the same features takes them from memory: no chunk served, the file not even read.
+        File.Delete(copy);
+        var again = await Service<FeatureSetLoader>(receiver).LoadAsync(config, CancellationToken.None);
+        Assert.Same(features, again);
+        Assert.Equal(served.Count, chunks.Sizes.Count);
     }
 
     private static T Service<T>(InProcessSiloHandle silo) where T : notnull => silo.ServiceProvider.GetRequiredService<T>();

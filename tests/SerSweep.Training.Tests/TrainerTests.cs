@@ -63,6 +63,28 @@ public class TrainerTests
     }
 
     [Fact]
+    public async Task A_checkpoint_cadence_writes_only_every_nth_epoch_and_resumes_from_the_last_one_written()
+    {
+        var config = SyntheticFeatures.SmallConfig(epochs: 5);
+        var straight = await Run(config);
+        var dir = TestPaths.NewTempDir();
+        var written = new List<int?>();
+        await Trainer.RunAsync(new TrainingRequest
+        {
+            Config = config, Features = Features, CheckpointDir = dir, CheckpointEvery = 2,
+            OnEpoch = (r, _) =>
+            {
+                written.Add(TrainingCheckpoint.ReadState(dir)?.NextEpoch);
+                return Task.FromResult(r.Epoch == 3 ? EpochDecision.Stop("test pause") : EpochDecision.Continue);
+            },
+        });
+
+        Assert.Equal([null, 2, 2], written);
+        var resumed = await Run(config, resumeFrom: dir);
+        Assert.Equal(straight.Epochs.Select(e => (e.TrainLoss, e.ValLoss)), resumed.Epochs.Select(e => (e.TrainLoss, e.ValLoss)));
+    }
+
+    [Fact]
     public async Task Checkpoints_of_improving_and_of_other_epochs_both_resume_exactly()
     {
         // val_accuracy saturates on the separable set: later epochs change the weights without improving the metric,

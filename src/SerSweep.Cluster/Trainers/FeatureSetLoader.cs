@@ -11,14 +11,24 @@ namespace SerSweep.Cluster.Trainers;
 /// Gets a trial's features on a worker: asks the feature-set grain to make sure the cache entry exists (computed
 /// once cluster-wide, on a silo with the audio), reads it in place when that grain runs in this silo, or else keeps a
 /// copy in this worker's own cache folder: fetched over Orleans in chunks (checked by SHA-256) unless a copy with the
-/// same SHA-256 is already there.
+/// same SHA-256 is already there. The last feature set loaded stays in memory: the next trial on the same features
+/// (every trial of a sweep) takes it as it is, rather than reading and hashing the file (~55 MB) again.
 /// </summary>
 public sealed class FeatureSetLoader(IGrainFactory grains, SerSweepClusterOptions options, ILocalSiloDetails silo)
 {
+    private volatile Loaded? last;
+
+    private sealed record Loaded(FeatureSetLocation Location, FeatureSet Features);
+
     public async Task<FeatureSet> LoadAsync(ExperimentConfig config, CancellationToken cancel)
     {
         var grain = grains.GetGrain<IFeatureSetGrain>(FeatureSetGrain.KeyOf(config));
         var location = await grain.Ensure(ConfigJson.Write(config));
+        if (last is { } kept && kept.Location == location)
+        {
+            SweepMetrics.FeatureSetLoaded();
+            return kept.Features;
+        }
         var path = Path.Combine(Path.GetFullPath(options.CacheDir), $"{location.CacheKey}.features");
         if (location.Silo != silo.SiloAddress.ToParsableString() && !(File.Exists(path) && await FileHashes.Sha256Async(path) == location.Sha256))
         {
@@ -29,10 +39,12 @@ public sealed class FeatureSetLoader(IGrainFactory grains, SerSweepClusterOption
         SweepMetrics.FeatureSetLoaded();
         var (header, features, waveforms) = FeatureCacheFile.TryRead(path, out var invalid)
             ?? throw new InvalidDataException($"feature cache file {path} is invalid: {invalid}");
-        return new FeatureSet
+        var set = new FeatureSet
         {
             Data = features, Shape = header.Shape, Labels = header.Labels, Actors = header.Actors, Files = header.Files,
             CacheKey = header.Key, Waveforms = waveforms, WaveformLength = header.WaveformLength,
         };
+        last = new Loaded(location, set);
+        return set;
     }
 }

@@ -10,8 +10,9 @@ namespace SerSweep.Cluster.Trainers;
 
 /// <summary>
 /// The real trainer: the training helper's <see cref="Trainer"/> on the cluster's cached features (a copy in this
-/// worker's own cache), in this worker process with the silo's threads per trial, checkpointing every epoch into the
-/// worker's folder for the trial and resuming from it when the attempt says so.
+/// worker's own cache), in this worker process with the silo's threads per trial, checkpointing every
+/// <c>search.checkpoint_every</c>-th epoch (the ones the trial grain replicates) into the worker's folder for the trial
+/// and resuming from it when the attempt says so.
 /// </summary>
 public sealed class TorchTrialTrainer(FeatureSetLoader features) : ITrialTrainer
 {
@@ -26,17 +27,21 @@ public sealed class TorchTrialTrainer(FeatureSetLoader features) : ITrialTrainer
         if (assignment.ResumeFromEpoch > 0 && await ReportCheckpointedEpochsAsync(assignment, files, onEpoch, cancel))
             return new TrialOutcome { TrialId = assignment.TrialId, Attempt = assignment.Attempt, State = TrialState.Cancelled, Reason = "superseded" };
 
-        var outcome = await Trainer.RunAsync(new TrainingRequest
+        var request = new TrainingRequest
         {
             Config = config,
             Features = featureSet,
             CheckpointDir = files.CheckpointDir,
+            CheckpointEvery = assignment.CheckpointEvery,
             ResumeFrom = assignment.ResumeFromEpoch > 0 ? files.CheckpointDir : null,
             BundlePath = files.BundlePath,
             CrossValidationJson = assignment.CrossValidationJson,
+        };
+        var outcome = await Trainer.RunAsync(request with
+        {
             OnEpoch = async (report, token) =>
             {
-                var answer = await onEpoch(Progress(assignment, report), token);
+                var answer = await onEpoch(Progress(assignment, report, request.CheckpointsAfter(report.Epoch)), token);
                 return answer.Verdict == EpochVerdict.Continue ? EpochDecision.Continue : EpochDecision.Stop(answer.Reason ?? "stopped by the coordinator");
             },
         }, cancel);
@@ -53,7 +58,7 @@ public sealed class TorchTrialTrainer(FeatureSetLoader features) : ITrialTrainer
         return false;
     }
 
-    private static EpochProgress Progress(TrialAssignment a, EpochReport r, bool checkpointed = true) => new(
+    private static EpochProgress Progress(TrialAssignment a, EpochReport r, bool checkpointed) => new(
         a.TrialId, a.Attempt, r.Epoch, r.Epochs, r.TrainLoss, r.TrainAccuracy, r.ValLoss, r.ValAccuracy, r.ValMacroF1, r.ValUar,
         r.LearningRate, r.Elapsed.TotalSeconds, CheckpointWritten: checkpointed);
 

@@ -9,7 +9,8 @@ namespace SerSweep.Training.Models;
 /// 1D CNN over feature frames: the input [N, 1, rows, frames] (rows = mel bins or MFCC coefficients) is read as
 /// [N, rows, frames] (each row a channel, convolution over time), then conv blocks, global pooling over time
 /// (<see cref="GlobalPool"/>) and the classifier head. Unlike the 2D CNN it keeps where in the spectrum a pattern
-/// sits, which is why it is the default sweep's model (docs/quality-experiments.md).
+/// sits, which is why it is the default sweep's model (docs/quality-experiments.md). The blocks run on [N, rows, 1, frames]
+/// laid out channels-last (see <see cref="ConvBlock"/>).
 /// </summary>
 public sealed class Cnn1d : Module<Tensor, Tensor>
 {
@@ -27,8 +28,10 @@ public sealed class Cnn1d : Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
-        using var frames = input.flatten(1, 2);
-        using var features = blocks.forward(frames);
+        using var rows = input.flatten(1, 2).unsqueeze(2);
+        using var frames = Cnn2d.ChannelsLast(rows);
+        using var blocksOut = blocks.forward(frames);
+        using var features = blocksOut.flatten(2);
         using var pooled = Pooling.OverTime(features, globalPool);
         return head.forward(pooled);
     }

@@ -4,22 +4,49 @@ using static TorchSharp.torch;
 
 namespace SerSweep.Training.Optimizers;
 
-/// <summary>TorchSharp's <see cref="Adam"/> (L2 added to the gradient) whose step frees its Scalars (see <see cref="AdamMoments"/>).</summary>
+/// <summary>
+/// TorchSharp's <see cref="Adam"/> (L2 added to the gradient) whose step frees its Scalars (see <see cref="AdamMoments"/>)
+/// and, from the first step on, updates all parameters at once in flat buffers (<see cref="FlatGroup"/>).
+/// </summary>
 public sealed class DisposingAdam(IEnumerable<Parameter> parameters, double lr, double beta1, double beta2, double weightDecay)
     : Adam(parameters, lr, beta1, beta2, weight_decay: weightDecay)
 {
+    private FlatGroup? flat;
+
     public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>
     {
         var options = group.Options;
         using var moments = new AdamMoments(options.beta1!.Value, options.beta2!.Value, options.eps!.Value);
         using var l2 = new L2Penalty(options.weight_decay!.Value);
-        foreach (var parameter in group.Parameters)
+        var learningRate = options.LearningRate!.Value;
+        var groupParameters = group.Parameters.ToList();
+        if (ParamGroups.Count() == 1) flat ??= FlatGroup.TryBind(groupParameters, p => [StateOf(p).exp_avg, StateOf(p).exp_avg_sq]);
+        if (flat is not null)
+        {
+            var step = groupParameters.Select(p => ++StateOf(p).step).Last();
+            moments.Apply(flat.Values, l2.AddTo(flat.Grads, flat.Values), flat.State[0], flat.State[1], step, learningRate);
+            return;
+        }
+        foreach (var parameter in groupParameters)
         {
             if (parameter.grad is not { } grad) continue;
-            var state = (State)_state[parameter.Handle];
+            var state = StateOf(parameter);
             state.step++;
             grad = l2.AddTo(grad, parameter);
-            moments.Apply(parameter, grad, state.exp_avg, state.exp_avg_sq, state.step, options.LearningRate!.Value);
+            moments.Apply(parameter, grad, state.exp_avg, state.exp_avg_sq, state.step, learningRate);
         }
     }, closure);
+
+    public override void zero_grad()
+    {
+        if (!FlatGroup.ZeroGrads(flat)) base.zero_grad();
+    }
+
+    private State StateOf(Parameter parameter) => (State)_state[parameter.Handle];
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) flat?.Dispose();
+        base.Dispose(disposing);
+    }
 }

@@ -4,23 +4,50 @@ using static TorchSharp.torch;
 
 namespace SerSweep.Training.Optimizers;
 
-/// <summary>TorchSharp's <see cref="AdamW"/> (decoupled weight decay) whose step frees its Scalars (see <see cref="AdamMoments"/>).</summary>
+/// <summary>
+/// TorchSharp's <see cref="AdamW"/> (decoupled weight decay) whose step frees its Scalars (see <see cref="AdamMoments"/>)
+/// and, from the first step on, updates all parameters at once in flat buffers (<see cref="FlatGroup"/>).
+/// </summary>
 public sealed class DisposingAdamW(IEnumerable<Parameter> parameters, double lr, double beta1, double beta2, double weightDecay)
     : AdamW(parameters, lr, beta1, beta2, weight_decay: weightDecay)
 {
+    private FlatGroup? flat;
+
     public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>
     {
         var options = group.Options;
         var learningRate = options.LearningRate!.Value;
         using var moments = new AdamMoments(options.beta1!.Value, options.beta2!.Value, options.eps!.Value);
         using var decay = (1.0 - learningRate * options.weight_decay!.Value).ToScalar();
-        foreach (var parameter in group.Parameters)
+        var groupParameters = group.Parameters.ToList();
+        if (ParamGroups.Count() == 1) flat ??= FlatGroup.TryBind(groupParameters, p => [StateOf(p).exp_avg, StateOf(p).exp_avg_sq]);
+        if (flat is not null)
+        {
+            var step = groupParameters.Select(p => ++StateOf(p).step).Last();
+            flat.Values.mul_(decay);
+            moments.Apply(flat.Values, flat.Grads, flat.State[0], flat.State[1], step, learningRate);
+            return;
+        }
+        foreach (var parameter in groupParameters)
         {
             if (parameter.grad is not { } grad) continue;
-            var state = (State)_state[parameter.Handle];
+            var state = StateOf(parameter);
             state.step++;
             parameter.mul_(decay);
             moments.Apply(parameter, grad, state.exp_avg, state.exp_avg_sq, state.step, learningRate);
         }
     }, closure);
+
+    public override void zero_grad()
+    {
+        if (!FlatGroup.ZeroGrads(flat)) base.zero_grad();
+    }
+
+    private State StateOf(Parameter parameter) => (State)_state[parameter.Handle];
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) flat?.Dispose();
+        base.Dispose(disposing);
+    }
 }
