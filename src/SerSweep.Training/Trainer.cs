@@ -12,9 +12,9 @@ using static TorchSharp.torch;
 namespace SerSweep.Training;
 
 /// <summary>
-/// Runs one training run of an <see cref="ExperimentConfig"/> on a <see cref="FeatureSet"/>: split, dataset
-/// normalisation from the training part, model, optimizer, epochs with validation, early stopping, epoch
-/// checkpoints, and at the end the best epoch's weights evaluated on validation and test and written as a
+/// Runs one training run of an <see cref="ExperimentConfig"/> on a <see cref="FeatureSet"/>: split, feature
+/// normalisation (CMVN by speaker or utterance, or dataset statistics from the training part), model, optimizer,
+/// epochs with validation, early stopping, epoch checkpoints, and at the end the best epoch's weights evaluated on validation and test and written as a
 /// <see cref="ModelBundle"/>. The run seed fixes initialisation, data order and dropout; with the same
 /// thread count the same request gives the same metrics in any process, also with other runs beside it.
 /// </summary>
@@ -41,11 +41,15 @@ public static class Trainer
             throw new ArgumentException($"split '{split.Description}' leaves {split.Train.Length} training and {split.Val.Length} validation items; both must be non-empty");
 
         var itemShape = features.Shape[1..];
-        using var rawData = tensor(features.Data, features.Shape.Select(d => (long)d).ToArray());
+        var (rows, width) = (features.Shape[1] * features.Shape[2], features.Shape[3]);
+        var cmvnGroups = Cmvn.TrainingGroups(config.Features.Normalize, features.Actors, split.Test);
+        var cmvn = cmvnGroups is null ? null : new TrainingCmvn(cmvnGroups, Cmvn.Statistics(features.Data, rows, width, cmvnGroups), rows, width);
+        using var rawData = tensor(cmvn?.Normalize(features.Data, [.. Enumerable.Range(0, features.Count).Select(i => (long)i)]) ?? features.Data,
+            features.Shape.Select(d => (long)d).ToArray());
         var normalization = config.Features.Normalize == Normalization.Dataset ? NormalizationStats.Compute(rawData, split.Train) : null;
         using var data = normalization?.Apply(rawData) ?? rawData.alias();
         using var labels = tensor(targets.Select(t => (long)t).ToArray());
-        using var inputs = new TrainingInputs(features, data, normalization, config.Features);
+        using var inputs = new TrainingInputs(features, data, normalization, config.Features, cmvn);
         using var classWeights = training.ClassWeights ? InverseFrequencyWeights(targets, split.Train, classes.Length) : null;
 
         // The run's own generator (initialisation, dropout) and System.Random (data order): no global RNG, so
