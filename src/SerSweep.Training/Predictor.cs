@@ -70,8 +70,9 @@ public sealed class Predictor : IDisposable
     /// <summary>
     /// Predicts items given as one row-major block [count, C, H, W] with the bundle's item shape, as they come from the
     /// extractor. <paramref name="sessions"/> (one id per item, items of one speaker sharing it) is what a bundle
-    /// trained with <c>features.normalize: speaker</c> normalises together; without it each item is a session of its
-    /// own, and the other modes ignore it.
+    /// trained with <c>features.normalize: speaker</c> normalises together; without it such a bundle normalises every
+    /// item by its training speakers' average statistics (its <see cref="ModelBundle.Normalization"/>). The other
+    /// modes ignore it.
     /// </summary>
     public Prediction[] Predict(float[] items, IReadOnlyList<int>? sessions = null)
     {
@@ -79,7 +80,10 @@ public sealed class Predictor : IDisposable
         if (items.Length == 0 || items.Length % itemLength != 0)
             throw new ArgumentException($"expected a multiple of {itemLength} values (items of shape [{string.Join(", ", Bundle.ItemShape)}]), got {items.Length}");
         var count = items.Length / itemLength;
-        if (Cmvn.PredictionGroups(Bundle.Config.Features.Normalize, count, sessions) is { } groups)
+        // A `speaker` bundle normalises files without a session by its training speakers' average (normalization.json).
+        var averageSpeaker = Bundle.Config.Features.Normalize == Normalization.Speaker && sessions is null && Bundle.Normalization is not null;
+        var statistics = averageSpeaker || Bundle.Config.Features.Normalize != Normalization.Speaker ? Bundle.Normalization : null;
+        if (!averageSpeaker && Cmvn.PredictionGroups(Bundle.Config.Features.Normalize, count, sessions) is { } groups)
             items = Cmvn.Normalize(items, Bundle.ItemShape[0] * Bundle.ItemShape[1], Bundle.ItemShape[2], groups);
         var classes = Bundle.Classes;
         var probabilities = new float[count * classes.Length];
@@ -89,7 +93,7 @@ public sealed class Predictor : IDisposable
             using var scope = NewDisposeScope();
             var batch = Math.Min(BatchSize, count - start);
             var input = TensorData.FromFloats(items.AsSpan(start * itemLength, batch * itemLength), [batch, .. Bundle.ItemShape.Select(d => (long)d)]);
-            if (Bundle.Normalization is { } stats) input = stats.Apply(input);
+            if (statistics is not null) input = statistics.Apply(input);
             TensorData.CopyTo(nn.functional.softmax(model.forward(input), 1), probabilities.AsSpan(start * classes.Length, batch * classes.Length));
         }
         return Enumerable.Range(0, count).Select(n => ToPrediction(probabilities.AsSpan(n * classes.Length, classes.Length))).ToArray();

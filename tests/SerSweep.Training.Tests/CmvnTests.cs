@@ -55,6 +55,21 @@ public class CmvnTests
     }
 
     [Fact]
+    public void The_average_speaker_averages_the_means_and_deviations_of_the_chosen_speakers_only()
+    {
+        var stats = new Dictionary<int, RowStats>
+        {
+            [1] = new([1f, 2f], [1f, 3f]), [2] = new([3f, 6f], [2f, 5f]), [Cmvn.Alone(0)] = new([100f, 100f], [100f, 100f]),
+        };
+
+        var average = Cmvn.AverageSpeaker(stats, [1, 2, 2, 1], channels: 1, rows: 2);
+
+        Assert.Equal([2f, 4f], average.Mean);
+        Assert.Equal([1.5f, 4f], average.Std);
+        Assert.Equal((1, 2), (average.Channels, average.Rows));
+    }
+
+    [Fact]
     public void Groups_follow_the_mode_in_training_and_at_prediction()
     {
         int[] actors = [1, 1, 2, 3];

@@ -27,7 +27,7 @@ public static class PredictCommand
         var window = new Option<double?>("--window") { Description = "With --timeline: window length in seconds (default and maximum: the model's clip_seconds)." };
         var session = new Option<bool>("--session")
         {
-            Description = "The files are one speaker's: a bundle trained with features.normalize: speaker normalises them together (else each file alone).",
+            Description = "The files are one speaker's: a bundle trained with features.normalize: speaker normalises them together (else each file by its training speakers' average statistics).",
         };
         var hop = new Option<double>("--hop") { Description = "With --timeline: seconds between window centres, the timeline's resolution.", DefaultValueFactory = _ => new TimelineOptions().HopSeconds };
         var command = new Command("predict", "Predict the emotion of WAV files with a model bundle; prints the probability of every class.")

@@ -90,6 +90,24 @@ public static class Cmvn
     }
 
     /// <summary>
+    /// The average speaker of <paramref name="speakers"/> (row by row, the mean of their means and of their standard
+    /// deviations) as [channels, rows] statistics: how a <c>speaker</c> bundle normalises a file whose speaker it has
+    /// no other files of, its best guess of an unknown speaker's statistics.
+    /// </summary>
+    public static NormalizationStats AverageSpeaker(IReadOnlyDictionary<int, RowStats> stats, IEnumerable<int> speakers, int channels, int rows)
+    {
+        var chosen = speakers.Distinct().Select(s => stats[s]).ToArray();
+        var mean = new float[channels * rows];
+        var std = new float[channels * rows];
+        for (var r = 0; r < mean.Length; r++)
+        {
+            mean[r] = chosen.Average(s => s.Mean[r]);
+            std[r] = chosen.Average(s => s.Std[r]);
+        }
+        return new NormalizationStats(channels, rows, mean, std);
+    }
+
+    /// <summary>
     /// A normalised copy of <paramref name="data"/>: items of a non-negative group take its statistics from
     /// <paramref name="known"/> when it has them (e.g. a speaker's, from the unaugmented training features, for an
     /// augmented batch), every other group (always a negative one: the item alone) its statistics from these rows.
