@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Writes docs/quality.md (Markdown on stdout) from the JSON files deploy/quality-study leaves in its output folder:
-sweep.json (`sersweep sweep --json`), best-params.txt, seed-N.json and loao-K.json (`sersweep train --json`)."""
+sweep.json (`sersweep sweep --json`), best-params.txt, seed-N.json, loao-K.json and cv8-K.json (`sersweep train --json`),
+unseen.json (`sersweep evaluate --json`)."""
 import argparse
 import json
 import os
@@ -36,6 +37,14 @@ def results_table(p, key_name, runs, columns):
             p(f"| {key} | failed |" + " |" * (len(columns) - 1))
     p("| **mean ± sd** | " + " | ".join(f"**{mean_sd([value(r) for r in done])}**" if averaged else "" for _, value, averaged in columns) + " |")
     return done
+
+
+# The columns of a table of actor-disjoint folds: (title, value of a run, averaged?).
+FOLD_COLUMNS = [
+    ("test actor(s)", lambda r: ", ".join(sorted(r["test"].get("per_actor_accuracy", {}).keys(), key=int)), False),
+    ("test accuracy", lambda r: r["test"]["accuracy"], True),
+    ("test macro-F1", lambda r: r["test"]["macro_f1"], True),
+    ("test UAR", lambda r: r["test"]["uar"], True)]
 
 
 def load(path):
@@ -162,11 +171,7 @@ def main():
     p(f"  --set training.seed=1 --set data.split.seed=1 --set data.split.policy=actor_k_fold --set data.split.folds={a.folds} --set data.split.fold=$k --json; done")
     p("```")
     p()
-    fold_done = results_table(p, "fold", folds, [
-        ("test actor(s)", lambda r: ", ".join(sorted(r["test"].get("per_actor_accuracy", {}).keys(), key=int)), False),
-        ("test accuracy", lambda r: r["test"]["accuracy"], True),
-        ("test macro-F1", lambda r: r["test"]["macro_f1"], True),
-        ("test UAR", lambda r: r["test"]["uar"], True)])
+    fold_done = results_table(p, "fold", folds, FOLD_COLUMNS)
     p()
     if fold_done and done:
         gap = accuracy - statistics.mean(r["test"]["accuracy"] for r in fold_done)
@@ -179,6 +184,34 @@ def main():
             p(f"Speaker-independent accuracy is within {abs(gap) * 100:.1f} points of the stratified split: this")
             p("configuration does not get far enough to learn the speakers (see the training accuracy below).")
         p()
+    unseen = load(os.path.join(a.out, "unseen.json"))
+    cv8 = [(k, load(os.path.join(a.out, f"cv8-{k}.json"))) for k in range(4)]
+    if unseen or any(r for _, r in cv8):
+        p("## 4. Speakers never heard")
+        p()
+    if unseen:
+        m = unseen["metrics"]
+        p(f"(a) The sweep's exported model (trained on the sweep's actors) on Actor_05..08, {unseen['files']} files it never heard:")
+        p(f"accuracy **{m['accuracy']:.3f}**, UAR {m['uar']:.3f}, macro-F1 {m['macro_f1']:.3f} (issue 18's goal: accuracy >= 0.50).")
+        p()
+        p("```bash")
+        p("deploy/sersweep evaluate artifacts/best-ravdess-cnn-v1.zip --data DATA --actors 5-8")
+        p("```")
+        p()
+    if any(r for _, r in cv8):
+        p("(b) `sweep.yaml`'s base config, untuned, on Actor_01..08, actor-disjoint 4-fold (train on 6 actors, test on 2):")
+        p()
+        p("```bash")
+        p("for k in 0 1 2 3; do deploy/sersweep train --config sweep.yaml --set data.path=DATA --set data.actors=1-8 \\")
+        p("  --set data.split.policy=actor_k_fold --set data.split.folds=4 --set data.split.fold=$k --json; done")
+        p("```")
+        p()
+        cv8_done = results_table(p, "fold", cv8, FOLD_COLUMNS)
+        p()
+        if cv8_done:
+            p(f"Mean UAR over folds {statistics.mean(r['test']['uar'] for r in cv8_done):.3f} (issue 18's goal: >= 0.62; published small models from")
+            p("scratch, actor-disjoint 5-fold on 24 actors: UAR 0.62 ± 0.01).")
+            p()
     final_train = [r["epochs"][-1]["train_accuracy"] for r in done if r.get("epochs")]
     if final_train:
         p("## Reading")

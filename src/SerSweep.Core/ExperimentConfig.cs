@@ -54,7 +54,16 @@ public sealed record SplitConfig
 
 public enum FeatureKind { LogMel, Mfcc }
 public enum MelScale { Htk, Slaney }
-public enum Normalization { None, Utterance, Dataset }
+/// <summary>
+/// What becomes of the features before the network (docs/sweep-yaml.md). <c>Utterance</c>: each item to zero mean, unit
+/// variance over all its cells, in the extractor (part of the feature cache key); the others in training and again at
+/// prediction (the bundle's config says which): <c>Dataset</c> every feature row by the training split's statistics
+/// (stored in the bundle); the CMVN modes every row by the statistics of a group of items (Training's <c>Data.Cmvn</c>):
+/// <c>UtteranceCmvn</c> the item itself; <c>Speaker</c> the speaker's files (the actor in training, a session of one
+/// speaker's files at prediction, a single file when there is none); <c>SpeakerUtterance</c> the speaker's files in
+/// training, the item itself for held-out actors and at prediction.
+/// </summary>
+public enum Normalization { None, Utterance, Dataset, UtteranceCmvn, Speaker, SpeakerUtterance }
 /// <summary>
 /// The log applied to the mel energies before the DCT of an MFCC: <c>Natural</c> = DCT of log(mel + 1e-6), the
 /// peers' features.py; <c>Db</c> = DCT of 10*log10(max(mel, 1e-10)) floored at max - 80 dB (torchaudio.transforms.MFCC).
@@ -94,6 +103,11 @@ public sealed record AugmentConfig
     public double TimeShiftSeconds { get; init; }
     /// <summary>Speed perturbation factors to draw from (e.g. [0.9, 1.0, 1.1]); empty = off.</summary>
     public IReadOnlyList<double> SpeedFactors { get; init; } = [];
+    /// <summary>
+    /// Vocal tract length perturbation: warp factors of the mel filterbank's frequency axis to draw from per clip
+    /// (e.g. [0.9, 0.95, 1.0, 1.05, 1.1]); empty = off.
+    /// </summary>
+    public IReadOnlyList<double> VtlpFactors { get; init; } = [];
     public int FreqMasks { get; init; }
     public int FreqMaskWidth { get; init; } = 8;
     public int TimeMasks { get; init; }

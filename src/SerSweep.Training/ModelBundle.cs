@@ -12,7 +12,7 @@ namespace SerSweep.Training;
 /// A trained model as one self-describing .zip: <c>weights.pt</c> (TorchSharp state), <c>config.json</c>
 /// (the whole ExperimentConfig: model and feature config, hyperparameters, seed), <c>model.json</c>
 /// (input item shape, label map, parameter count), <c>normalization.json</c> (dataset mean/std of the training
-/// split, or null), <c>training.json</c> (status, per-epoch metrics, final val/test metrics with confusion
+/// split; for <c>features.normalize: speaker</c> the training speakers' average statistics; else null), <c>training.json</c> (status, per-epoch metrics, final val/test metrics with confusion
 /// matrices, the actors it trained on), optionally <c>cross_validation.json</c> (for a refit: the folds' metrics of its
 /// configuration, mean and sd) and <c>manifest.json</c> (format version, code version, creation time, SHA-256 of every other
 /// entry). Loading refuses unknown format versions and entries whose hash does not match.

@@ -1,6 +1,7 @@
 using SerSweep.Audio.Features;
 using SerSweep.Audio.Torch;
 using SerSweep.Core;
+using SerSweep.Training.Data;
 using SerSweep.Training.Models;
 using static TorchSharp.torch;
 
@@ -8,7 +9,9 @@ namespace SerSweep.Training;
 
 /// <summary>
 /// Inference from a <see cref="ModelBundle"/> alone: rebuilds the module from the bundled model config and
-/// item shape, loads the weights, applies the bundled dataset normalisation, and predicts in eval mode.
+/// item shape, loads the weights, normalises the features as the bundle's <c>features.normalize</c> says (dataset
+/// statistics from the bundle; CMVN per utterance, or per session of one speaker's files when the caller groups them),
+/// and predicts in eval mode.
 /// WAV files go through the audio pipeline's clip loader and feature extractor with the bundled feature
 /// config (the code path training used); both are built once, so a warm prediction only decodes, extracts
 /// and runs the network.
@@ -33,24 +36,30 @@ public sealed class Predictor : IDisposable
         extractor = new FeatureExtractor(clipLoader.Config);
     }
 
-    /// <summary>Predicts WAV files (decode, resample, clip, features, forward); a bad file throws <see cref="Audio.Wav.WavFormatException"/> naming it.</summary>
-    public Prediction[] PredictFiles(IReadOnlyList<string> paths)
+    /// <summary>
+    /// Predicts WAV files (decode, resample, clip, features, forward); a bad file throws <see cref="Audio.Wav.WavFormatException"/>
+    /// naming it. <paramref name="sessions"/>: see <see cref="Predict"/>.
+    /// </summary>
+    public Prediction[] PredictFiles(IReadOnlyList<string> paths, IReadOnlyList<int>? sessions = null)
     {
         var clips = new float[(long)paths.Count * clipLoader.ClipSamples];
         for (var i = 0; i < paths.Count; i++)
-            clipLoader.Load(paths[i], clips.AsSpan(i * clipLoader.ClipSamples, clipLoader.ClipSamples));
-        return PredictClips(clips, paths.Count);
+            LoadClip(paths[i], clips.AsSpan(i * clipLoader.ClipSamples, clipLoader.ClipSamples));
+        return PredictClips(clips, paths.Count, sessions);
     }
+
+    /// <summary>The bundle's clip of one WAV file (<see cref="ClipSamples"/> samples) into <paramref name="clip"/>.</summary>
+    public void LoadClip(string path, Span<float> clip) => clipLoader.Load(path, clip);
 
     /// <summary>Samples of one model window: the bundle's clip_seconds at its sample rate.</summary>
     public int ClipSamples => clipLoader.ClipSamples;
 
     /// <summary>Predicts <paramref name="count"/> clips already at the bundle's sample rate, [count, <see cref="ClipSamples"/>] row-major.</summary>
-    public Prediction[] PredictClips(float[] clips, int count)
+    public Prediction[] PredictClips(float[] clips, int count, IReadOnlyList<int>? sessions = null)
     {
         if (!extractor.ItemShape.SequenceEqual(Bundle.ItemShape))
             throw new InvalidDataException($"the bundle's feature config gives items of shape [{string.Join(", ", extractor.ItemShape)}] but the model expects [{string.Join(", ", Bundle.ItemShape)}]");
-        return Predict(FeaturePipeline.Extract(extractor, clips, count));
+        return Predict(FeaturePipeline.Extract(extractor, clips, count), sessions);
     }
 
     public static Predictor Load(string bundlePath) => new(ModelBundle.Load(bundlePath));
@@ -58,13 +67,24 @@ public sealed class Predictor : IDisposable
     /// <summary>Items per forward pass: bounds the activation memory when a whole dataset is predicted.</summary>
     public const int BatchSize = 64;
 
-    /// <summary>Predicts items given as one row-major block [count, C, H, W] with the bundle's item shape.</summary>
-    public Prediction[] Predict(float[] items)
+    /// <summary>
+    /// Predicts items given as one row-major block [count, C, H, W] with the bundle's item shape, as they come from the
+    /// extractor. <paramref name="sessions"/> (one id per item, items of one speaker sharing it) is what a bundle
+    /// trained with <c>features.normalize: speaker</c> normalises together; without it such a bundle normalises every
+    /// item by its training speakers' average statistics (its <see cref="ModelBundle.Normalization"/>). The other
+    /// modes ignore it.
+    /// </summary>
+    public Prediction[] Predict(float[] items, IReadOnlyList<int>? sessions = null)
     {
         var itemLength = Bundle.ItemShape.Aggregate(1, (a, b) => a * b);
         if (items.Length == 0 || items.Length % itemLength != 0)
             throw new ArgumentException($"expected a multiple of {itemLength} values (items of shape [{string.Join(", ", Bundle.ItemShape)}]), got {items.Length}");
         var count = items.Length / itemLength;
+        // A `speaker` bundle normalises files without a session by its training speakers' average (normalization.json).
+        var averageSpeaker = Bundle.Config.Features.Normalize == Normalization.Speaker && sessions is null && Bundle.Normalization is not null;
+        var statistics = averageSpeaker || Bundle.Config.Features.Normalize != Normalization.Speaker ? Bundle.Normalization : null;
+        if (!averageSpeaker && Cmvn.PredictionGroups(Bundle.Config.Features.Normalize, count, sessions) is { } groups)
+            items = Cmvn.Normalize(items, Bundle.ItemShape[0] * Bundle.ItemShape[1], Bundle.ItemShape[2], groups);
         var classes = Bundle.Classes;
         var probabilities = new float[count * classes.Length];
         using var inference = inference_mode();
@@ -73,7 +93,7 @@ public sealed class Predictor : IDisposable
             using var scope = NewDisposeScope();
             var batch = Math.Min(BatchSize, count - start);
             var input = TensorData.FromFloats(items.AsSpan(start * itemLength, batch * itemLength), [batch, .. Bundle.ItemShape.Select(d => (long)d)]);
-            if (Bundle.Normalization is { } stats) input = stats.Apply(input);
+            if (statistics is not null) input = statistics.Apply(input);
             TensorData.CopyTo(nn.functional.softmax(model.forward(input), 1), probabilities.AsSpan(start * classes.Length, batch * classes.Length));
         }
         return Enumerable.Range(0, count).Select(n => ToPrediction(probabilities.AsSpan(n * classes.Length, classes.Length))).ToArray();

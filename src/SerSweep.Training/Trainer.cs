@@ -7,8 +7,8 @@ using static TorchSharp.torch;
 namespace SerSweep.Training;
 
 /// <summary>
-/// Runs one training run of an <see cref="ExperimentConfig"/> on a <see cref="FeatureSet"/>: split, dataset
-/// normalisation from the training part, model, optimizer, epochs with validation, early stopping, epoch
+/// Runs one training run of an <see cref="ExperimentConfig"/> on a <see cref="FeatureSet"/>: split, feature
+/// normalisation (CMVN by speaker or utterance, or dataset statistics from the training part), model, optimizer, epochs with validation, early stopping, epoch
 /// checkpoints, and at the end the best epoch's weights evaluated on validation and test and written as a
 /// <see cref="ModelBundle"/>. The run seed fixes initialisation, data order and dropout; with the same
 /// thread count the same request gives the same metrics in any process, also with other runs beside it.

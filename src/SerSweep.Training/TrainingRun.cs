@@ -28,7 +28,7 @@ internal sealed class TrainingRun : IDisposable
     private readonly int[] targets;
     private readonly DataSplit split;
     private readonly int[] itemShape;
-    private readonly NormalizationStats? normalization;
+    private readonly NormalizationStats? normalization, bundleNormalization;
     private readonly Tensor data, labels;
     private readonly Tensor? classWeights;
     private readonly TrainingInputs inputs;
@@ -61,11 +61,20 @@ internal sealed class TrainingRun : IDisposable
                 throw new ArgumentException($"split '{split.Description}' leaves {split.Train.Length} training and {split.Val.Length} validation items; both must be non-empty");
 
             itemShape = features.Shape[1..];
-            using var rawData = tensor(features.Data, features.Shape.Select(d => (long)d).ToArray());
+            var (rows, width) = (features.Shape[1] * features.Shape[2], features.Shape[3]);
+            var cmvnGroups = Cmvn.TrainingGroups(config.Features.Normalize, features.Actors, split.Test);
+            var cmvn = cmvnGroups is null ? null : new TrainingCmvn(cmvnGroups, Cmvn.Statistics(features.Data, rows, width, cmvnGroups), rows, width);
+            using var rawData = tensor(cmvn?.Normalize(features.Data, [.. Enumerable.Range(0, features.Count).Select(i => (long)i)]) ?? features.Data,
+                features.Shape.Select(d => (long)d).ToArray());
             normalization = config.Features.Normalize == Normalization.Dataset ? NormalizationStats.Compute(rawData, split.Train) : null;
+            // What the bundle's predictor applies to files without a session: the dataset statistics, or for `speaker` the
+            // training actors' average speaker (a single file's own statistics are not a speaker's: 0.25 accuracy).
+            bundleNormalization = config.Features.Normalize == Normalization.Speaker
+                ? Cmvn.AverageSpeaker(cmvn!.Statistics, split.Train.Select(i => features.Actors[i]), features.Shape[1], features.Shape[2])
+                : normalization;
             data = Own(normalization?.Apply(rawData) ?? rawData.alias());
             labels = Own(tensor(targets.Select(t => (long)t).ToArray()));
-            inputs = Own(new TrainingInputs(features, data, normalization, config.Features));
+            inputs = Own(new TrainingInputs(features, data, normalization, config.Features, cmvn));
             classWeights = training.ClassWeights ? Own(Trainer.InverseFrequencyWeights(targets, split.Train, classes.Length)) : null;
 
             // The run's own generator (initialisation, dropout) and System.Random (data order): no global RNG, so
@@ -226,7 +235,7 @@ internal sealed class TrainingRun : IDisposable
             bundlePath = Path.GetFullPath(path);
             new ModelBundle
             {
-                Config = request.Config, ItemShape = itemShape, Classes = classes, Normalization = normalization,
+                Config = request.Config, ItemShape = itemShape, Classes = classes, Normalization = bundleNormalization,
                 Weights = best.Weights, Training = outcome, FeatureCacheKey = features.CacheKey,
                 CrossValidationJson = request.CrossValidationJson,
             }.Save(bundlePath);

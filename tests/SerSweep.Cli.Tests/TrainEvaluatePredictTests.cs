@@ -68,6 +68,30 @@ public class TrainEvaluatePredictTests
     }
 
     [Fact]
+    public async Task A_speaker_normalised_bundle_scores_its_held_out_actor_in_evaluate_and_predict_session_as_in_training()
+    {
+        var trained = Json(await CliProcess.RunAsync(SmallRun(TestPaths.NewTempDir(), "--set", "features.normalize=speaker",
+            "--set", "data.split.policy=actor_k_fold", "--set", "data.split.folds=4", "--set", "data.split.fold=0")));
+        var bundlePath = trained.GetProperty("bundle").GetString()!;
+        var bundle = ModelBundle.Load(bundlePath);
+        var catalog = Audio.Catalog.RavdessCatalog.Scan(TestPaths.Ravdess, Audio.Catalog.CatalogFilter.From(bundle.Config.Data));
+        var split = Splits.Create(bundle.Config.Data.Split, catalog.Entries.Select(e => e.Name.Emotion).ToArray(), catalog.Entries.Select(e => e.Actor).ToArray());
+        var testFiles = split.Test.Select(i => catalog.Entries[i]).ToArray();
+        var actor = Assert.Single(testFiles.Select(e => e.Actor).Distinct());
+
+        // evaluate normalises the actor's files together, as training normalised its held-out actor.
+        var evaluated = Json(await CliProcess.RunAsync("evaluate", bundlePath, "--data", TestPaths.Ravdess, "--actors", $"{actor}", "--cache", Cache, "--json"));
+        // predict --session: the files given are one speaker's session.
+        var predictions = Json(await CliProcess.RunAsync(["predict", bundlePath, .. testFiles.Select(e => e.Path), "--session", "--json"]))
+            .GetProperty("predictions").EnumerateArray().ToArray();
+
+        Assert.Equal(Normalization.Speaker, bundle.Config.Features.Normalize);
+        Assert.Equal(bundle.Training.Test!.Accuracy, evaluated.GetProperty("metrics").GetProperty("accuracy").GetDouble(), 12);
+        var correct = testFiles.Zip(predictions).Count(p => p.First.Name.Emotion.Name() == p.Second.GetProperty("emotion").GetString());
+        Assert.Equal(bundle.Training.Test!.Accuracy, (double)correct / testFiles.Length, 12);
+    }
+
+    [Fact]
     public async Task Evaluate_reports_metrics_on_a_chosen_actor_set()
     {
         var bundlePath = Json(await CliProcess.RunAsync(SmallRun(TestPaths.NewTempDir()))).GetProperty("bundle").GetString()!;

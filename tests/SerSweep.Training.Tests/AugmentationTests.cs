@@ -18,6 +18,14 @@ public class AugmentationTests
         return batch.data<float>().ToArray();
     }
 
+    /// <summary>The rows <paramref name="items"/> of the cached, normalised features.</summary>
+    private static float[] Rows(Tensor normalized, long[] items)
+    {
+        using var index = tensor(items);
+        using var rows = normalized.index_select(0, index);
+        return rows.data<float>().ToArray();
+    }
+
     private static (TrainingInputs Inputs, Tensor Normalized, NormalizationStats Stats) Inputs(AugmentConfig augment)
     {
         var features = RealFeatures.Actors1To4;
@@ -96,15 +104,33 @@ public class AugmentationTests
         using var _n = normalized;
         using var _i = inputs;
         long[] items = [0, 61, 122, 239];
-        using var index = tensor(items);
-        using var rows = normalized.index_select(0, index);
-        var cached = rows.data<float>().ToArray();
+        var cached = Rows(normalized, items);
 
         inputs.StartEpoch(1);
         var recomputed = Batch(inputs, items);
 
         var worst = Enumerable.Range(0, cached.Length).Max(i => Math.Abs(cached[i] - recomputed[i]));
         Assert.True(worst < 1e-3, $"largest difference {worst} (normalized units)");
+    }
+
+    [Fact]
+    public void Vtlp_warps_a_batch_and_the_same_way_for_the_same_seed()
+    {
+        var (inputs, normalized, _) = Inputs(new AugmentConfig { VtlpFactors = [0.9, 1.1] });
+        using var _n = normalized;
+        using var _i = inputs;
+        long[] items = [0, 61, 122, 239];
+        var cached = Rows(normalized, items);
+
+        inputs.StartEpoch(3);
+        var first = Batch(inputs, items);
+        inputs.StartEpoch(3);
+        var again = Batch(inputs, items);
+
+        Assert.True(inputs.Augments);
+        Assert.Equal(first, again);
+        var worst = Enumerable.Range(0, cached.Length).Max(i => Math.Abs(cached[i] - first[i]));
+        Assert.True(worst > 0.5, $"largest difference {worst} (normalized units)");
     }
 
     [Fact]

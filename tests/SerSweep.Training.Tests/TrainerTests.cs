@@ -290,4 +290,37 @@ public class TrainerTests
         Assert.Equal(folds, a.CrossValidationJson);
         Assert.Null(ModelBundle.Load((await Run(SyntheticFeatures.SmallConfig(epochs: 1), bundlePath: Path.Combine(dir, "plain.zip"))).BundlePath!).CrossValidationJson);
     }
+
+    [Theory]
+    [InlineData(Normalization.Speaker)]
+    [InlineData(Normalization.SpeakerUtterance)]
+    [InlineData(Normalization.UtteranceCmvn)]
+    public async Task A_CMVN_bundle_states_its_mode_and_predicts_a_held_out_actor_as_training_scored_it(Normalization mode)
+    {
+        var path = Path.Combine(TestPaths.NewTempDir(), "model.zip");
+        var config = SyntheticFeatures.SmallConfig(epochs: 2) with
+        {
+            Data = new DataConfig { Split = new SplitConfig { Policy = SplitPolicy.ActorKFold, Folds = 4, Fold = 1 } },
+            Features = new FeatureConfig { Normalize = mode },
+        };
+        var outcome = await Run(config, bundlePath: path);
+
+        using var predictor = Predictor.Load(path);
+        var test = Data.Splits.Create(config.Data.Split, Features.Labels, Features.Actors).Test;
+        var itemLength = Features.ItemLength;
+        var rows = test.SelectMany(i => Features.Data.AsSpan(i * itemLength, itemLength).ToArray()).ToArray();
+        int[] sessions = [.. test.Select(i => Features.Actors[i])];
+        var predicted = predictor.Predict(rows, sessions);
+
+        Assert.Equal(mode, predictor.Bundle.Config.Features.Normalize);
+        Assert.Equal(mode == Normalization.Speaker, predictor.Bundle.Normalization is not null);  // its files-without-a-session statistics
+        Assert.Single(sessions.Distinct());
+        var correct = test.Zip(predicted).Count(p => p.Second.Emotion == Features.Labels[p.First]);
+        Assert.Equal(outcome.Test!.Accuracy, (double)correct / test.Length, 12);
+        // The predictor normalises (per session or per utterance): a gain and offset on every cell changes nothing.
+        var shifted = predictor.Predict([.. rows.Select(x => 3 * x + 5)], sessions);
+        foreach (var (a, b) in predicted.Zip(shifted))
+            foreach (var emotion in Features.Labels.Distinct())
+                Assert.Equal(a.Probabilities[emotion], b.Probabilities[emotion], 4);
+    }
 }

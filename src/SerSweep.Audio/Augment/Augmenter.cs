@@ -5,9 +5,9 @@ namespace SerSweep.Audio.Augment;
 
 /// <summary>
 /// Training-split augmentation, deterministic for a seed: on clip waveforms [N, L] (speed perturbation, circular time
-/// shift, additive white noise at an SNR, in that order) and SpecAugment masks on features [N, 1, H, W]. Training
-/// augments each batch's clips, recomputes their features (<see cref="Features.FeaturePipeline.Extract"/>) and then
-/// masks them; validation and test data are never passed here. Not thread-safe (one per training run).
+/// shift, additive white noise at an SNR, in that order), a VTLP warp of the mel filterbank per clip and SpecAugment
+/// masks on features [N, 1, H, W]. Training augments each batch's clips, recomputes their features
+/// (<see cref="Features.FeaturePipeline.Extract"/>, with the clips' warps) and then masks them; validation and test data are never passed here. Not thread-safe (one per training run).
 /// </summary>
 public sealed class Augmenter(AugmentConfig config, int sampleRate, int seed)
 {
@@ -17,6 +17,8 @@ public sealed class Augmenter(AugmentConfig config, int sampleRate, int seed)
     public AugmentConfig Config { get; } = config;
 
     public bool ChangesWaveforms => Config.NoiseSnrDb is not null || Config.TimeShiftSeconds > 0 || Config.SpeedFactors.Count > 0;
+    /// <summary>The features of a batch must be recomputed from its clips: changed waveforms or a warped filterbank (VTLP).</summary>
+    public bool RecomputesFeatures => ChangesWaveforms || Config.VtlpFactors.Count > 0;
     public bool MasksFeatures => Config.FreqMasks > 0 || Config.TimeMasks > 0;
 
     /// <summary>Augments <paramref name="count"/> clips of <paramref name="length"/> samples in place.</summary>
@@ -35,6 +37,10 @@ public sealed class Augmenter(AugmentConfig config, int sampleRate, int seed)
             if (Config.NoiseSnrDb is { } snr) AddNoise(clip, snr);
         }
     }
+
+    /// <summary>A VTLP warp factor per clip drawn from <c>vtlp_factors</c>, or null when VTLP is off.</summary>
+    public double[]? DrawWarps(int count) =>
+        Config.VtlpFactors.Count == 0 ? null : [.. Enumerable.Range(0, count).Select(_ => Config.VtlpFactors[_random.Next(Config.VtlpFactors.Count)])];
 
     /// <summary>SpecAugment: zeroes <c>freq_masks</c> bands of up to <c>freq_mask_width</c> rows and <c>time_masks</c> spans of up to <c>time_mask_width</c> frames per item.</summary>
     public void MaskFeatures(float[] features, int[] shape)

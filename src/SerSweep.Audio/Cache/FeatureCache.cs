@@ -46,12 +46,13 @@ public sealed class FeatureCache(string directory)
     public static readonly string CodeIdentity =
         $"{typeof(FeatureExtractor).Assembly.ManifestModule.ModuleVersionId}/torchsharp-{typeof(TorchSharp.torch).Assembly.GetName().Version}";
 
-    /// <summary>The cache key: SHA-256 of the format version, <see cref="CodeIdentity"/>, the dataset fingerprint and the feature config (augmentation excluded).</summary>
+    /// <summary>The cache key: SHA-256 of the format version, <see cref="CodeIdentity"/>, the dataset fingerprint and the feature config (augmentation and training-side normalisation excluded).</summary>
     public static string Key(string datasetFingerprint, FeatureConfig config) => Key(datasetFingerprint, config, CodeIdentity);
 
     internal static string Key(string datasetFingerprint, FeatureConfig config, string codeIdentity)
     {
-        var keyed = config with { Augment = new AugmentConfig() };
+        // Only `utterance` normalisation happens in the extractor; the other modes share the features of `dataset`.
+        var keyed = config with { Augment = new AugmentConfig(), Normalize = config.Normalize == Normalization.Utterance ? Normalization.Utterance : Normalization.Dataset };
         var text = $"sersweep-features/{FeatureCacheHeader.CurrentFormat}\n{codeIdentity}\n{datasetFingerprint}\n{JsonSerializer.Serialize(keyed, FeatureCacheFile.Json)}";
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }

@@ -9,8 +9,11 @@ namespace SerSweep.Audio.Dsp;
 /// </summary>
 public static class MelFilterbank
 {
-    /// <summary>Row-major [nFreqs, nMels], ready for power[.., freq] x fb.</summary>
-    public static float[] Create(int nFreqs, double fMin, double fMax, int nMels, int sampleRate, MelScale scale)
+    /// <summary>
+    /// Row-major [nFreqs, nMels], ready for power[.., freq] x fb. <paramref name="warp"/> != 1: vocal tract length
+    /// perturbation, each STFT bin weighed as if it were at <see cref="VtlpWarp"/> of its frequency.
+    /// </summary>
+    public static float[] Create(int nFreqs, double fMin, double fMax, int nMels, int sampleRate, MelScale scale, double warp = 1.0)
     {
         var mMin = HzToMel(fMin, scale);
         var mMax = HzToMel(fMax, scale);
@@ -20,7 +23,7 @@ public static class MelFilterbank
         var fb = new float[nFreqs * nMels];
         for (var f = 0; f < nFreqs; f++)
         {
-            var freq = (double)(sampleRate / 2) * f / (nFreqs - 1);
+            var freq = VtlpWarp((double)(sampleRate / 2) * f / (nFreqs - 1), warp, sampleRate / 2);
             for (var m = 0; m < nMels; m++)
             {
                 var down = (freq - fPts[m]) / (fPts[m + 1] - fPts[m]);
@@ -29,6 +32,21 @@ public static class MelFilterbank
             }
         }
         return fb;
+    }
+
+    /// <summary>The bin frequency VTLP's piecewise-linear warp (Jaitly and Hinton 2013) places above this frequency.</summary>
+    public const double VtlpBoundaryHz = 4800;
+
+    /// <summary>
+    /// VTLP's frequency warp (Jaitly and Hinton 2013): f x <paramref name="warp"/> up to a boundary (4800 Hz x
+    /// min(warp, 1) / warp, at most 0.9 x Nyquist), then the straight line to the Nyquist frequency, which stays put.
+    /// </summary>
+    public static double VtlpWarp(double hz, double warp, double nyquist)
+    {
+        if (warp == 1.0) return hz;
+        var high = Math.Min(VtlpBoundaryHz, 0.9 * nyquist) * Math.Min(warp, 1.0);
+        var boundary = high / warp;
+        return hz <= boundary ? hz * warp : nyquist - (nyquist - high) / (nyquist - boundary) * (nyquist - hz);
     }
 
     public static double HzToMel(double hz, MelScale scale)

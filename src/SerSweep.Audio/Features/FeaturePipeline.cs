@@ -110,11 +110,18 @@ public static class FeaturePipeline
     /// <summary>
     /// Features [count, 1, H, W] of clips already in memory ([count, clip_samples] in <paramref name="clips"/>), on
     /// the calling thread with its libtorch settings: for training's on-the-fly features of augmented waveforms and
-    /// for prediction.
+    /// for prediction. <paramref name="warps"/>: a VTLP warp factor per clip (training), each clip featurised with its own.
     /// </summary>
-    public static float[] Extract(FeatureExtractor extractor, float[] clips, int count)
+    public static float[] Extract(FeatureExtractor extractor, float[] clips, int count, double[]? warps = null)
     {
         var features = new float[(long)count * extractor.ItemLength];
+        if (warps is not null)
+        {
+            for (var i = 0; i < count; i++)
+                Featurise(extractor, clips.AsSpan(i * extractor.ClipSamples, extractor.ClipSamples), 1,
+                    features.AsSpan(i * extractor.ItemLength, extractor.ItemLength), warps[i]);
+            return features;
+        }
         for (var start = 0; start < count; start += BatchSize)
         {
             var n = Math.Min(BatchSize, count - start);
@@ -124,11 +131,11 @@ public static class FeaturePipeline
         return features;
     }
 
-    private static void Featurise(FeatureExtractor extractor, ReadOnlySpan<float> clips, int count, Span<float> features)
+    private static void Featurise(FeatureExtractor extractor, ReadOnlySpan<float> clips, int count, Span<float> features, double warp = 1.0)
     {
         using var scope = NewDisposeScope();
         var input = TensorData.FromFloats(clips, count, extractor.ClipSamples);
-        TensorData.CopyTo(extractor.Compute(input), features);
+        TensorData.CopyTo(extractor.Compute(input, warp), features);
     }
 
     private static float[] Rows(float[] source, int[] rows, int rowLength)

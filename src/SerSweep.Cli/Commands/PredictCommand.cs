@@ -25,13 +25,18 @@ public static class PredictCommand
         var csv = new Option<bool>("--csv") { Description = "With --timeline: print the segments as CSV (file,start,end,label,confidence)." };
         var timeline = new Option<bool>("--timeline") { Description = "Slide the model's window over each whole recording: segments of emotion and silence." };
         var window = new Option<double?>("--window") { Description = "With --timeline: window length in seconds (default and maximum: the model's clip_seconds)." };
+        var session = new Option<bool>("--session")
+        {
+            Description = "The files are one speaker's: a bundle trained with features.normalize: speaker normalises them together (else each file by its training speakers' average statistics).",
+        };
         var hop = new Option<double>("--hop") { Description = "With --timeline: seconds between window centres, the timeline's resolution.", DefaultValueFactory = _ => new TimelineOptions().HopSeconds };
         var command = new Command("predict", "Predict the emotion of WAV files with a model bundle; prints the probability of every class.")
         {
-            model, files, json, csv, timeline, window, hop,
+            model, files, json, csv, timeline, window, hop, session,
         };
         command.SetAction(parse =>
         {
+            if (parse.GetValue(timeline) && parse.GetValue(session)) throw new UserInputException("--session does not apply to --timeline");
             using var predictor = LoadPredictor(parse.GetValue(model)!);
             if (parse.GetValue(timeline))
                 return Timelines(predictor, parse.GetValue(model)!, parse.GetValue(files)!,
@@ -39,22 +44,7 @@ public static class PredictCommand
                     parse.GetValue(json) ? TimelineFormat.Json : parse.GetValue(csv) ? TimelineFormat.Csv : TimelineFormat.Table);
             if (parse.GetValue(csv) || parse.GetResult(window) is { Implicit: false } || parse.GetResult(hop) is { Implicit: false })
                 throw new UserInputException("--csv, --window and --hop apply to --timeline only");
-            var predictions = new List<FilePrediction>();
-            var errors = new List<FileError>();
-            // One file at a time, so that a bad file is reported and the others still get their prediction.
-            foreach (var file in parse.GetValue(files)!)
-            {
-                try
-                {
-                    if (!File.Exists(file)) throw new FileNotFoundException($"{file}: file not found");
-                    var p = predictor.PredictFiles([file])[0];
-                    predictions.Add(new FilePrediction(file, p.Emotion, p.Probabilities));
-                }
-                catch (Exception e) when (e is WavFormatException or FileNotFoundException or IOException)
-                {
-                    errors.Add(new FileError(file, e.Message));
-                }
-            }
+            var (predictions, errors) = PredictFiles(predictor, parse.GetValue(files)!, parse.GetValue(session));
             var result = new Result(Path.GetFullPath(parse.GetValue(model)!), predictions, errors);
             if (parse.GetValue(json)) JsonOutput.Write(result);
             else Print(result);
@@ -62,6 +52,33 @@ public static class PredictCommand
             return errors.Count == 0 ? ExitCodes.Ok : ExitCodes.BadInput;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Each file's clip loaded on its own, so that a bad file is reported and the others still get their prediction;
+    /// then the good ones predicted together, as one speaker's session when <paramref name="session"/> says so.
+    /// </summary>
+    private static (List<FilePrediction>, List<FileError>) PredictFiles(Predictor predictor, string[] files, bool session)
+    {
+        var loaded = new List<string>();
+        var errors = new List<FileError>();
+        var clips = new float[(long)files.Length * predictor.ClipSamples];
+        foreach (var file in files)
+        {
+            try
+            {
+                if (!File.Exists(file)) throw new FileNotFoundException($"{file}: file not found");
+                predictor.LoadClip(file, clips.AsSpan(loaded.Count * predictor.ClipSamples, predictor.ClipSamples));
+                loaded.Add(file);
+            }
+            catch (Exception e) when (e is WavFormatException or FileNotFoundException or IOException)
+            {
+                errors.Add(new FileError(file, e.Message));
+            }
+        }
+        if (loaded.Count == 0) return ([], errors);
+        var predicted = predictor.PredictClips(clips, loaded.Count, session ? new int[loaded.Count] : null);
+        return ([.. loaded.Select((file, i) => new FilePrediction(file, predicted[i].Emotion, predicted[i].Probabilities))], errors);
     }
 
     /// <summary>A predictor for the bundle at <paramref name="path"/>; a missing or invalid bundle is bad input.</summary>

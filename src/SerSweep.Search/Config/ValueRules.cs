@@ -20,6 +20,7 @@ public static partial class ValueRules
     private static readonly Rule ActorList = new(v => IsActorList((string)v), "a list of actors 1..24 such as \"1-4\" or \"1,3,5-8\"", "RAVDESS has actors 1 to 24: write single actors and ranges separated by commas");
     private static readonly Rule OptionalActorList = new(v => (string)v == "" || IsActorList((string)v), "empty or a list of actors 1..24 such as \"4\" or \"21-24\"", "RAVDESS has actors 1 to 24: write single actors and ranges separated by commas");
     private static readonly Rule PositiveChannels = new(v => v is IReadOnlyList<int> { Count: > 0 } list && list.All(c => c > 0), "a non-empty list of positive channel counts", "write one output channel count per conv block, e.g. [16, 32, 64]");
+    private static readonly Rule PositiveWarpFactors = new(v => v is IReadOnlyList<double> list && list.All(f => f > 0), "a list of positive warp factors", "write factors around 1, e.g. [0.9, 1.0, 1.1], or [] for none");
     private static readonly Rule PositiveFactors = new(v => v is IReadOnlyList<double> list && list.All(f => f > 0), "a list of positive speed factors", "write factors around 1, e.g. [0.9, 1.0, 1.1], or [] for none");
 
     private static readonly Dictionary<string, Rule> Rules = new()
@@ -44,6 +45,7 @@ public static partial class ValueRules
         ["features.trim_db"] = Positive,
         ["features.augment.time_shift_seconds"] = NonNegative,
         ["features.augment.speed_factors"] = PositiveFactors,
+        ["features.augment.vtlp_factors"] = PositiveWarpFactors,
         ["features.augment.freq_masks"] = NonNegative,
         ["features.augment.freq_mask_width"] = NonNegative,
         ["features.augment.time_masks"] = NonNegative,

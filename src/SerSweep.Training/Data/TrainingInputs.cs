@@ -10,8 +10,9 @@ namespace SerSweep.Training.Data;
 /// The network input of a training batch. Without <c>features.augment</c> it is the batch's rows of the
 /// (normalised) feature tensor. With it, a fresh <see cref="Augmenter"/> per epoch, seeded from the run seed and
 /// the epoch, changes the batch's clips (speed, time shift, noise) and their features are recomputed with the
-/// feature config of the run; dataset normalisation (statistics of the unaugmented training split) follows, then
-/// SpecAugment masks, so a masked cell is the row's training mean (0). Only the trainer's training batches come
+/// feature config of the run (through a filterbank warped per clip with VTLP); the run's normalisation follows
+/// (CMVN: a speaker's statistics from the unaugmented features, an utterance's from its augmented rows; dataset:
+/// statistics of the unaugmented training split), then SpecAugment masks, so a masked cell is the row's mean (0). Only the trainer's training batches come
 /// through here: validation and test are evaluated on the cached features, never augmented.
 /// </summary>
 public sealed class TrainingInputs : IDisposable
@@ -19,23 +20,25 @@ public sealed class TrainingInputs : IDisposable
     private readonly FeatureSet features;
     private readonly Tensor normalized;
     private readonly NormalizationStats? normalization;
+    private readonly TrainingCmvn? cmvn;
     private readonly AugmentConfig augment;
     private readonly int sampleRate;
     private readonly FeatureExtractor? extractor;
     private Augmenter? augmenter;
 
-    public TrainingInputs(FeatureSet features, Tensor normalized, NormalizationStats? normalization, FeatureConfig config)
+    public TrainingInputs(FeatureSet features, Tensor normalized, NormalizationStats? normalization, FeatureConfig config, TrainingCmvn? cmvn = null)
     {
         this.features = features;
         this.normalized = normalized;
         this.normalization = normalization;
+        this.cmvn = cmvn;
         augment = config.Augment;
         sampleRate = config.SampleRate;
         var probe = new Augmenter(augment, sampleRate, 0);
-        Augments = probe.ChangesWaveforms || probe.MasksFeatures;
-        if (!probe.ChangesWaveforms) return;
+        Augments = probe.RecomputesFeatures || probe.MasksFeatures;
+        if (!probe.RecomputesFeatures) return;
         if (features.Waveforms is null || features.WaveformLength == 0)
-            throw new ArgumentException("features.augment changes waveforms (noise_snr_db, time_shift_seconds or speed_factors) but the feature set holds no clips: recompute the feature cache");
+            throw new ArgumentException("features.augment recomputes features from the clips (noise_snr_db, time_shift_seconds, speed_factors or vtlp_factors) but the feature set holds no clips: recompute the feature cache");
         extractor = new FeatureExtractor(config);
         if (!extractor.ItemShape.SequenceEqual(features.Shape[1..]) || extractor.ClipSamples != features.WaveformLength)
             throw new ArgumentException($"features.augment: the feature config gives items [{string.Join(", ", extractor.ItemShape)}] of {extractor.ClipSamples} samples, the feature set [{string.Join(", ", features.Shape[1..])}] of {features.WaveformLength}");
@@ -60,7 +63,8 @@ public sealed class TrainingInputs : IDisposable
             return normalized.index_select(0, index);
         }
         var shape = new long[] { items.Length, features.Shape[1], features.Shape[2], features.Shape[3] };
-        var raw = augmenter.ChangesWaveforms ? AugmentedFeatures(items) : Rows(features.Data, items, features.ItemLength);
+        var raw = augmenter.RecomputesFeatures ? AugmentedFeatures(items) : Rows(features.Data, items, features.ItemLength);
+        if (cmvn is not null) raw = cmvn.Normalize(raw, items);
         using var rawTensor = tensor(raw, shape);
         var input = normalization?.Apply(rawTensor) ?? rawTensor.clone();
         if (!augmenter.MasksFeatures) return input;
@@ -76,7 +80,7 @@ public sealed class TrainingInputs : IDisposable
     {
         var clips = Rows(features.Waveforms!, items, features.WaveformLength);
         augmenter!.AugmentWaveforms(clips, items.Length, features.WaveformLength);
-        return FeaturePipeline.Extract(extractor!, clips, items.Length);
+        return FeaturePipeline.Extract(extractor!, clips, items.Length, augmenter.DrawWarps(items.Length));
     }
 
     private static float[] Rows(float[] source, long[] items, int rowLength)
