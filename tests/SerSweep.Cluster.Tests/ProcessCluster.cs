@@ -200,12 +200,16 @@ public sealed partial class ProcessCluster : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>A base port with the next few (silo ports of the workers) and +1000 (gateways) free.</summary>
+    /// <summary>
+    /// A base port with the next few (silo ports of the workers) and +1000 (gateways) free, all below Linux's ephemeral
+    /// range (32768 up): a port picked there can be taken, between this check and a silo's (re)start after kill -9, as
+    /// the source port of any outgoing connection on the machine; that made the coordinator's bind fail once.
+    /// </summary>
     private static int FreePortBlock()
     {
         for (var attempt = 0; attempt < 50; attempt++)
         {
-            var start = Random.Shared.Next(20000, 40000);
+            var start = Random.Shared.Next(20000, 31700);
             if (Enumerable.Range(0, 5).All(i => IsFree(start + i) && IsFree(start + 1000 + i))) return start;
         }
         throw new InvalidOperationException("no free block of ports");
