@@ -11,6 +11,12 @@ public interface ISweepCoordinatorGrain : IGrainWithIntegerKey
     Task Resume();
     /// <summary>Cancels running trials, starts no more, marks the sweep stopped.</summary>
     Task Stop();
+    /// <summary>
+    /// A snapshot of in-memory counters, answered between the awaits of other calls: a turn that waits on a worker which
+    /// has just died (up to the 30 s response timeout, until membership declares it dead) must not stall progress reads
+    /// (the CLI's progress line, the tests' waits).
+    /// </summary>
+    [AlwaysInterleave]
     Task<SweepProgress> GetProgress();
 
     /// <summary>An epoch of a running attempt; the answer says whether it goes on (ASHA) or was superseded.</summary>
