@@ -28,6 +28,11 @@ public sealed partial class SweepCoordinatorGrain(
     /// </summary>
     private const string Watchdog = "sweep-watchdog";
     private static readonly TimeSpan WatchdogPeriod = TimeSpan.FromMinutes(1);
+    // Calls to a worker inside one of this grain's turns are bounded well below Orleans' 30 s response timeout:
+    // a worker that has just died must not hold the sweep's other messages (reports, progress reads) that long.
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan CancelTimeout = TimeSpan.FromSeconds(5);
 
     private sealed record Running(int Attempt, string Silo, int Index)
     {
@@ -204,7 +209,7 @@ public sealed partial class SweepCoordinatorGrain(
             // Aimed at the attempt's silo: if the directory entry died with the old coordinator silo, the call still
             // reaches the activation that trains there instead of creating an idle one elsewhere.
             silo = await PlacementHint.OnSilo(trial.Silo ?? "", () => TrialGrain(trial.Id, trial.CurrentAttempt).RunningOn())
-                .WaitAsync(TimeSpan.FromSeconds(10));
+                .WaitAsync(ProbeTimeout);
         }
         catch (Exception e) when (e is OrleansException or TimeoutException or SiloUnavailableException)
         {
@@ -262,7 +267,8 @@ public sealed partial class SweepCoordinatorGrain(
             using var span = SweepTracing.Attempt(SweepId, trialId.Value, lease.Attempt, silo);
             try
             {
-                await PlacementHint.OnSilo(silo, async () => { await TrialGrain(trialId.Value, lease.Attempt).Start(Assignment(trialId.Value, lease)); return 0; });
+                await PlacementHint.OnSilo(silo, async () => { await TrialGrain(trialId.Value, lease.Attempt).Start(Assignment(trialId.Value, lease)); return 0; })
+                    .WaitAsync(StartTimeout);
             }
             catch (Exception e) when (e is OrleansException or InvalidOperationException or TimeoutException)
             {
@@ -442,7 +448,7 @@ public sealed partial class SweepCoordinatorGrain(
     {
         try
         {
-            await TrialGrain(trialId, attempt).Cancel().WaitAsync(TimeSpan.FromSeconds(5));
+            await TrialGrain(trialId, attempt).Cancel().WaitAsync(CancelTimeout);
         }
         catch (Exception e) when (e is OrleansException or TimeoutException or SiloUnavailableException)
         {
