@@ -78,8 +78,12 @@ public static class Observability
                 if (prometheus) m.AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0);
                 if (otlp) m.AddOtlpExporter();
             });
-        if (otlp) telemetry.WithTracing(t => t.AddSource([SweepTracing.SourceName, .. OrleansActivitySources]).AddOtlpExporter());
+        if (otlp) telemetry.WithTracing(t => t.AddSerSweepTraces().AddOtlpExporter());
     }
+
+    /// <summary>The trial traces: SerSweep's spans and Orleans' call spans within them (<see cref="TrialTraceSampler"/>).</summary>
+    public static TracerProviderBuilder AddSerSweepTraces(this TracerProviderBuilder tracing) =>
+        tracing.AddSource([SweepTracing.SourceName, .. OrleansActivitySources]).SetSampler(TrialTraceSampler.Instance);
 
     /// <summary>
     /// Maps /metrics. On the --metrics-urls ports nothing else answers, so opening them to a network does not open the

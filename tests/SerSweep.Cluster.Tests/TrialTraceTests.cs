@@ -3,6 +3,7 @@ using OpenTelemetry;
 using OpenTelemetry.Trace;
 using SerSweep.Cluster.Telemetry;
 using SerSweep.Cluster.Trainers;
+using SerSweep.Host;
 using SerSweep.Testing;
 
 namespace SerSweep.Cluster.Tests;
@@ -19,7 +20,7 @@ public sealed class TrialTraceTests
         const int epochs = 3;
         var spans = new List<Activity>();
         using var tracing = Sdk.CreateTracerProviderBuilder()
-            .AddSource(SweepTracing.SourceName, "Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application")
+            .AddSerSweepTraces()
             .AddInMemoryExporter(spans)
             .Build();
         await using var cluster = await TestCluster.StartAsync(workers: 1, slots: 1, new SyntheticTrainerOptions { EpochDuration = TimeSpan.FromMilliseconds(50) });
@@ -54,6 +55,30 @@ public sealed class TrialTraceTests
         Assert.Equal(coordinator, Tag(commit, "sersweep.silo"));
         Assert.True(Descends(commit, training, trace), "the commit span is not under the worker's training span");
         Assert.True(commit.StartTimeUtc >= training.Events.Last().Timestamp.UtcDateTime, "the result was committed before the last epoch");
+
+        // Only trial traces are recorded: every exported span of this cluster belongs to a trace a SerSweep span started
+        // (Orleans' own calls - membership, directory, reminders, progress reads - start none).
+        Activity[] all;
+        lock (spans) all = [.. spans];
+        var trialTraces = all.Where(s => s.Source.Name == SweepTracing.SourceName).Select(s => s.TraceId).ToHashSet();
+        var orleansSpans = all.Where(s => s.Source.Name != SweepTracing.SourceName).ToList();
+        Assert.Contains(orleansSpans, s => s.TraceId == root.TraceId);
+        Assert.All(orleansSpans, s => Assert.Contains(s.TraceId, trialTraces));
+    }
+
+    [Theory]
+    [InlineData("sersweep.attempt", null, true)]                      // a SerSweep span starts a trace
+    [InlineData("IMembershipService/Ping", null, false)]              // Orleans' own traffic starts none
+    [InlineData("ISweepCoordinatorGrain/GetProgress", null, false)]
+    [InlineData("ITrialGrain/Start", true, true)]                     // a call inside a recorded trial trace
+    [InlineData("ITrialGrain/Start", false, false)]                   // a call under a dropped span
+    public void Only_spans_of_trial_traces_are_recorded(string name, bool? parentRecorded, bool recorded)
+    {
+        var parent = parentRecorded is { } flag
+            ? new ActivityContext(ActivityTraceId.CreateRandom(), ActivitySpanId.CreateRandom(), flag ? ActivityTraceFlags.Recorded : ActivityTraceFlags.None)
+            : default;
+        var decision = TrialTraceSampler.Instance.ShouldSample(new SamplingParameters(parent, ActivityTraceId.CreateRandom(), name, ActivityKind.Internal)).Decision;
+        Assert.Equal(recorded ? SamplingDecision.RecordAndSample : SamplingDecision.Drop, decision);
     }
 
     private static string? Tag(Activity span, string key) => span.GetTagItem(key) as string;

@@ -12,6 +12,8 @@ namespace SerSweep.Cluster.Telemetry;
 public static class SweepTracing
 {
     public const string SourceName = "SerSweep";
+    /// <summary>Every SerSweep span's name starts with it: samplers keep the traces these spans start.</summary>
+    public const string SpanPrefix = "sersweep.";
     public static readonly ActivitySource Source = new(SourceName);
 
     /// <summary>A new trace: the coordinator dispatches attempts while handling other calls (the report that freed the slot), which must not become their parent.</summary>
@@ -19,7 +21,7 @@ public static class SweepTracing
     {
         var caller = Activity.Current;
         Activity.Current = null;
-        var span = Source.StartActivity("sersweep.attempt", ActivityKind.Internal);
+        var span = Source.StartActivity(SpanPrefix + "attempt", ActivityKind.Internal);
         if (span is null)
         {
             Activity.Current = caller;
@@ -29,11 +31,11 @@ public static class SweepTracing
     }
 
     public static Activity? Training(ActivityContext parent, long trialId, int attempt, string silo) =>
-        Source.StartActivity("sersweep.training", ActivityKind.Internal, parent)?.AddTag("sersweep.trial_id", trialId).AddTag("sersweep.attempt", attempt).AddTag("sersweep.silo", silo);
+        Source.StartActivity(SpanPrefix + "training", ActivityKind.Internal, parent)?.AddTag("sersweep.trial_id", trialId).AddTag("sersweep.attempt", attempt).AddTag("sersweep.silo", silo);
 
     public static void Epoch(int epoch, double seconds) =>
         Activity.Current?.AddEvent(new ActivityEvent("epoch", tags: new ActivityTagsCollection { ["epoch"] = epoch, ["seconds"] = seconds }));
 
     public static Activity? Commit(long trialId, int attempt, string end, string silo) =>
-        Source.StartActivity("sersweep.commit")?.AddTag("sersweep.trial_id", trialId).AddTag("sersweep.attempt", attempt).AddTag("sersweep.end", end).AddTag("sersweep.silo", silo);
+        Source.StartActivity(SpanPrefix + "commit")?.AddTag("sersweep.trial_id", trialId).AddTag("sersweep.attempt", attempt).AddTag("sersweep.end", end).AddTag("sersweep.silo", silo);
 }
