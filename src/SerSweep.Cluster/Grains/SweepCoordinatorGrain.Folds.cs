@@ -86,7 +86,7 @@ public sealed partial class SweepCoordinatorGrain
     private async Task<long> AddFoldsAsync(TrialSuggestion suggestion, CrossValidationSettings folds, string state)
     {
         var (parent, rows) = await writer.AddCrossValidatedTrialAsync(
-            SweepId, suggestion.Index, TrialParameters.ToJson(suggestion.Parameters), suggestion.Seed, folds.Folds, state);
+            SweepId, suggestion.Index, StoredJson.WriteParameters(suggestion.ParametersToStore), suggestion.Seed, folds.Folds, state);
         _savedStrategyState = state;
         _crossValidated++;
         var folded = Folded(parent.Id, parent.Index);

@@ -309,7 +309,7 @@ public sealed partial class SweepCoordinatorGrain(
         }
         var state = _strategy.SaveState();
         if (_definition.CrossValidation is { } folds) return await AddFoldsAsync(suggestion, folds, state);
-        var trial = await writer.AddTrialAsync(SweepId, suggestion.Index, TrialParameters.ToJson(suggestion.Parameters), suggestion.Seed, state);
+        var trial = await writer.AddTrialAsync(SweepId, suggestion.Index, StoredJson.WriteParameters(suggestion.ParametersToStore), suggestion.Seed, state);
         _savedStrategyState = state;
         _trials[trial.Id] = (trial.Index, trial.Seed, trial.ParametersJson);
         return trial.Id;
@@ -318,7 +318,7 @@ public sealed partial class SweepCoordinatorGrain(
     private TrialAssignment Assignment(long trialId, AttemptLease lease)
     {
         var (index, seed, parameters) = _trials[trialId];
-        var config = ConfigOf(trialId, _definition.ConfigFor(new TrialSuggestion(index, seed, TrialParameters.FromJson(parameters))));
+        var config = ConfigOf(trialId, _definition.ConfigFor(new TrialSuggestion(index, seed, StoredJson.ReadParameterValues(parameters))));
         return new TrialAssignment(SweepId, trialId, index, lease.Attempt, ConfigJson.Write(config), lease.ResumeFromEpoch, _sweep.ObjectiveMetric,
             _definition.Search.CheckpointEvery) { CrossValidationJson = RefitSummary(trialId) };
     }
