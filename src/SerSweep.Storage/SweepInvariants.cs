@@ -32,6 +32,8 @@ public static class SweepInvariants
 {
     public static async Task<InvariantReport> CheckAsync(SerSweepDbContext db, CancellationToken cancel = default)
     {
+        // One read transaction: every query sees the same snapshot (WAL), so a live sweep's commit between two of them is no violation.
+        await using var snapshot = await db.Database.BeginTransactionAsync(cancel);
         var sweeps = await db.Sweeps.AsNoTracking().OrderBy(s => s.Id).Select(s => new { s.Id, s.Name, s.Status }).ToListAsync(cancel);
         var trials = await db.Trials.AsNoTracking().OrderBy(t => t.Id).Select(t => new TrialFacts(
             t.Id, t.SweepId, t.Index, t.Role, t.ParentTrialId, t.Status, t.Attempts, t.LastEpoch)).ToListAsync(cancel);
