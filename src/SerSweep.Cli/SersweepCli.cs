@@ -18,6 +18,7 @@ public static class SersweepCli
         root.Subcommands.Add(SiloCommand.Create());
         root.Subcommands.Add(SweepCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());
+        root.Subcommands.Add(CheckCommand.Create());
         root.Subcommands.Add(DashboardCommand.Create());
         return root;
     }

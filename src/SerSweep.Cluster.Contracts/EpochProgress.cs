@@ -1,3 +1,5 @@
+using SerSweep.Core;
+
 namespace SerSweep.Cluster.Contracts;
 
 /// <summary>
@@ -11,28 +13,10 @@ public sealed record EpochProgress(
     [property: Id(1)] int Attempt,
     [property: Id(2)] int Epoch,
     [property: Id(3)] int Epochs,
-    [property: Id(4)] double TrainLoss,
-    [property: Id(5)] double TrainAccuracy,
-    [property: Id(6)] double ValLoss,
-    [property: Id(7)] double ValAccuracy,
-    [property: Id(8)] double ValMacroF1,
-    [property: Id(9)] double ValUar,
+    [property: Id(13)] MetricValues Metrics,
     [property: Id(10)] double LearningRate,
     [property: Id(11)] double Seconds,
-    [property: Id(12)] bool CheckpointWritten)
-{
-    /// <summary>The value of a validation or training metric by its name in <see cref="Core.Metrics"/>; null for test metrics.</summary>
-    public double? Metric(string name) => name switch
-    {
-        Core.Metrics.TrainLoss => TrainLoss,
-        Core.Metrics.TrainAccuracy => TrainAccuracy,
-        Core.Metrics.ValLoss => ValLoss,
-        Core.Metrics.ValAccuracy => ValAccuracy,
-        Core.Metrics.ValMacroF1 => ValMacroF1,
-        Core.Metrics.ValUar => ValUar,
-        _ => null,
-    };
-}
+    [property: Id(12)] bool CheckpointWritten);
 
 public enum EpochVerdict
 {

@@ -17,14 +17,8 @@ public sealed record TrialOutcome
     [Id(3)] public string? Reason { get; init; }
     [Id(4)] public int Epochs { get; init; }
     [Id(5)] public int BestEpoch { get; init; }
-    [Id(6)] public double? ValLoss { get; init; }
-    [Id(7)] public double? ValAccuracy { get; init; }
-    [Id(8)] public double? ValMacroF1 { get; init; }
-    [Id(9)] public double? ValUar { get; init; }
-    [Id(10)] public double? TestLoss { get; init; }
-    [Id(11)] public double? TestAccuracy { get; init; }
-    [Id(12)] public double? TestMacroF1 { get; init; }
-    [Id(13)] public double? TestUar { get; init; }
+    /// <summary>The final validation and test metrics of the kept epoch; none for an attempt without a result.</summary>
+    [Id(22)] public MetricValues Metrics { get; init; } = new();
     [Id(14)] public string? PerClassJson { get; init; }
     [Id(15)] public string? PerActorJson { get; init; }
     [Id(16)] public string? ConfusionJson { get; init; }
@@ -36,18 +30,4 @@ public sealed record TrialOutcome
 
     /// <summary>How the attempt ended in one word, for logs and traces: the failure class of a failed attempt, else its state.</summary>
     public string Ending => Failure?.ToString() ?? State.ToString();
-
-    /// <summary>A final metric by its name in <see cref="Core.Metrics"/>.</summary>
-    public double? Metric(string name) => name switch
-    {
-        Core.Metrics.ValLoss => ValLoss,
-        Core.Metrics.ValAccuracy => ValAccuracy,
-        Core.Metrics.ValMacroF1 => ValMacroF1,
-        Core.Metrics.ValUar => ValUar,
-        Core.Metrics.TestLoss => TestLoss,
-        Core.Metrics.TestAccuracy => TestAccuracy,
-        Core.Metrics.TestMacroF1 => TestMacroF1,
-        Core.Metrics.TestUar => TestUar,
-        _ => null,
-    };
 }

@@ -57,7 +57,11 @@ public sealed class SerSweepDbContext(DbContextOptions<SerSweepDbContext> option
             attempt.HasIndex(a => new { a.TrialId, a.Number }).IsUnique();
         });
 
-        model.Entity<EpochMetric>().HasIndex(e => new { e.TrialId, e.Epoch }).IsUnique();
+        model.Entity<EpochMetric>(epoch =>
+        {
+            epoch.HasIndex(e => new { e.TrialId, e.Epoch }).IsUnique();
+            epoch.Ignore(e => e.Metrics);
+        });
 
         model.Entity<TrialResult>(result =>
         {
@@ -67,6 +71,7 @@ public sealed class SerSweepDbContext(DbContextOptions<SerSweepDbContext> option
             result.HasIndex(r => r.TestAccuracy);
             result.HasIndex(r => r.ValAccuracy);
             result.HasIndex(r => r.ValMacroF1);
+            result.Ignore(r => r.Metrics);
         });
 
         model.Entity<Artifact>().HasIndex(a => new { a.TrialId, a.Kind }).IsUnique();

@@ -18,9 +18,19 @@ public static class StoredJson
 
     public static T? Read<T>(string? json) => json is null ? default : JsonSerializer.Deserialize<T>(json, Options);
 
-    /// <summary>Parameters keep their dotted keys verbatim ("training.learning_rate"), so no naming policy applies.</summary>
+    /// <summary>
+    /// A trial's parameters, the one writer of <c>Trials.ParametersJson</c>: dotted keys verbatim ("training.learning_rate"),
+    /// so no naming policy applies; values as given, numbers as JSON numbers and anything else already as its sweep.yaml text
+    /// (the search's <c>TrialSuggestion.ParametersToStore</c>).
+    /// </summary>
     public static string WriteParameters(IReadOnlyDictionary<string, object?> parameters) => JsonSerializer.Serialize(parameters);
 
     public static Dictionary<string, JsonElement> ReadParameters(string json) =>
         JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(json) ?? [];
+
+    /// <summary>The stored parameters back as values: numbers as doubles, the rest as their text (which the search's config paths parse).</summary>
+    public static IReadOnlyDictionary<string, object?> ReadParameterValues(string json) =>
+        ReadParameters(json).ToDictionary(
+            p => p.Key,
+            p => p.Value.ValueKind == JsonValueKind.Number ? p.Value.GetDouble() : (object?)p.Value.GetString());
 }

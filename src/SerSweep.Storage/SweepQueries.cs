@@ -189,18 +189,9 @@ public sealed partial class SweepQueries(IDbContextFactory<SerSweepDbContext> co
             return NullsLast(trials, t => SerSweepDbContext.JsonNumber(t.ParametersJson, jsonPath), query.Descending ?? false);
         }
         var descending = query.Descending ?? !Metrics.LowerIsBetter(sortBy);
-        return sortBy switch
-        {
-            Metrics.ValLoss => NullsLast(trials, t => t.Result!.ValLoss, descending),
-            Metrics.ValAccuracy => NullsLast(trials, t => t.Result!.ValAccuracy, descending),
-            Metrics.ValMacroF1 => NullsLast(trials, t => t.Result!.ValMacroF1, descending),
-            Metrics.ValUar => NullsLast(trials, t => t.Result!.ValUar, descending),
-            Metrics.TestLoss => NullsLast(trials, t => t.Result!.TestLoss, descending),
-            Metrics.TestAccuracy => NullsLast(trials, t => t.Result!.TestAccuracy, descending),
-            Metrics.TestMacroF1 => NullsLast(trials, t => t.Result!.TestMacroF1, descending),
-            Metrics.TestUar => NullsLast(trials, t => t.Result!.TestUar, descending),
-            _ => throw new ArgumentException($"Unknown leaderboard sort '{sortBy}': use objective, index, status, epochs, finished_at, a final metric or param:PATH.", nameof(query)),
-        };
+        var column = TrialResult.ColumnOf(sortBy)
+            ?? throw new ArgumentException($"Unknown leaderboard sort '{sortBy}': use objective, index, status, epochs, finished_at, a final metric or param:PATH.", nameof(query));
+        return NullsLast(trials, t => EF.Property<double?>(t.Result!, column), descending);
     }
 
     private static IOrderedQueryable<Trial> OrderBy<TKey>(IQueryable<Trial> trials, Expression<Func<Trial, TKey>> key, bool descending) =>

@@ -1,10 +1,11 @@
 using System.Text.Json.Serialization;
+using SerSweep.Core;
 
 namespace SerSweep.Training;
 
 /// <summary>
-/// What one finished epoch measured. <see cref="Metrics"/> holds the same numbers under the names of
-/// <see cref="SerSweep.Core.Metrics"/> (train_loss, val_accuracy, ...), which is what objectives and pruning use.
+/// What one finished epoch measured, flat as <c>train --json</c> and the checkpoint's history have always written it;
+/// <see cref="Metrics"/> holds the same numbers as the one metrics record, which objectives, pruning and storage read by name.
 /// </summary>
 public sealed record EpochReport(
     int Epoch,
@@ -19,13 +20,8 @@ public sealed record EpochReport(
     TimeSpan Elapsed)
 {
     [JsonIgnore]
-    public IReadOnlyDictionary<string, double> Metrics => new Dictionary<string, double>
+    public MetricValues Metrics => new()
     {
-        [Core.Metrics.TrainLoss] = TrainLoss,
-        [Core.Metrics.TrainAccuracy] = TrainAccuracy,
-        [Core.Metrics.ValLoss] = ValLoss,
-        [Core.Metrics.ValAccuracy] = ValAccuracy,
-        [Core.Metrics.ValMacroF1] = ValMacroF1,
-        [Core.Metrics.ValUar] = ValUar,
+        TrainLoss = TrainLoss, TrainAccuracy = TrainAccuracy, ValLoss = ValLoss, ValAccuracy = ValAccuracy, ValMacroF1 = ValMacroF1, ValUar = ValUar,
     };
 }

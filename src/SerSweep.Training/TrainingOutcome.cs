@@ -19,6 +19,14 @@ public sealed record TrainingOutcome
     public int BestEpoch { get; init; }
     public ClassificationReport? Val { get; init; }
     public ClassificationReport? Test { get; init; }
+
+    /// <summary>The final metrics: <see cref="Val"/> and <see cref="Test"/> under their names; none without a kept epoch.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public MetricValues FinalMetrics => new()
+    {
+        ValLoss = Val?.Loss, ValAccuracy = Val?.Accuracy, ValMacroF1 = Val?.MacroF1, ValUar = Val?.Uar,
+        TestLoss = Test?.Loss, TestAccuracy = Test?.Accuracy, TestMacroF1 = Test?.MacroF1, TestUar = Test?.Uar,
+    };
     public required string Split { get; init; }
     /// <summary>The actors whose files trained the model (its training part; the validation part only chose the epoch).</summary>
     public IReadOnlyList<int> TrainedActors { get; init; } = [];

@@ -192,9 +192,9 @@ internal sealed class TrainingRun : IDisposable
             val.Loss ?? double.NaN, val.Accuracy, val.MacroF1, val.Uar, learningRate, epochClock.Elapsed);
         history.Add(report);
 
-        var value = report.Metrics.TryGetValue(training.Metric, out var m)
-            ? m
-            : throw new ArgumentException($"training.metric '{training.Metric}' is not an epoch metric ({string.Join(", ", report.Metrics.Keys)})");
+        var metrics = report.Metrics;
+        var value = metrics[training.Metric]
+            ?? throw new ArgumentException($"training.metric '{training.Metric}' is not an epoch metric ({string.Join(", ", metrics.Measured.Keys)})");
         var lowerIsBetter = Core.Metrics.LowerIsBetter(training.Metric);
         if (training.Schedule == LrSchedule.Plateau) schedule.Observe(value, lowerIsBetter);
         profile?.Lap("eval");

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using SerSweep.Audio.Cache;
 using SerSweep.Cluster.Trainers;
 using TrialSuggestion = SerSweep.Search.Strategies.TrialSuggestion;
+using SerSweep.Storage;
 using SerSweep.Storage.Entities;
 using SerSweep.Testing;
 using SerSweep.Training;
@@ -96,7 +97,7 @@ public sealed class ShareNothingTests
 
         // The replica carried the whole state (weights, optimizer, trainer state): the same numbers as one uninterrupted run.
         var definition = SweepDefinitions.FromStored((await cluster.Queries.GetSweepAsync(sweep.Id))!);
-        var config = definition.ConfigFor(new TrialSuggestion(victim.Index, victim.Seed, TrialParameters.FromJson(victim.ParametersJson)));
+        var config = definition.ConfigFor(new TrialSuggestion(victim.Index, victim.Seed, StoredJson.ReadParameterValues(victim.ParametersJson)));
         config = config with { Data = config.Data with { Path = TestPaths.Ravdess }, Training = config.Training with { Threads = 1 } };
         var features = new FeatureCache(Path.Combine(cluster.Root, "reference-cache")).GetOrCompute(config.Data, config.Features).Features;
         var straight = await Trainer.RunAsync(new TrainingRequest { Config = config, Features = features });

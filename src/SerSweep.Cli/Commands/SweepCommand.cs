@@ -178,7 +178,7 @@ public static class SweepCommand
 
     /// <summary>"learning_rate=0.00128 optimizer=sgd": parameter names without their section, numbers to 3 significant digits.</summary>
     private static string Compact(string parametersJson) =>
-        string.Join(" ", TrialParameters.FromJson(parametersJson).Select(p =>
+        string.Join(" ", StoredJson.ReadParameterValues(parametersJson).Select(p =>
             $"{p.Key[(p.Key.LastIndexOf('.') + 1)..]}={(p.Value is double d ? d.ToString("G3", System.Globalization.CultureInfo.InvariantCulture) : p.Value)}"));
 
     private static string Format(double? value) => value is { } v ? v.ToString("0.####", System.Globalization.CultureInfo.InvariantCulture) : "-";

@@ -86,7 +86,7 @@ public sealed partial class SweepCoordinatorGrain
     private async Task<long> AddFoldsAsync(TrialSuggestion suggestion, CrossValidationSettings folds, string state)
     {
         var (parent, rows) = await writer.AddCrossValidatedTrialAsync(
-            SweepId, suggestion.Index, TrialParameters.ToJson(suggestion.Parameters), suggestion.Seed, folds.Folds, state);
+            SweepId, suggestion.Index, StoredJson.WriteParameters(suggestion.ParametersToStore), suggestion.Seed, folds.Folds, state);
         _savedStrategyState = state;
         _crossValidated++;
         var folded = Folded(parent.Id, parent.Index);
@@ -113,12 +113,12 @@ public sealed partial class SweepCoordinatorGrain
     /// <summary>ASHA's verdict on an epoch: a plain trial's own value; a fold's at a rung, the mean of its trial's folds there.</summary>
     private async Task<AshaDecision?> JudgeEpochAsync(EpochProgress epoch, int index)
     {
-        if (_pruner.Metric is not { } metric || epoch.Metric(metric) is not { } value) return null;
+        if (_pruner.Metric is not { } metric || epoch.Metrics[metric] is not { } value) return null;
         if (!_children.TryGetValue(epoch.TrialId, out var child)) return _pruner.Report(index, epoch.Epoch, value);
         if (child.Fold is null || !_folded.TryGetValue(child.Parent, out var parent) || parent.StopReason is not null
             || !_pruner.IsRung(epoch.Epoch)) return null;
         var siblings = await queries.EpochMetricsAtAsync([.. parent.Folds.Values.Where(id => id != epoch.TrialId)], epoch.Epoch);
-        var values = siblings.Select(e => e.Metric(metric)).Append(value).ToList();
+        var values = siblings.Select(e => e.Metrics[metric]!.Value).Append(value).ToList();
         var decision = _pruner.Report(index, epoch.Epoch, values.Average());
         if (decision.Stop)
             await StopFoldsAsync(parent, $"{decision.Reason}; the mean of the {values.Count} of {parent.Folds.Count} folds that reached the rung");
@@ -146,7 +146,7 @@ public sealed partial class SweepCoordinatorGrain
         var (parentId, fold) = _children[outcome.TrialId];
         var status = outcome.State;
         // A fold's objective is measured on its held-out actors; a refit has none (it trains on every actor).
-        var objective = fold is null ? null : outcome.Metric(CrossValidationSettings.HeldOut(_sweep.ObjectiveMetric));
+        var objective = fold is null ? null : outcome.Metrics[CrossValidationSettings.HeldOut(_sweep.ObjectiveMetric)];
         var committed = await writer.CommitResultAsync(ResultOf(outcome, status), objective, status == TrialState.Completed ? null : outcome.Reason, BundleOf(outcome, run));
         if (committed != CommitOutcome.Committed || fold is null || !_folded.TryGetValue(parentId, out var parent)) return;
         parent.Done.Add(outcome.TrialId);

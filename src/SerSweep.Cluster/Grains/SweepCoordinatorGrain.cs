@@ -121,10 +121,9 @@ public sealed partial class SweepCoordinatorGrain(
         var verdict = await JudgeEpochAsync(epoch, run.Index);
         var stored = await writer.RecordEpochAsync(new EpochMetric
         {
-            TrialId = epoch.TrialId, Attempt = epoch.Attempt, Epoch = epoch.Epoch,
-            TrainLoss = epoch.TrainLoss, TrainAccuracy = epoch.TrainAccuracy, ValLoss = epoch.ValLoss, ValAccuracy = epoch.ValAccuracy,
-            ValMacroF1 = epoch.ValMacroF1, ValUar = epoch.ValUar, LearningRate = epoch.LearningRate, Seconds = epoch.Seconds,
-        }, _children.ContainsKey(epoch.TrialId) ? null : epoch.Metric(_sweep.ObjectiveMetric), epoch.CheckpointWritten ? StoredPath(ArtifactKind.Checkpoint, epoch.TrialId, run, epoch.Epoch) : null, options.Lease,
+            TrialId = epoch.TrialId, Attempt = epoch.Attempt, Epoch = epoch.Epoch, Metrics = epoch.Metrics, LearningRate = epoch.LearningRate,
+            Seconds = epoch.Seconds,
+        }, _children.ContainsKey(epoch.TrialId) ? null : epoch.Metrics[_sweep.ObjectiveMetric], epoch.CheckpointWritten ? StoredPath(ArtifactKind.Checkpoint, epoch.TrialId, run, epoch.Epoch) : null, options.Lease,
             verdict?.Rung is null ? null : _pruner.SaveState());
         if (!stored) return EpochAnswer.Abandon;
         if (epoch.CheckpointWritten) await ArtifactStore.PruneCheckpoints(epoch.TrialId, epoch.Epoch);
@@ -315,7 +314,7 @@ public sealed partial class SweepCoordinatorGrain(
         }
         var state = _strategy.SaveState();
         if (_definition.CrossValidation is { } folds) return await AddFoldsAsync(suggestion, folds, state);
-        var trial = await writer.AddTrialAsync(SweepId, suggestion.Index, TrialParameters.ToJson(suggestion.Parameters), suggestion.Seed, state);
+        var trial = await writer.AddTrialAsync(SweepId, suggestion.Index, StoredJson.WriteParameters(suggestion.ParametersToStore), suggestion.Seed, state);
         _savedStrategyState = state;
         _trials[trial.Id] = (trial.Index, trial.Seed, trial.ParametersJson);
         return trial.Id;
@@ -324,7 +323,7 @@ public sealed partial class SweepCoordinatorGrain(
     private TrialAssignment Assignment(long trialId, AttemptLease lease)
     {
         var (index, seed, parameters) = _trials[trialId];
-        var config = ConfigOf(trialId, _definition.ConfigFor(new TrialSuggestion(index, seed, TrialParameters.FromJson(parameters))));
+        var config = ConfigOf(trialId, _definition.ConfigFor(new TrialSuggestion(index, seed, StoredJson.ReadParameterValues(parameters))));
         return new TrialAssignment(SweepId, trialId, index, lease.Attempt, ConfigJson.Write(config), lease.ResumeFromEpoch, _sweep.ObjectiveMetric,
             _definition.Search.CheckpointEvery) { CrossValidationJson = RefitSummary(trialId) };
     }
@@ -336,7 +335,7 @@ public sealed partial class SweepCoordinatorGrain(
             await CommitChildAsync(outcome, run);
             return;
         }
-        var objective = outcome.Metric(_sweep.ObjectiveMetric);
+        var objective = outcome.Metrics[_sweep.ObjectiveMetric];
         var status = outcome.State;
         var told = TellStrategy(run.Index, status, objective, outcome.Epochs);
         var stopReason = status == TrialState.Completed ? null : outcome.Reason;
@@ -353,9 +352,7 @@ public sealed partial class SweepCoordinatorGrain(
     private static Storage.Entities.TrialResult ResultOf(TrialOutcome outcome, TrialState status) => new()
     {
         TrialId = outcome.TrialId, Attempt = outcome.Attempt, Outcome = status, Epochs = outcome.Epochs, BestEpoch = outcome.BestEpoch,
-        ValLoss = outcome.ValLoss, ValAccuracy = outcome.ValAccuracy, ValMacroF1 = outcome.ValMacroF1, ValUar = outcome.ValUar,
-        TestLoss = outcome.TestLoss, TestAccuracy = outcome.TestAccuracy, TestMacroF1 = outcome.TestMacroF1, TestUar = outcome.TestUar,
-        PerClassJson = outcome.PerClassJson, PerActorJson = outcome.PerActorJson, ConfusionJson = outcome.ConfusionJson,
+        Metrics = outcome.Metrics, PerClassJson = outcome.PerClassJson, PerActorJson = outcome.PerActorJson, ConfusionJson = outcome.ConfusionJson,
         DurationSeconds = outcome.Seconds,
     };
 

@@ -86,8 +86,11 @@ public sealed class SyntheticTrainer(SyntheticTrainerOptions options) : ITrialTr
     private EpochProgress Progress(TrialAssignment assignment, ExperimentConfig config, int epoch)
     {
         var accuracy = Accuracy(config, epoch);
-        return new EpochProgress(assignment.TrialId, assignment.Attempt, epoch, config.Training.Epochs, 1 - accuracy, accuracy, 1.1 - accuracy,
-            accuracy, accuracy * 0.9, accuracy * 0.95, config.Training.LearningRate, options.EpochDuration.TotalSeconds, CheckpointWritten: options.WritesFiles);
+        var metrics = new MetricValues
+        {
+            TrainLoss = 1 - accuracy, TrainAccuracy = accuracy, ValLoss = 1.1 - accuracy, ValAccuracy = accuracy, ValMacroF1 = accuracy * 0.9, ValUar = accuracy * 0.95,
+        };
+        return new EpochProgress(assignment.TrialId, assignment.Attempt, epoch, config.Training.Epochs, metrics, config.Training.LearningRate, options.EpochDuration.TotalSeconds, CheckpointWritten: options.WritesFiles);
     }
 
     /// <summary>Rises with the epochs towards a ceiling set by the learning rate (best near 1e-3), the seed and the cross-validation fold.</summary>
@@ -117,8 +120,11 @@ public sealed class SyntheticTrainer(SyntheticTrainerOptions options) : ITrialTr
         {
             TrialId = a.TrialId, Attempt = a.Attempt, State = end, Failure = end == TrialState.Failed ? FailureClass.Diverged : null, Reason = reason ?? (hasResult ? $"state {state}" : null),
             Epochs = epoch, BestEpoch = hasResult ? epoch : 0,
-            ValAccuracy = accuracy, ValLoss = 1.1 - accuracy, ValMacroF1 = accuracy * 0.9, ValUar = accuracy * 0.95,
-            TestAccuracy = accuracy - 0.02, TestLoss = 1.15 - accuracy, TestMacroF1 = accuracy * 0.88, TestUar = accuracy * 0.93,
+            Metrics = new MetricValues
+            {
+                ValAccuracy = accuracy, ValLoss = 1.1 - accuracy, ValMacroF1 = accuracy * 0.9, ValUar = accuracy * 0.95,
+                TestAccuracy = accuracy - 0.02, TestLoss = 1.15 - accuracy, TestMacroF1 = accuracy * 0.88, TestUar = accuracy * 0.93,
+            },
             PerActorJson = hasResult ? StoredJson.Write(HeldOutActors(config).ToDictionary(actor => actor, _ => accuracy!.Value - 0.02)) : null,
             Seconds = (DateTime.UtcNow - started).TotalSeconds,
         };

@@ -59,8 +59,7 @@ public sealed class TorchTrialTrainer(FeatureSetLoader features) : ITrialTrainer
     }
 
     private static EpochProgress Progress(TrialAssignment a, EpochReport r, bool checkpointed) => new(
-        a.TrialId, a.Attempt, r.Epoch, r.Epochs, r.TrainLoss, r.TrainAccuracy, r.ValLoss, r.ValAccuracy, r.ValMacroF1, r.ValUar,
-        r.LearningRate, r.Elapsed.TotalSeconds, CheckpointWritten: checkpointed);
+        a.TrialId, a.Attempt, r.Epoch, r.Epochs, r.Metrics, r.LearningRate, r.Elapsed.TotalSeconds, CheckpointWritten: checkpointed);
 
     private static TrialOutcome Outcome(TrialAssignment a, TrainingOutcome o) => new()
     {
@@ -71,8 +70,7 @@ public sealed class TorchTrialTrainer(FeatureSetLoader features) : ITrialTrainer
         Reason = o.Reason,
         Epochs = o.Epochs.Count,
         BestEpoch = o.BestEpoch,
-        ValLoss = o.Val?.Loss, ValAccuracy = o.Val?.Accuracy, ValMacroF1 = o.Val?.MacroF1, ValUar = o.Val?.Uar,
-        TestLoss = o.Test?.Loss, TestAccuracy = o.Test?.Accuracy, TestMacroF1 = o.Test?.MacroF1, TestUar = o.Test?.Uar,
+        Metrics = o.FinalMetrics,
         PerClassJson = o.Test is { } t1 ? StoredJson.Write(t1.PerClass.Select(c => new Storage.ClassMetrics(c.Emotion.Name(), c.Precision, c.Recall, c.F1, c.Support))) : null,
         PerActorJson = o.Test is { } t2 ? StoredJson.Write(t2.PerActorAccuracy) : null,
         ConfusionJson = o.Test is { } t3 ? StoredJson.Write(Confusion(t3)) : null,

@@ -100,11 +100,11 @@ public sealed class TrialRows(IDbContextFactory<SerSweepDbContext> contexts, Swe
 
     private static Dictionary<string, double> MetricsOf(LeaderboardRow t, string objective)
     {
-        var metrics = new Dictionary<string, double>(TrialViews.FinalMetrics(new TrialResult
+        var metrics = new Dictionary<string, double>(new MetricValues
         {
             ValLoss = t.ValLoss, ValAccuracy = t.ValAccuracy, ValMacroF1 = t.ValMacroF1, ValUar = t.ValUar,
             TestLoss = t.TestLoss, TestAccuracy = t.TestAccuracy, TestMacroF1 = t.TestMacroF1, TestUar = t.TestUar,
-        }));
+        }.Measured);
         // A running trial has no result yet: its best objective so far still ranks it.
         if (!metrics.ContainsKey(objective) && t.ObjectiveValue is { } soFar)
             metrics[objective] = soFar;

@@ -1,3 +1,5 @@
+using SerSweep.Core;
+
 namespace SerSweep.Storage.Entities;
 
 /// <summary>Metrics after one epoch. (TrialId, Epoch) is unique: a resumed attempt overwrites epochs it repeats.</summary>
@@ -18,15 +20,12 @@ public sealed class EpochMetric
     public double Seconds { get; set; }
     public DateTime RecordedAt { get; set; }
 
-    /// <summary>A training or validation metric by its name in <see cref="Core.Metrics"/>.</summary>
-    public double Metric(string name) => name switch
+    /// <summary>The columns above as the one metrics record (a view: EF maps the columns, not this).</summary>
+    public MetricValues Metrics
     {
-        Core.Metrics.TrainLoss => TrainLoss,
-        Core.Metrics.TrainAccuracy => TrainAccuracy,
-        Core.Metrics.ValLoss => ValLoss,
-        Core.Metrics.ValAccuracy => ValAccuracy,
-        Core.Metrics.ValMacroF1 => ValMacroF1,
-        Core.Metrics.ValUar => ValUar,
-        _ => throw new ArgumentException($"{name} is not an epoch metric", nameof(name)),
-    };
+        get => new() { TrainLoss = TrainLoss, TrainAccuracy = TrainAccuracy, ValLoss = ValLoss, ValAccuracy = ValAccuracy, ValMacroF1 = ValMacroF1, ValUar = ValUar };
+        init => (TrainLoss, TrainAccuracy, ValLoss, ValAccuracy, ValMacroF1, ValUar) =
+            (value.TrainLoss ?? double.NaN, value.TrainAccuracy ?? double.NaN, value.ValLoss ?? double.NaN, value.ValAccuracy ?? double.NaN,
+             value.ValMacroF1 ?? double.NaN, value.ValUar ?? double.NaN);
+    }
 }

@@ -30,5 +30,23 @@ public sealed class TrialResult
     /// <summary>Test-split confusion matrix: <see cref="ConfusionMatrix"/> (rows = true class).</summary>
     public string? ConfusionJson { get; set; }
     public double DurationSeconds { get; set; }
+
+    /// <summary>The column of a final metric (val_* and test_*: a result keeps no training metric) named as in <see cref="Core.Metrics"/>; null for any other name.</summary>
+    public static string? ColumnOf(string metric) =>
+        Core.Metrics.All.Contains(metric) && !metric.StartsWith("train_", StringComparison.Ordinal)
+            ? string.Concat(metric.Split('_').Select(word => char.ToUpperInvariant(word[0]) + word[1..]))
+            : null;
+
+    /// <summary>The metric columns as the one metrics record (a view: EF maps the columns, not this).</summary>
+    public MetricValues Metrics
+    {
+        get => new()
+        {
+            ValLoss = ValLoss, ValAccuracy = ValAccuracy, ValMacroF1 = ValMacroF1, ValUar = ValUar,
+            TestLoss = TestLoss, TestAccuracy = TestAccuracy, TestMacroF1 = TestMacroF1, TestUar = TestUar,
+        };
+        init => (ValLoss, ValAccuracy, ValMacroF1, ValUar, TestLoss, TestAccuracy, TestMacroF1, TestUar) =
+            (value.ValLoss, value.ValAccuracy, value.ValMacroF1, value.ValUar, value.TestLoss, value.TestAccuracy, value.TestMacroF1, value.TestUar);
+    }
     public DateTime CommittedAt { get; set; }
 }
