@@ -41,11 +41,14 @@ public sealed class SweepFileWatchTests
         Assert.Contains("max_trails", report);
         Assert.Contains("sweep.yaml:", report);
 
-        // Saves are judged in order, so once a later valid save has started its sweep, the invalid one is settled:
-        // nothing may have been launched between the second sweep and this third one.
+        // Saves are judged in order, so once a later valid save's judgement is recorded (the watcher records it after
+        // launching its sweep), the invalid one is settled: nothing may have been launched between the second sweep
+        // and this third one.
         await File.WriteAllTextAsync(cluster.SweepFile, TestCluster.SweepYaml(trials: 1, concurrent: 1, epochs: 1));
-        var third = await cluster.WaitForAsync(db => db.Sweeps.AsNoTracking()
-            .FirstOrDefaultAsync(s => s.Id != first.Id && s.Id != second.Id), Timeout, "the sweep of the valid save after the invalid one");
+        var judgement = await cluster.WaitForAsync(db => db.SweepFileEvents.AsNoTracking()
+            .FirstOrDefaultAsync(e => e.Accepted && e.SweepId != first.Id && e.SweepId != second.Id),
+            Timeout, "the judgement of the valid save after the invalid one");
+        var third = await cluster.ReadAsync(db => db.Sweeps.AsNoTracking().SingleAsync(s => s.Id == judgement.SweepId));
         var sweeps = await cluster.ReadAsync(db => db.Sweeps.AsNoTracking().OrderBy(s => s.Id).ToListAsync());
         Assert.Equal([first.Id, second.Id, third.Id], sweeps.Select(s => s.Id));
 
