@@ -50,6 +50,14 @@ public class TimelineSpeedTests
         Assert.Equal(whole.Length, samples.Length);
         Assert.True(whole.Zip(samples).Max(p => Math.Abs(p.First - p.Second)) < 1e-6);
 
+        // The envelope drawn under the timeline: each column's lowest and highest sample, at most 1 000 columns.
+        var envelope = Timeline.Build(predictor, samples, new TimelineOptions()).Envelope;
+        var perColumn = (int)Math.Round(envelope.ColumnSeconds * 16_000);
+        var columns = samples.Chunk(perColumn).ToArray();
+        Assert.InRange(columns.Length, 900, TimelineEnvelope.Columns);
+        Assert.Equal(columns.Select(c => c.Min()), envelope.Min);
+        Assert.Equal(columns.Select(c => c.Max()), envelope.Max);
+
         using var extractor = new FeatureExtractor(predictor.Bundle.Config.Features);
         // Hops of 0.5 s and 0.2 s are whole numbers of the model's 320-sample hop: the fast path applies (0.25 s is not).
         foreach (var hop in new[] { 0.5, 0.2 })

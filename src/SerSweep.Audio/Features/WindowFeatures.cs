@@ -49,6 +49,7 @@ public sealed class WindowFeatures
     /// <summary>The table of <paramref name="signal"/>'s frames for <paramref name="count"/> clips from <paramref name="first"/> (may be negative), <paramref name="step"/> apart.</summary>
     public WindowFeatures(FeatureExtractor extractor, float[] signal, int first, int step, int count)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
         if (!Applies(extractor, step))
             throw new ArgumentException($"clips {step} samples apart do not share the frame grid of hop_length {extractor.Config.HopLength}");
         _extractor = extractor;

@@ -40,9 +40,32 @@ public sealed record TimelineSegment(double Start, double End, Emotion? Emotion,
     public string Label => Emotion?.Name() ?? SilenceLabel;
 }
 
+/// <summary>
+/// The recording's waveform, small enough to draw: the lowest and highest sample of each of up to
+/// <see cref="Columns"/> equal spans of <see cref="ColumnSeconds"/> (a figure's pixel columns), not every sample.
+/// </summary>
+public sealed record TimelineEnvelope(double ColumnSeconds, IReadOnlyList<float> Min, IReadOnlyList<float> Max)
+{
+    public const int Columns = 1000;
+
+    public static TimelineEnvelope Of(ReadOnlySpan<float> samples, int rate)
+    {
+        var perColumn = Math.Max(1, (samples.Length + Columns - 1) / Columns);
+        var columns = (samples.Length + perColumn - 1) / perColumn;
+        var (min, max) = (new float[columns], new float[columns]);
+        for (var c = 0; c < columns; c++)
+        {
+            var span = samples.Slice(c * perColumn, Math.Min(perColumn, samples.Length - c * perColumn));
+            (min[c], max[c]) = (span[0], span[0]);
+            foreach (var x in span) (min[c], max[c]) = (Math.Min(min[c], x), Math.Max(max[c], x));
+        }
+        return new TimelineEnvelope((double)perColumn / rate, min, max);
+    }
+}
+
 /// <summary>A timeline as the CLI's --json and the REST API print it: labels and class names as strings.</summary>
 public sealed record TimelineReport(double Seconds, double WindowSeconds, double HopSeconds,
-    IReadOnlyList<TimelineReport.Segment> Segments, IReadOnlyList<TimelineReport.Window> Windows)
+    IReadOnlyList<TimelineReport.Segment> Segments, IReadOnlyList<TimelineReport.Window> Windows, TimelineEnvelope Envelope)
 {
     public sealed record Segment(double Start, double End, string Label, double Confidence);
     /// <summary>Probabilities by emotion name; null for silence.</summary>
@@ -50,7 +73,7 @@ public sealed record TimelineReport(double Seconds, double WindowSeconds, double
 }
 
 public sealed record Timeline(double Seconds, double WindowSeconds, double HopSeconds, IReadOnlyList<Emotion> Classes,
-    IReadOnlyList<TimelineWindow> Windows, IReadOnlyList<TimelineSegment> Segments)
+    IReadOnlyList<TimelineWindow> Windows, IReadOnlyList<TimelineSegment> Segments, TimelineEnvelope Envelope)
 {
     /// <summary>
     /// The timeline of <paramref name="samples"/> (mono, at the bundle's sample rate, any length) under
@@ -87,7 +110,7 @@ public sealed record Timeline(double Seconds, double WindowSeconds, double HopSe
         // Window k starts at the centre of cell k minus half a window; the parts outside the recording are zeros.
         var firstStart = hopSamples / 2 - windowSamples / 2;
         using var extractor = new FeatureExtractor(features);
-        var table = sharedFrames && windowSamples == clipSamples && WindowFeatures.Applies(extractor, hopSamples)
+        var table = sharedFrames && speech.Length > 0 && windowSamples == clipSamples && WindowFeatures.Applies(extractor, hopSamples)
             ? new WindowFeatures(extractor, samples, firstStart, hopSamples, cells)
             : null;
         // Batches are independent: one per core at a time (features, then the forward pass under inference mode).
@@ -107,7 +130,8 @@ public sealed record Timeline(double Seconds, double WindowSeconds, double HopSe
         double End(int k) => Math.Min(length, (k + 1L) * hopSamples) / (double)rate;
         var windows = Enumerable.Range(0, cells).Select(k => new TimelineWindow((double)k * hopSamples / rate, End(k), silent[k], raw[k])).ToArray();
         return new Timeline((double)samples.Length / rate, window, (double)hopSamples / rate, classes, windows,
-            MergeRuns(raw, classes, options.SmoothWindows / 2, options.MinEmotionWindows, k => (double)k * hopSamples / rate, End));
+            MergeRuns(raw, classes, options.SmoothWindows / 2, options.MinEmotionWindows, k => (double)k * hopSamples / rate, End),
+            TimelineEnvelope.Of(samples, rate));
     }
 
     /// <summary>The windows of cells <paramref name="batch"/> cut out and zero-padded to clips, each featurised on its own.</summary>
@@ -128,7 +152,7 @@ public sealed record Timeline(double Seconds, double WindowSeconds, double HopSe
     public TimelineReport ToReport() => new(Seconds, WindowSeconds, HopSeconds,
         Segments.Select(s => new TimelineReport.Segment(s.Start, s.End, s.Label, s.Confidence)).ToArray(),
         Windows.Select(w => new TimelineReport.Window(w.Start, w.End, w.Silence,
-            w.Probabilities?.Select((p, c) => (p, c)).ToDictionary(x => Classes[x.c].Name(), x => x.p))).ToArray());
+            w.Probabilities?.Select((p, c) => (p, c)).ToDictionary(x => Classes[x.c].Name(), x => x.p))).ToArray(), Envelope);
 
     /// <summary>The timeline of an audio file: decoded, mixed to mono and resampled to the bundle's rate first.</summary>
     public static Timeline FromFile(Predictor predictor, string path, TimelineOptions options) =>
