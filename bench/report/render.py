@@ -26,6 +26,7 @@ GOALS = [
     ("rss-slope", "flat worker memory: RSS slope <= 1 MB per epoch over a 50-epoch trial", "at_most", 1.0),
     ("search-tpe-ask", "TPE suggestion <= 1 ms at 300 trials of history (search issue)", "at_most", 1.0),
     ("dashboard-first-page", "leaderboard first page, 10 000 trials: p95 < 1 s (dashboard issue)", "below", 1000.0),
+    ("timeline-wall", "one-hour recording's emotion timeline <= 10 s wall on 2 cores (issue 20)", "at_most", 10.0),
     ("e2e-per-epoch", "default sweep end to end: wall per trial-epoch >= 1.5x faster than Optuna + PyTorch", "ratio_at_least", 1.5),
     ("e2e-wall", "default sweep end to end: total wall time below Optuna + PyTorch's", "ratio_at_least", 1.0),
 ]
@@ -38,6 +39,7 @@ SECTIONS = [
     ("sweep", "Sweep throughput: 1 vs 2 workers on the loopback process cluster"),
     ("rss", "Worker memory over a 50-epoch trial"),
     ("cache", "Feature-cache reload"),
+    ("timeline", "Emotion timeline of a one-hour recording (`predict --timeline`)"),
     ("e2e", "End to end: the default sweep vs the same sweep in Optuna + PyTorch"),
 ]
 

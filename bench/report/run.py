@@ -36,12 +36,12 @@ REDIS_PORT, SILO_PORT, HTTP_PORT = 6590, 13111, 5280
 PROFILES = {
     "full": dict(feature_repeats=5, train_runs=3, search_runs=5, overhead_runs=3, overhead_sweeps=8, overhead_trials=50,
                  dashboard_iterations=20, sweep_trials=8, sweep_repeats=2, sweep_epochs=40, rss_epochs=50, cache_reloads=7,
-                 e2e_repeats=3, e2e_trials=None, e2e_epochs=None),
+                 e2e_repeats=3, e2e_trials=None, e2e_epochs=None, timeline_runs=3),
     "quick": dict(feature_repeats=1, train_runs=1, search_runs=1, overhead_runs=1, overhead_sweeps=2, overhead_trials=10,
                   dashboard_iterations=3, sweep_trials=2, sweep_repeats=1, sweep_epochs=1, rss_epochs=5, cache_reloads=2,
-                  e2e_repeats=1, e2e_trials=2, e2e_epochs=2),
+                  e2e_repeats=1, e2e_trials=2, e2e_epochs=2, timeline_runs=1),
 }
-MEASUREMENTS = ["features", "training", "search", "overhead", "dashboard", "sweep", "rss", "cache", "e2e"]
+MEASUREMENTS = ["features", "training", "search", "overhead", "dashboard", "sweep", "rss", "cache", "timeline", "e2e"]
 
 
 def log(message):
@@ -458,6 +458,50 @@ def free_port():
 
 
 # The sweep the peer reproduces (one split, no cross-validation): bench/e2e/sweep.yaml says why it is not sweep.yaml.
+def timeline(p):
+    """`predict --timeline --csv` of one hour of real speech (Actor_01..04's mono 48 kHz files back to back, 1 s of
+    silence after each, repeated up to 3600 s) with a small model (32 mels, hop 320, channels [16, 32, 64]), under
+    /usr/bin/time: wall, CPU and peak RSS of the whole process, start-up included."""
+    import wave
+    folder = os.path.join(OUT, "timeline")
+    os.makedirs(folder, exist_ok=True)
+    recording = os.path.join(folder, "hour.wav")
+    if not os.path.exists(recording):
+        files = [os.path.join(RAVDESS, f"Actor_{a:02d}", f) for a in range(1, 5) for f in sorted(os.listdir(os.path.join(RAVDESS, f"Actor_{a:02d}")))]
+        with wave.open(recording + ".tmp", "wb") as out:
+            out.setnchannels(1), out.setsampwidth(2), out.setframerate(48000)
+            frames = 0
+            while frames < 3600 * 48000:
+                for f in files:
+                    with wave.open(f) as w:
+                        if (w.getnchannels(), w.getframerate(), w.getsampwidth()) != (1, 48000, 2):
+                            continue
+                        out.writeframes(w.readframes(w.getnframes()) + b"\0\0" * 48000)
+                        frames += w.getnframes() + 48000
+                    if frames >= 3600 * 48000:
+                        break
+        os.replace(recording + ".tmp", recording)
+    sersweep = os.path.join(REPO, "deploy", "sersweep")
+    model = os.path.join(folder, "model.zip")
+    if not os.path.exists(model):
+        run([sersweep, "train", "--set", f"data.path={RAVDESS}", "--set", "data.actors=1-4", "--set", "features.n_mels=32",
+             "--set", "features.hop_length=320", "--set", "features.offset_seconds=0.5", "--set", "model.channels=[16,32,64]",
+             "--set", "training.epochs=2", "--out", folder, "--cache", os.path.join(REPO, ".cache", "features")])
+    cmd = ["/usr/bin/time", "-v", sersweep, "predict", model, recording, "--timeline", "--csv"]
+    wall, cpu, rss = [], [], []
+    for _ in range(p["timeline_runs"]):
+        log("$ " + shown(cmd))
+        done = subprocess.run(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=True)
+        stats = dict(line.strip().rsplit(": ", 1) for line in done.stderr.splitlines() if ": " in line)
+        h_m_s = [float(x) for x in stats["Elapsed (wall clock) time (h:mm:ss or m:ss)"].split(":")]
+        wall.append(sum(x * 60 ** i for i, x in enumerate(reversed(h_m_s))))
+        cpu.append(float(stats["User time (seconds)"]) + float(stats["System time (seconds)"]))
+        rss.append(int(stats["Maximum resident set size (kbytes)"]) / 1024)
+    return [record("timeline-wall", "timeline", "one hour (3604 s, 48 kHz, 7208 windows): wall, start-up included", "s", "lower", summary(wall), None, shown(cmd)),
+            record("timeline-cpu", "timeline", "the same: CPU (user + system)", "s", "lower", summary(cpu), None, shown(cmd)),
+            record("timeline-rss", "timeline", "the same: peak RSS", "MB", "lower", summary(rss), None, shown(cmd))]
+
+
 E2E_SWEEP = os.path.join(REPO, "bench", "e2e", "sweep.yaml")
 
 

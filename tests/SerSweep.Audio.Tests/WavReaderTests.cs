@@ -85,6 +85,20 @@ public class WavReaderTests
         var audio = Decode(file);
 
         Assert.True(expected.SequenceEqual(audio.Samples), $"{encoding}: [{string.Join(", ", audio.Samples)}]");
+        // Read by range from the open file: the same samples, in one piece or sample by sample.
+        var path = Path.Combine(TestPaths.NewTempDir(), "ranges.wav");
+        File.WriteAllBytes(path, file);
+        using var wav = WavReader.Open(path);
+        Assert.Equal(audio.SampleRate, wav.SampleRate);
+        var whole = new float[wav.Length];
+        wav.Read(0, whole);
+        Assert.Equal(audio.Samples, whole);
+        var one = new float[1];
+        for (var i = 0; i < wav.Length; i++)
+        {
+            wav.Read(i, one);
+            Assert.Equal(audio.Samples[i], one[0]);
+        }
     }
 
     public static TheoryData<string, byte[], WavError, string> BrokenFiles()
@@ -130,11 +144,15 @@ public class WavReaderTests
         var path = Path.Combine(dir, "broken.wav");
         File.WriteAllBytes(path, file);
 
-        var e = Assert.Throws<WavFormatException>(() => WavReader.Read(path));
+        // Decoding the whole file and opening it for reads by range walk the chunks alike: the same error.
+        foreach (var read in new Action[] { () => WavReader.Read(path), () => WavReader.Open(path).Dispose() })
+        {
+            var e = Assert.Throws<WavFormatException>(read);
 
-        Assert.Equal(error, e.Error);
-        Assert.Equal(path, e.File);
-        Assert.StartsWith(path + ": ", e.Message);
-        Assert.Contains(detail, e.Detail);
+            Assert.Equal(error, e.Error);
+            Assert.Equal(path, e.File);
+            Assert.StartsWith(path + ": ", e.Message);
+            Assert.Contains(detail, e.Detail);
+        }
     }
 }

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using SerSweep.Audio.Dsp;
 using SerSweep.Audio.Wav;
 using SerSweep.Core;
@@ -55,7 +54,7 @@ public class TimelineTests
             at += length + gap;
         }
         var recording = Path.Combine(TestPaths.NewTempDir(), "session.wav");
-        WriteWav16(recording, pieces.SelectMany(p => p).ToArray(), rate);
+        TestWav.Write16(recording, pieces.SelectMany(p => p).ToArray(), rate);
 
         var options = new TimelineOptions { HopSeconds = 0.25 };
         var timeline = Timeline.FromFile(predictor, recording, options);
@@ -108,24 +107,4 @@ public class TimelineTests
 
     private static string Describe(Timeline timeline) =>
         string.Join(", ", timeline.Segments.Select(s => $"{s.Label} {s.Start:0.00}-{s.End:0.00} ({s.Confidence:0.00})"));
-
-    private static void WriteWav16(string path, float[] samples, int rate)
-    {
-        var bytes = new byte[44 + samples.Length * 2];
-        "RIFF"u8.CopyTo(bytes);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(4), bytes.Length - 8);
-        "WAVEfmt "u8.CopyTo(bytes.AsSpan(8));
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(16), 16);
-        BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(20), 1);
-        BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(22), 1);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(24), rate);
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(28), rate * 2);
-        BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(32), 2);
-        BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(34), 16);
-        "data"u8.CopyTo(bytes.AsSpan(36));
-        BinaryPrimitives.WriteInt32LittleEndian(bytes.AsSpan(40), samples.Length * 2);
-        for (var i = 0; i < samples.Length; i++)
-            BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(44 + 2 * i), (short)Math.Clamp(Math.Round(samples[i] * 32768), short.MinValue, short.MaxValue));
-        File.WriteAllBytes(path, bytes);
-    }
 }

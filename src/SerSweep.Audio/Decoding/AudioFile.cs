@@ -1,4 +1,5 @@
 using NLayer;
+using SerSweep.Audio.Dsp;
 using SerSweep.Audio.Wav;
 
 namespace SerSweep.Audio.Decoding;
@@ -14,15 +15,62 @@ public static class AudioFile
     public static WavAudio Read(string path)
     {
         Span<byte> head = stackalloc byte[4];
-        int read;
-        using (var probe = File.OpenRead(path)) read = probe.ReadAtLeast(head, 4, throwOnEndOfStream: false);
-        head = head[..read];
-        if (read == 0 || head.StartsWith("RIFF"u8)) return WavReader.Read(path);
+        if (IsWav(path, ref head)) return WavReader.Read(path);
         if (IsMp3(head)) return Mp3(path);
         if (head.StartsWith("fLaC"u8)) return FlacReader.Read(path);
         throw new WavFormatException(path, WavError.UnknownFormat, head.StartsWith("OggS"u8)
             ? "Ogg (Vorbis/Opus) is not supported (supported: WAV, MP3, FLAC); convert it, e.g. ffmpeg -i FILE out.wav"
             : $"not a supported audio file: starts with bytes {Convert.ToHexString(head)}; supported: WAV (\"RIFF\"), MP3 (ID3 tag or MPEG frame sync), FLAC (\"fLaC\")");
+    }
+
+    /// <summary>
+    /// A whole recording of any length, mono at <paramref name="rate"/>. A WAV file is read and resampled piece by
+    /// piece on every core (<see cref="WavReader.Open"/>), so it is never held at its own rate: an hour at 48 kHz would
+    /// be 690 MB of floats, after reading the 350 MB file whole. MP3 and FLAC are decoded whole first (their decoders
+    /// read front to back), then resampled the same way.
+    /// </summary>
+    public static float[] ReadResampled(string path, int rate)
+    {
+        Span<byte> head = stackalloc byte[4];
+        if (IsWav(path, ref head))
+        {
+            using var wav = WavReader.Open(path);
+            return Resample(new SincResampler(wav.SampleRate, rate), wav.Length, wav.Read);
+        }
+        var audio = Read(path);
+        return Resample(new SincResampler(audio.SampleRate, rate), audio.Samples.Length,
+            (first, into) => audio.Samples.AsSpan((int)first, into.Length).CopyTo(into));
+    }
+
+    private delegate void ReadRange(long first, Span<float> into);
+
+    /// <summary>Outputs per piece: 16 s at 16 kHz, so a piece's input is a few MB.</summary>
+    private const int PieceOutputs = 1 << 18;
+
+    private static float[] Resample(SincResampler resampler, long inputLength, ReadRange read)
+    {
+        var output = new float[resampler.OutputLength(checked((int)inputLength))];
+        var pieces = (output.Length + PieceOutputs - 1) / PieceOutputs;
+        Parallel.For(0, pieces, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, () => Array.Empty<float>(), (p, _, input) =>
+        {
+            var first = p * PieceOutputs;
+            var count = Math.Min(PieceOutputs, output.Length - first);
+            var (from, length, offset) = resampler.Support(first, count, inputLength);
+            if (input.Length < length) input = new float[length];
+            read(from, input.AsSpan(0, length));
+            resampler.Resample(input.AsSpan(0, length), (int)(first - offset), output.AsSpan(first, count));
+            return input;
+        }, _ => { });
+        return output;
+    }
+
+    /// <summary>Reads the first bytes into <paramref name="head"/> (shortened to what the file has); an empty file counts as WAV (the WAV reader names it).</summary>
+    private static bool IsWav(string path, ref Span<byte> head)
+    {
+        int read;
+        using (var probe = File.OpenRead(path)) read = probe.ReadAtLeast(head, 4, throwOnEndOfStream: false);
+        head = head[..read];
+        return read == 0 || head.StartsWith("RIFF"u8);
     }
 
     private static bool IsMp3(ReadOnlySpan<byte> head) =>

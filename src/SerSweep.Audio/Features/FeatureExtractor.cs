@@ -87,7 +87,16 @@ public sealed class FeatureExtractor : IDisposable
     public Tensor Compute(Tensor clips, double warp = 1.0)
     {
         using var scope = NewDisposeScope();
-        var mel = MelPower(clips, FrameCount, MelMatrix(warp));
+        return FromMelPower(MelPower(clips, FrameCount, MelMatrix(warp))).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The part of <see cref="Compute"/> after the filterbank: features [B, 1, height, frames] of the clips' mel energies
+    /// [B, n_mels, frames] (<paramref name="mel"/> is overwritten), for callers that assemble the energies themselves.
+    /// </summary>
+    public Tensor FromMelPower(Tensor mel)
+    {
+        using var scope = NewDisposeScope();
         var features = Config.Kind == FeatureKind.Mfcc ? MfccOf(mel) : log(mel.add_(_logOffset, One));
         if (Config.Normalize == Normalization.Utterance)
         {
@@ -95,6 +104,20 @@ public sealed class FeatureExtractor : IDisposable
             features = features.sub_(mean).div_(std.add_(_normalizeEpsilon, One));
         }
         return features.unsqueeze(1).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Mel energies [n_mels, frames] of the uncentred frames of a 1-D <paramref name="signal"/>: frame i is the n_fft
+    /// samples from i x hop_length, no padding. Frame i equals the centred frame of a clip whose centre lies n_fft / 2
+    /// samples into it, when the clip holds all of those samples.
+    /// </summary>
+    public Tensor MelPowerUncentred(Tensor signal)
+    {
+        using var scope = NewDisposeScope();
+        var spec = stft(signal, Config.NFft, Config.HopLength, Config.WinLength, _window,
+            center: false, normalized: false, onesided: true, return_complex: true);
+        var power = spec.real.square().add_(spec.imag.square(), One);
+        return matmul(_melT, power).MoveToOuterDisposeScope();
     }
 
     private Tensor MelMatrix(double warp)

@@ -1,4 +1,3 @@
-using System.Runtime.ExceptionServices;
 using SerSweep.Audio.Catalog;
 using SerSweep.Audio.Torch;
 using SerSweep.Core;
@@ -19,10 +18,9 @@ public sealed record FeatureComputation(
 public sealed record FeatureBatch(float[] Features, int[] ItemShape, float[] Clips, int ClipSamples, ClipLoader.Outcome[] Outcomes);
 
 /// <summary>
-/// Files -> clips -> features, the one code path for datasets, benchmarks and single files. One worker per core,
-/// each on its own thread with libtorch's intra-op threads at 1, takes <see cref="BatchSize"/> files at a time:
-/// decodes and resamples them into the shared clip array, then featurises them with one STFT and one mel matmul
-/// (on 2 cores two independent batches beat one batch split by OpenMP; tensors are small).
+/// Files -> clips -> features, the one code path for datasets, benchmarks and single files. One worker per core
+/// (<see cref="TorchWorkers"/>) takes <see cref="BatchSize"/> files at a time: decodes and resamples them into the
+/// shared clip array, then featurises them with one STFT and one mel matmul.
 /// </summary>
 public static class FeaturePipeline
 {
@@ -62,48 +60,18 @@ public static class FeaturePipeline
         var features = new float[(long)paths.Count * itemLength];
         var outcomes = new ClipLoader.Outcome[paths.Count];
         var batches = (paths.Count + BatchSize - 1) / BatchSize;
-        int nextBatch = -1, done = 0;
-        Exception? failure = null;
-
-        void Work()
+        var done = 0;
+        TorchWorkers.For(batches, "features", () => new FeatureExtractor(config), (extractor, b) =>
         {
-            try
-            {
-                torch.set_num_threads(1);
-                using var extractor = new FeatureExtractor(config);
-                int b;
-                while (Volatile.Read(ref failure) is null && (b = Interlocked.Increment(ref nextBatch)) < batches)
-                {
-                    cancellation.ThrowIfCancellationRequested();
-                    var start = b * BatchSize;
-                    var count = Math.Min(BatchSize, paths.Count - start);
-                    for (var i = start; i < start + count; i++)
-                        outcomes[i] = loader.TryLoad(paths[i], clips.AsSpan(i * loader.ClipSamples, loader.ClipSamples));
-                    Featurise(extractor, clips.AsSpan(start * loader.ClipSamples, count * loader.ClipSamples), count,
-                        features.AsSpan(start * itemLength, count * itemLength));
-                    progress?.Report(new FeatureProgress(Interlocked.Add(ref done, count), paths.Count));
-                }
-            }
-            catch (Exception e)
-            {
-                Interlocked.CompareExchange(ref failure, e, null);
-            }
-        }
-
-        var callerThreads = torch.get_num_threads();
-        try
-        {
-            // Dedicated threads: their libtorch thread setting dies with them instead of sticking to pool threads.
-            var workers = Enumerable.Range(0, Math.Clamp(batches, 1, Environment.ProcessorCount))
-                .Select(i => new Thread(Work) { Name = $"features-{i}", IsBackground = true }).ToList();
-            workers.ForEach(t => t.Start());
-            workers.ForEach(t => t.Join());
-        }
-        finally
-        {
-            torch.set_num_threads(callerThreads);
-        }
-        if (failure is not null) ExceptionDispatchInfo.Throw(failure);
+            cancellation.ThrowIfCancellationRequested();
+            var start = b * BatchSize;
+            var count = Math.Min(BatchSize, paths.Count - start);
+            for (var i = start; i < start + count; i++)
+                outcomes[i] = loader.TryLoad(paths[i], clips.AsSpan(i * loader.ClipSamples, loader.ClipSamples));
+            Featurise(extractor, clips.AsSpan(start * loader.ClipSamples, count * loader.ClipSamples), count,
+                features.AsSpan(start * itemLength, count * itemLength));
+            progress?.Report(new FeatureProgress(Interlocked.Add(ref done, count), paths.Count));
+        });
         return new FeatureBatch(features, itemShape, clips, loader.ClipSamples, outcomes);
     }
 

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace SerSweep.Audio.Wav;
 
@@ -50,18 +51,84 @@ public static class WavReader
     /// <summary>Decodes a whole WAV file held in memory; <paramref name="source"/> names it in errors.</summary>
     public static WavAudio Decode(ReadOnlySpan<byte> file, string source)
     {
+        var (f, dataStart, dataSize) = Walk(new SpanBytes(file), source);
+        var samples = new float[dataSize / f.BlockAlign];
+        DecodeMono(file.Slice((int)dataStart, (int)dataSize), f, samples);
+        return new WavAudio(samples, f.SampleRate, f.Channels, f.Encoding, f.BitsPerSample);
+    }
+
+    /// <summary>
+    /// Opens a WAV file for reading ranges of its mono samples (<see cref="WavSamples"/>), checked as <see cref="Read"/>
+    /// checks it but without reading the data chunk: for recordings too long to hold at their own rate.
+    /// </summary>
+    public static WavSamples Open(string path)
+    {
+        var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.RandomAccess);
+        try
+        {
+            var (f, dataStart, dataSize) = Walk(new FileBytes(handle, RandomAccess.GetLength(handle)), path);
+            return new WavSamples(handle, f.SampleRate, dataSize / f.BlockAlign, dataStart, f.BlockAlign, (data, mono) => DecodeMono(data, f, mono));
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The bytes of a WAV file the chunk walk reads: a span of the whole file, or reads from its handle.</summary>
+    private interface IBytes
+    {
+        long Length { get; }
+        /// <summary>Bytes [offset, offset + count) (count within the file), in <paramref name="buffer"/> or a view of the file.</summary>
+        ReadOnlySpan<byte> Read(long offset, int count, Span<byte> buffer);
+    }
+
+    private readonly ref struct SpanBytes(ReadOnlySpan<byte> file) : IBytes
+    {
+        private readonly ReadOnlySpan<byte> _file = file;
+        public long Length => _file.Length;
+        public ReadOnlySpan<byte> Read(long offset, int count, Span<byte> buffer) => _file.Slice((int)offset, count);
+    }
+
+    private readonly struct FileBytes(SafeFileHandle handle, long length) : IBytes
+    {
+        public long Length => length;
+        public ReadOnlySpan<byte> Read(long offset, int count, Span<byte> buffer)
+        {
+            ReadExactly(handle, buffer[..count], offset);
+            return buffer[..count];
+        }
+    }
+
+    /// <summary>Fills <paramref name="into"/> from <paramref name="offset"/> of the file (positioned: safe from several threads at once).</summary>
+    internal static void ReadExactly(SafeFileHandle handle, Span<byte> into, long offset)
+    {
+        for (var read = 0; read < into.Length;)
+        {
+            var n = RandomAccess.Read(handle, into[read..], offset + read);
+            if (n == 0) throw new IOException($"the file shrank while it was read (at byte {offset + read})");
+            read += n;
+        }
+    }
+
+    /// <summary>Walks the RIFF chunks (reading their headers and the fmt chunk only): the format and where the data chunk lies.</summary>
+    private static (Format Format, long DataStart, long DataSize) Walk<T>(T file, string source) where T : IBytes, allows ref struct
+    {
+        Span<byte> buffer = new byte[64];
         if (file.Length == 0)
             throw new WavFormatException(source, WavError.Empty, "file is empty (0 bytes)");
-        if (file.Length >= 4 && !file[..4].SequenceEqual("RIFF"u8))
-            throw new WavFormatException(source, WavError.NotRiffWave, $"not a WAV file: starts with {Printable(file[..4])}, expected \"RIFF\"");
-        if (file.Length < 12)
+        var riff = file.Read(0, (int)Math.Min(12, file.Length), buffer);
+        if (riff.Length >= 4 && !riff[..4].SequenceEqual("RIFF"u8))
+            throw new WavFormatException(source, WavError.NotRiffWave, $"not a WAV file: starts with {Printable(riff[..4])}, expected \"RIFF\"");
+        if (riff.Length < 12)
             throw new WavFormatException(source, WavError.TruncatedHeader, $"file is {file.Length} bytes, shorter than the 12-byte RIFF/WAVE header");
-        if (!file[8..12].SequenceEqual("WAVE"u8))
-            throw new WavFormatException(source, WavError.NotRiffWave, $"RIFF file of type {Printable(file[8..12])}, expected \"WAVE\"");
+        if (!riff[8..12].SequenceEqual("WAVE"u8))
+            throw new WavFormatException(source, WavError.NotRiffWave, $"RIFF file of type {Printable(riff[8..12])}, expected \"WAVE\"");
 
         Format? format = null;
-        int dataStart = -1, dataSize = 0;
-        var pos = 12;
+        long dataStart = -1, dataSize = 0;
+        long pos = 12;
         while (pos < file.Length)
         {
             if (file.Length - pos < 8)
@@ -69,25 +136,29 @@ public static class WavReader
                 if (dataStart >= 0 && format is not null) break; // trailing bytes after the audio: harmless
                 throw new WavFormatException(source, WavError.TruncatedHeader, $"file ends inside a chunk header at offset {pos} ({file.Length - pos} of 8 bytes)");
             }
-            var id = file.Slice(pos, 4);
-            var size = BinaryPrimitives.ReadUInt32LittleEndian(file.Slice(pos + 4, 4));
+            var header = file.Read(pos, 8, buffer);
+            var isData = header[..4].SequenceEqual("data"u8);
+            var isFormat = header[..4].SequenceEqual("fmt "u8);
+            var id = Printable(header[..4]);
+            var size = BinaryPrimitives.ReadUInt32LittleEndian(header[4..]);
             var body = pos + 8;
-            long remaining = file.Length - body;
-            if (id.SequenceEqual("data"u8))
+            var remaining = file.Length - body;
+            if (isData)
             {
                 if (size > remaining)
                     throw new WavFormatException(source, WavError.TruncatedData, $"data chunk at offset {pos} declares {size} bytes but only {remaining} follow (file truncated or size field wrong)");
                 dataStart = body;
-                dataSize = (int)size;
+                dataSize = size;
             }
             else
             {
                 if (size > remaining)
-                    throw new WavFormatException(source, WavError.ChunkSizeExceedsFile, $"chunk {Printable(id)} at offset {pos} declares {size} bytes but only {remaining} follow");
-                if (id.SequenceEqual("fmt "u8))
-                    format = ParseFormat(file.Slice(body, (int)size), source);
+                    throw new WavFormatException(source, WavError.ChunkSizeExceedsFile, $"chunk {id} at offset {pos} declares {size} bytes but only {remaining} follow");
+                // ParseFormat reads at most 40 bytes and names shorter chunks by their length.
+                if (isFormat)
+                    format = ParseFormat(file.Read(body, (int)Math.Min(size, buffer.Length), buffer), source);
             }
-            pos = (int)Math.Min(file.Length, (long)body + size + (size & 1));
+            pos = Math.Min(file.Length, body + size + (size & 1));
         }
         if (format is not { } f)
             throw new WavFormatException(source, WavError.MissingFormatChunk, "no 'fmt ' chunk");
@@ -95,10 +166,7 @@ public static class WavReader
             throw new WavFormatException(source, WavError.MissingDataChunk, "no 'data' chunk");
         if (dataSize % f.BlockAlign != 0)
             throw new WavFormatException(source, WavError.TruncatedData, $"data chunk of {dataSize} bytes ends inside a sample frame of {f.BlockAlign} bytes");
-
-        var samples = new float[dataSize / f.BlockAlign];
-        DecodeMono(file.Slice(dataStart, dataSize), f, samples);
-        return new WavAudio(samples, f.SampleRate, f.Channels, f.Encoding, f.BitsPerSample);
+        return (f, dataStart, dataSize);
     }
 
     private static Format ParseFormat(ReadOnlySpan<byte> fmt, string source)

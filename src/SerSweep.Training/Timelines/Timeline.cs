@@ -1,5 +1,7 @@
-using SerSweep.Audio.Dsp;
+using SerSweep.Audio.Features;
+using SerSweep.Audio.Torch;
 using SerSweep.Core;
+using static TorchSharp.torch;
 
 namespace SerSweep.Training.Timelines;
 
@@ -38,9 +40,32 @@ public sealed record TimelineSegment(double Start, double End, Emotion? Emotion,
     public string Label => Emotion?.Name() ?? SilenceLabel;
 }
 
+/// <summary>
+/// The recording's waveform, small enough to draw: the lowest and highest sample of each of up to
+/// <see cref="Columns"/> equal spans of <see cref="ColumnSeconds"/> (a figure's pixel columns), not every sample.
+/// </summary>
+public sealed record TimelineEnvelope(double ColumnSeconds, IReadOnlyList<float> Min, IReadOnlyList<float> Max)
+{
+    public const int Columns = 1000;
+
+    public static TimelineEnvelope Of(ReadOnlySpan<float> samples, int rate)
+    {
+        var perColumn = Math.Max(1, (samples.Length + Columns - 1) / Columns);
+        var columns = (samples.Length + perColumn - 1) / perColumn;
+        var (min, max) = (new float[columns], new float[columns]);
+        for (var c = 0; c < columns; c++)
+        {
+            var span = samples.Slice(c * perColumn, Math.Min(perColumn, samples.Length - c * perColumn));
+            (min[c], max[c]) = (span[0], span[0]);
+            foreach (var x in span) (min[c], max[c]) = (Math.Min(min[c], x), Math.Max(max[c], x));
+        }
+        return new TimelineEnvelope((double)perColumn / rate, min, max);
+    }
+}
+
 /// <summary>A timeline as the CLI's --json and the REST API print it: labels and class names as strings.</summary>
 public sealed record TimelineReport(double Seconds, double WindowSeconds, double HopSeconds,
-    IReadOnlyList<TimelineReport.Segment> Segments, IReadOnlyList<TimelineReport.Window> Windows)
+    IReadOnlyList<TimelineReport.Segment> Segments, IReadOnlyList<TimelineReport.Window> Windows, TimelineEnvelope Envelope)
 {
     public sealed record Segment(double Start, double End, string Label, double Confidence);
     /// <summary>Probabilities by emotion name; null for silence.</summary>
@@ -48,13 +73,21 @@ public sealed record TimelineReport(double Seconds, double WindowSeconds, double
 }
 
 public sealed record Timeline(double Seconds, double WindowSeconds, double HopSeconds, IReadOnlyList<Emotion> Classes,
-    IReadOnlyList<TimelineWindow> Windows, IReadOnlyList<TimelineSegment> Segments)
+    IReadOnlyList<TimelineWindow> Windows, IReadOnlyList<TimelineSegment> Segments, TimelineEnvelope Envelope)
 {
     /// <summary>
     /// The timeline of <paramref name="samples"/> (mono, at the bundle's sample rate, any length) under
     /// <paramref name="predictor"/>'s model; windows go through the model in batches of <see cref="Predictor.BatchSize"/>.
     /// </summary>
-    public static Timeline Build(Predictor predictor, ReadOnlySpan<float> samples, TimelineOptions options)
+    public static Timeline Build(Predictor predictor, float[] samples, TimelineOptions options) =>
+        Build(predictor, samples, options, sharedFrames: true);
+
+    /// <summary>
+    /// <paramref name="sharedFrames"/>: featurise the windows from one table of the recording's STFT frames
+    /// (<see cref="WindowFeatures"/>) when the window is the model's clip and the hop a multiple of its hop_length;
+    /// false (or when that does not hold) featurises every window on its own, as <see cref="Predictor.PredictClips"/> does.
+    /// </summary>
+    internal static Timeline Build(Predictor predictor, float[] samples, TimelineOptions options, bool sharedFrames)
     {
         var features = predictor.Bundle.Config.Features;
         var rate = features.SampleRate;
@@ -74,51 +107,65 @@ public sealed record Timeline(double Seconds, double WindowSeconds, double HopSe
         var raw = new double[cells][];
         var speech = Enumerable.Range(0, cells).Where(k => !silent[k]).ToArray();
         var clipSamples = predictor.ClipSamples;
-        for (var batchStart = 0; batchStart < speech.Length; batchStart += Predictor.BatchSize)
+        // Window k starts at the centre of cell k minus half a window; the parts outside the recording are zeros.
+        var firstStart = hopSamples / 2 - windowSamples / 2;
+        using var extractor = new FeatureExtractor(features);
+        var table = sharedFrames && speech.Length > 0 && windowSamples == clipSamples && WindowFeatures.Applies(extractor, hopSamples)
+            ? new WindowFeatures(extractor, samples, firstStart, hopSamples, cells)
+            : null;
+        // Batches are independent: one per core at a time (features, then the forward pass under inference mode).
+        var batches = (speech.Length + Predictor.BatchSize - 1) / Predictor.BatchSize;
+        TorchWorkers.For(batches, "timeline", () => inference_mode(), (_, b) =>
         {
-            var batch = speech.AsSpan(batchStart, Math.Min(Predictor.BatchSize, speech.Length - batchStart));
-            var clips = new float[(long)batch.Length * clipSamples];
-            for (var i = 0; i < batch.Length; i++)
-            {
-                // Centre of cell k minus half a window; the parts outside the recording stay zero.
-                var start = batch[i] * hopSamples + hopSamples / 2 - windowSamples / 2;
-                var from = Math.Max(0, start);
-                var to = Math.Min(samples.Length, start + windowSamples);
-                if (to > from) samples[from..to].CopyTo(clips.AsSpan(i * clipSamples + (from - start), to - from));
-            }
-            var predictions = predictor.PredictClips(clips, batch.Length);
+            var batch = speech.AsSpan(b * Predictor.BatchSize, Math.Min(Predictor.BatchSize, speech.Length - b * Predictor.BatchSize));
+            var predictions = table is not null
+                ? predictor.Predict(table.Compute(samples, batch))
+                : PredictWindows(predictor, samples, batch, firstStart, hopSamples, windowSamples);
             for (var i = 0; i < batch.Length; i++)
                 raw[batch[i]] = classes.Select(c => predictions[i].Probabilities[c]).ToArray();
-        }
+        });
+
 
         var length = samples.Length;
         double End(int k) => Math.Min(length, (k + 1L) * hopSamples) / (double)rate;
         var windows = Enumerable.Range(0, cells).Select(k => new TimelineWindow((double)k * hopSamples / rate, End(k), silent[k], raw[k])).ToArray();
         return new Timeline((double)samples.Length / rate, window, (double)hopSamples / rate, classes, windows,
-            MergeRuns(raw, classes, options.SmoothWindows / 2, options.MinEmotionWindows, k => (double)k * hopSamples / rate, End));
+            MergeRuns(raw, classes, options.SmoothWindows / 2, options.MinEmotionWindows, k => (double)k * hopSamples / rate, End),
+            TimelineEnvelope.Of(samples, rate));
+    }
+
+    /// <summary>The windows of cells <paramref name="batch"/> cut out and zero-padded to clips, each featurised on its own.</summary>
+    private static Prediction[] PredictWindows(Predictor predictor, ReadOnlySpan<float> samples, ReadOnlySpan<int> batch, int firstStart, int hopSamples, int windowSamples)
+    {
+        var clipSamples = predictor.ClipSamples;
+        var clips = new float[(long)batch.Length * clipSamples];
+        for (var i = 0; i < batch.Length; i++)
+        {
+            var start = batch[i] * hopSamples + firstStart;
+            var from = Math.Max(0, start);
+            var to = Math.Min(samples.Length, start + windowSamples);
+            if (to > from) samples[from..to].CopyTo(clips.AsSpan(i * clipSamples + (from - start), to - from));
+        }
+        return predictor.PredictClips(clips, batch.Length);
     }
 
     public TimelineReport ToReport() => new(Seconds, WindowSeconds, HopSeconds,
         Segments.Select(s => new TimelineReport.Segment(s.Start, s.End, s.Label, s.Confidence)).ToArray(),
         Windows.Select(w => new TimelineReport.Window(w.Start, w.End, w.Silence,
-            w.Probabilities?.Select((p, c) => (p, c)).ToDictionary(x => Classes[x.c].Name(), x => x.p))).ToArray());
+            w.Probabilities?.Select((p, c) => (p, c)).ToDictionary(x => Classes[x.c].Name(), x => x.p))).ToArray(), Envelope);
 
     /// <summary>The timeline of an audio file: decoded, mixed to mono and resampled to the bundle's rate first.</summary>
-    public static Timeline FromFile(Predictor predictor, string path, TimelineOptions options)
-    {
-        var audio = Audio.Decoding.AudioFile.Read(path);
-        var resampler = new SincResampler(audio.SampleRate, predictor.Bundle.Config.Features.SampleRate);
-        return Build(predictor, resampler.IsIdentity ? audio.Samples : resampler.Resample(audio.Samples), options);
-    }
+    public static Timeline FromFile(Predictor predictor, string path, TimelineOptions options) =>
+        Build(predictor, Audio.Decoding.AudioFile.ReadResampled(path, predictor.Bundle.Config.Features.SampleRate), options);
 
     /// <summary>Cells whose RMS level is below <paramref name="silenceDbfs"/>.</summary>
-    private static bool[] SilentCells(ReadOnlySpan<float> samples, int hop, int cells, double silenceDbfs)
+    private static bool[] SilentCells(float[] samples, int hop, int cells, double silenceDbfs)
     {
         var threshold = Math.Pow(10, silenceDbfs / 10);
         var silent = new bool[cells];
         for (var k = 0; k < cells; k++)
         {
-            var cell = samples.Slice(k * hop, Math.Min(hop, samples.Length - k * hop));
+            var cell = samples.AsSpan(k * hop, Math.Min(hop, samples.Length - k * hop));
             var sum = 0.0;
             foreach (var x in cell) sum += (double)x * x;
             silent[k] = sum / cell.Length < threshold;

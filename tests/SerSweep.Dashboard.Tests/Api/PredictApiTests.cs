@@ -54,6 +54,11 @@ public sealed class PredictApiTests : IAsyncLifetime
         Assert.Equal(expected.Segments.Select(s => $"{s.Label} {s.Start:R}-{s.End:R}"),
             timeline.GetProperty("segments").EnumerateArray().Select(s => $"{s.GetProperty("label").GetString()} {s.GetProperty("start").GetDouble():R}-{s.GetProperty("end").GetDouble():R}"));
         Assert.Equal(expected.Windows.Count, timeline.GetProperty("windows").GetArrayLength());
+        // The waveform's envelope for drawing: at most 1 000 columns, each the min and max of its span.
+        var envelope = timeline.GetProperty("envelope");
+        Assert.Equal(expected.Envelope.ColumnSeconds, envelope.GetProperty("column_seconds").GetDouble(), 12);
+        Assert.Equal(expected.Envelope.Min, envelope.GetProperty("min").EnumerateArray().Select(v => v.GetSingle()));
+        Assert.Equal(expected.Envelope.Max, envelope.GetProperty("max").EnumerateArray().Select(v => v.GetSingle()));
         Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsync(PredictUrl + "?timeline=true&hop=abc", Wav(await File.ReadAllBytesAsync(RealModel.AngryWav)))).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsync(PredictUrl + "?timeline=true&window=60", Wav(await File.ReadAllBytesAsync(RealModel.AngryWav)))).StatusCode);
     }

@@ -12,7 +12,8 @@ namespace SerSweep.Dashboard.Tests.EndToEnd;
 /// The dashboard in a real headless chromium, served by `sersweep dashboard --db` (the built CLI, read-only) over the
 /// SQLite database a real short sweep (`sersweep sweep`, real training on RAVDESS) left behind: open the sweep, sort
 /// the leaderboard, read the parallel-coordinates axis names, open the best trial, read its confusion heatmap (which
-/// fits its card at 1400 px), download the best model and check its SHA-256, predict a real WAV.
+/// fits its card at 1400 px), download the best model and check its SHA-256, predict a real WAV, draw the emotion
+/// timeline of a real recording.
 /// Expected orders are worked out from the stored trials; numbers come from Storage. Screenshots of every page land in
 /// .cache/test-artifacts/dashboard-*.png.
 /// </summary>
@@ -62,6 +63,14 @@ public sealed class DashboardInBrowserTests : IAsyncLifetime
         var withKey = trials.Where(t => key(t) is not null);
         var sorted = descending ? withKey.OrderByDescending(key).ThenBy(t => t.Index) : withKey.OrderBy(key).ThenBy(t => t.Index);
         return [.. sorted.Concat(trials.Where(t => key(t) is null).OrderBy(t => t.Index)).Select(t => t.Index)];
+    }
+
+    /// <summary>A band of the timeline figure as Plotly holds it (a layout shape); settable, for Playwright's deserialiser.</summary>
+    private sealed class Band
+    {
+        public string Label { get; set; } = "";
+        public double Start { get; set; }
+        public double End { get; set; }
     }
 
     private static double? Objective(Storage.Entities.Trial trial) => trial.ObjectiveValue;
@@ -172,6 +181,40 @@ public sealed class DashboardInBrowserTests : IAsyncLifetime
         await page.Locator(".figure[data-figure='probabilities'] .js-plotly-plot .main-svg").First.WaitForAsync();
         Assert.Equal(confusion.Labels.Count, await page.Locator(".figure[data-figure='probabilities'] .bars .point").CountAsync());
         await Chromium.ScreenshotAsync(page, "6-predict");
+
+        // A timeline of a real recording written here: 2 s of silence, an angry and a sad utterance of Actor_01, each
+        // followed by 2 s of silence. The figure draws one band per merged segment, in the order (and at the times)
+        // the downloaded bundle's timeline has in this process; the recording starts and ends with silence.
+        var recording = Path.Combine(SerSweep.Testing.TestPaths.NewTempDir(), "session.wav");
+        var gap = new float[2 * 48_000];
+        var sad = Path.Combine(SerSweep.Testing.TestPaths.Ravdess, "Actor_01", "03-01-04-02-01-01-01.wav");
+        SerSweep.Testing.TestWav.Write16(recording, [.. gap, .. Audio.Wav.WavReader.Read(RealModel.AngryWav).Samples, .. gap,
+            .. Audio.Wav.WavReader.Read(sad).Samples, .. gap], 48_000);
+        Training.Timelines.Timeline timeline;
+        using (var predictor = SerSweep.Training.Predictor.Load(saved))
+            timeline = Training.Timelines.Timeline.FromFile(predictor, recording, new());
+        Assert.Equal(Training.Timelines.TimelineSegment.SilenceLabel, timeline.Segments[0].Label);
+        Assert.Equal(Training.Timelines.TimelineSegment.SilenceLabel, timeline.Segments[^1].Label);
+        Assert.Contains(timeline.Segments, s => s.Emotion is not null);
+        await page.Locator("input[data-timeline]").CheckAsync();
+        await page.Locator("input[type=file]").SetInputFilesAsync(recording);
+        var segments = page.Locator("ol[data-segments] li");
+        await Assertions.Expect(segments).ToHaveCountAsync(timeline.Segments.Count, new() { Timeout = 60_000 });
+        await page.Locator(".figure[data-figure='timeline'] .js-plotly-plot .main-svg").First.WaitForAsync();
+        // What Plotly holds: the bands (layout shapes, named by label) and the traces (waveform, a line per emotion).
+        var bands = await page.EvaluateAsync<Band[]>("() => document.querySelector(\".figure[data-figure='timeline'] .js-plotly-plot\").layout.shapes.map(s => ({ Label: s.name, Start: s.x0, End: s.x1 }))");
+        Assert.Equal(timeline.Segments.Select(s => s.Label), bands.Select(b => b.Label));
+        foreach (var (band, segment) in bands.Zip(timeline.Segments))
+        {
+            Assert.Equal(segment.Start, band.Start, 6);
+            Assert.Equal(segment.End, band.End, 6);
+        }
+        Assert.Equal(timeline.Segments.Select(s => s.Label), await segments.EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.label)"));
+        var traces = await page.EvaluateAsync<string[]>("() => document.querySelector(\".figure[data-figure='timeline'] .js-plotly-plot\").data.map(t => t.name)");
+        Assert.Equal(["waveform max", "waveform", .. timeline.Classes.Select(c => c.Name())], traces);
+        // The painted bands: one rect path per segment in the shape layer under the plot.
+        Assert.Equal(timeline.Segments.Count, await page.Locator(".figure[data-figure='timeline'] .layer-below .shapelayer path").CountAsync());
+        await Chromium.ScreenshotAsync(page, "7-timeline");
 
         Assert.True(consoleErrors.Count == 0, string.Join(Environment.NewLine, consoleErrors));
     }
