@@ -5,7 +5,7 @@ using SerSweep.Testing;
 namespace SerSweep.Audio.Tests;
 
 /// <summary>
-/// <see cref="AudioFile.Read(byte[], string)"/> (uploads to `serve`) against <see cref="AudioFile.Read(string)"/>: the same
+/// <see cref="AudioFile.Read(ReadOnlyMemory{byte}, string)"/> (uploads to `serve`) against <see cref="AudioFile.Read(string)"/>: the same
 /// bytes decode to the same samples whether they come from a file or from memory, and fail with the same reason.
 /// </summary>
 public class InMemoryDecodingTests

@@ -24,15 +24,15 @@ public static class AudioFile
     }
 
     /// <summary>
-    /// <see cref="Read(string)"/> for a whole file held in memory (an HTTP upload): the same decoders and errors, no
-    /// temporary file; <paramref name="source"/> names it in errors.
+    /// <see cref="Read(string)"/> for a whole file held in memory (an HTTP upload, possibly a pooled buffer's first bytes): the
+    /// same decoders and errors, no temporary file; <paramref name="source"/> names it in errors.
     /// </summary>
-    public static WavAudio Read(byte[] data, string source)
+    public static WavAudio Read(ReadOnlyMemory<byte> data, string source)
     {
-        var head = data.AsSpan(0, Math.Min(4, data.Length));
-        if (data.Length == 0 || head.StartsWith("RIFF"u8)) return WavReader.Decode(data, source);
-        if (IsMp3(head)) return Mp3(source, () => new MpegFile(new MemoryStream(data, writable: false)));
-        if (head.StartsWith("fLaC"u8)) return FlacReader.Read(data, source);
+        var head = data.Span[..Math.Min(4, data.Length)];
+        if (data.Length == 0 || head.StartsWith("RIFF"u8)) return WavReader.Decode(data.Span, source);
+        if (IsMp3(head)) return Mp3(source, () => new MpegFile(new MemoryStream(data.ToArray(), writable: false)));
+        if (head.StartsWith("fLaC"u8)) return FlacReader.Read(data.ToArray(), source);
         throw Unsupported(source, head);
     }
 

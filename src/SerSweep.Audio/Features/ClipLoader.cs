@@ -21,7 +21,7 @@ public sealed class ClipLoader(FeatureConfig config)
     /// <summary>Writes the clip of <paramref name="path"/> into <paramref name="clip"/> (ClipSamples long); returns the decoded audio's duration in seconds.</summary>
     public double Load(string path, Span<float> clip) => Load(Decoding.AudioFile.Read(path), clip);
 
-    /// <summary>The clip of audio already decoded (e.g. an upload, <see cref="Decoding.AudioFile.Read(byte[], string)"/>); returns its duration in seconds.</summary>
+    /// <summary>The clip of audio already decoded (e.g. an upload, <see cref="Decoding.AudioFile.Read(ReadOnlyMemory{byte}, string)"/>); returns its duration in seconds.</summary>
     public double Load(WavAudio audio, Span<float> clip)
     {
         var resampler = _resamplers.GetOrAdd(audio.SampleRate, rate => new SincResampler(rate, Config.SampleRate));

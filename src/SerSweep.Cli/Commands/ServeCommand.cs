@@ -23,16 +23,25 @@ public static class ServeCommand
         var maxWait = new Option<double>("--max-wait-ms") { Description = "How long a request waits for others to share its forward pass, in ms.", DefaultValueFactory = _ => 5 };
         var queue = new Option<int>("--queue") { Description = "Requests that may wait for the model at once; beyond it requests get 503 with Retry-After.", DefaultValueFactory = _ => 256 };
         var maxBody = new Option<long>("--max-body-bytes") { Description = "Largest request body; larger ones get 413.", DefaultValueFactory = _ => 16L * 1024 * 1024 };
+        var threads = new Option<int>("--threads")
+        {
+            Description = "libtorch threads per operation. Default 1: concurrent requests are the parallelism (features on the request threads, the batched forward on its own).",
+            DefaultValueFactory = _ => 1,
+        };
         var maxSeconds = new Option<double>("--max-seconds") { Description = "Longest recording; longer ones get 413 (long recordings belong to predict --timeline).", DefaultValueFactory = _ => 60 };
         var command = new Command("serve", "Serve predictions of a model bundle over HTTP (POST /predict with a WAV, MP3 or FLAC body; GET /healthz), batching concurrent requests, until Ctrl+C.")
         {
-            model, urls, maxBatch, maxWait, queue, maxBody, maxSeconds,
+            model, urls, maxBatch, maxWait, queue, maxBody, maxSeconds, threads,
         };
         command.SetAction(async (parse, cancel) =>
         {
             var batching = new MicroBatchOptions(parse.GetValue(maxBatch), TimeSpan.FromMilliseconds(parse.GetValue(maxWait)), parse.GetValue(queue));
             var limits = new ServeLimits(parse.GetValue(maxBody), parse.GetValue(maxSeconds), batching);
             Validate(limits);
+            if (parse.GetValue(threads) < 1) throw new UserInputException($"--threads must be >= 1, got {parse.GetValue(threads)}");
+            // Process-wide in libtorch: with more than one, every request thread's small ops would fork an OpenMP team of
+            // their own and the teams would fight over the cores (GOMP_parallel was the largest kernel-time caller).
+            TorchSharp.torch.set_num_threads(parse.GetValue(threads));
             var path = Path.GetFullPath(parse.GetValue(model)!);
             using var predictor = PredictCommand.LoadPredictor(path);
             var sha256 = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));
