@@ -671,12 +671,16 @@ def serve_side(name, cmd, port, wavs, p):
     import signal
     import urllib.request
     log(f"serve: {name}: $ {shown(cmd)}")
-    server = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    # The server's stderr goes to a file: an unread pipe fills up (libtorch warns on stderr at every forward on some
+    # CPUs) and then blocks whichever server thread writes next.
+    log_path = os.path.join(SERVE_DIR, f"{name.replace(' ', '-')}.log")
+    with open(log_path, "w") as server_log:
+        server = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=server_log, start_new_session=True)
     try:
         deadline = time.time() + 300
         while True:
             if server.poll() is not None:
-                raise RuntimeError(f"serve: {name} exited with {server.returncode}: {server.stderr.read()[-2000:]}")
+                raise RuntimeError(f"serve: {name} exited with {server.returncode} (log: {log_path})")
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5):
                     break
