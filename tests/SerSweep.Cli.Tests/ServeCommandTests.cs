@@ -75,7 +75,7 @@ public sealed class ServeCommandTests(ServedModel model) : IClassFixture<ServedM
         var seconds = WavReader.Decode(wav, "x").Seconds;
         Assert.True(wav.Length < 600_000 && seconds > 2, $"the fixture WAV: {wav.Length} bytes, {seconds} s");
 
-        var tooLarge = await serve.PredictAsync(new byte[700_000]);
+        var tooLarge = await serve.PredictAsync(new byte[700_000], expectContinue: true);
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, tooLarge.StatusCode);
         Assert.Contains("600000 bytes", await tooLarge.Content.ReadAsStringAsync());
 

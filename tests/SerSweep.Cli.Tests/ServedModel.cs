@@ -82,8 +82,14 @@ public sealed class ServeProcess : IAsyncDisposable
     public async Task<JsonElement> HealthAsync() =>
         JsonDocument.Parse(await Http.GetStringAsync(new Uri(Url, "/healthz"))).RootElement;
 
-    public Task<HttpResponseMessage> PredictAsync(byte[] body) =>
-        Http.PostAsync(new Uri(Url, "/predict"), new ByteArrayContent(body) { Headers = { ContentType = new("audio/wav") } });
+    /// <param name="expectContinue">Send the headers first and the body only on "100 Continue", as curl does for large
+    /// bodies: a body the server refuses by its Content-Length is then never sent, so the refusal cannot race a reset.</param>
+    public Task<HttpResponseMessage> PredictAsync(byte[] body, bool expectContinue = false) =>
+        Http.SendAsync(new HttpRequestMessage(HttpMethod.Post, new Uri(Url, "/predict"))
+        {
+            Content = new ByteArrayContent(body) { Headers = { ContentType = new("audio/wav") } },
+            Headers = { ExpectContinue = expectContinue },
+        });
 
     public async ValueTask DisposeAsync()
     {
