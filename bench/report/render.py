@@ -29,6 +29,9 @@ GOALS = [
     ("timeline-wall", "one-hour recording's emotion timeline <= 10 s wall on 2 cores (issue 20)", "at_most", 10.0),
     ("e2e-per-epoch", "default sweep end to end: wall per trial-epoch >= 1.5x faster than Optuna + PyTorch", "ratio_at_least", 1.5),
     ("e2e-wall", "default sweep end to end: total wall time below Optuna + PyTorch's", "ratio_at_least", 1.0),
+    ("serve-throughput", "prediction service: >= 2x the Python peer's requests/s (deploy issue)", "ratio_at_least", 2.0),
+    ("serve-p99", "prediction service: p99 latency below the Python peer's", "ratio_at_least", 1.0),
+    ("serve-errors", "prediction service: 0 errors under load", "at_most", 0.0),
 ]
 SECTIONS = [
     ("features", "Feature extraction vs torchaudio"),
@@ -41,6 +44,7 @@ SECTIONS = [
     ("cache", "Feature-cache reload"),
     ("timeline", "Emotion timeline of a one-hour recording (`predict --timeline`)"),
     ("e2e", "End to end: the default sweep vs the same sweep in Optuna + PyTorch"),
+    ("serve", "Prediction service under load: `sersweep serve` vs a Python/PyTorch HTTP server"),
 ]
 
 
@@ -187,6 +191,9 @@ def render(results, notes, previous=""):
                 out.append(f"| {r['label']} | {number(r['sersweep']['median'])} {r['unit']} | {spread(r['sersweep'])} | {peer_text} | "
                            f"{number(ratio(r)) + 'x' if ratio(r) else '-'} | {goal_cell} | {'**' + result + '**' if result else ''} |")
             out += profile_table(rows)
+            if agreement := next((r["extra"] for r in rows if "agreement" in r.get("extra", {})), None):
+                out += ["", f"Same model on both sides: the peer predicts the same emotion as SerSweep for {agreement['agreement']} WAVs "
+                        f"(largest probability difference {agreement['max_probability_difference']:.1e}), checked before the load."]
             out += ["", "Produced by:", "", "```bash"]
             out += sorted({line for r in rows for line in r["command"].splitlines()})
             out += ["```", ""]

@@ -36,12 +36,12 @@ REDIS_PORT, SILO_PORT, HTTP_PORT = 6590, 13111, 5280
 PROFILES = {
     "full": dict(feature_repeats=5, train_runs=3, search_runs=5, overhead_runs=3, overhead_sweeps=8, overhead_trials=50,
                  dashboard_iterations=20, sweep_trials=8, sweep_repeats=2, sweep_epochs=40, rss_epochs=50, cache_reloads=7,
-                 e2e_repeats=3, e2e_trials=None, e2e_epochs=None, timeline_runs=3),
+                 e2e_repeats=3, e2e_trials=None, e2e_epochs=None, timeline_runs=3, serve_clients=32, serve_requests=2000),
     "quick": dict(feature_repeats=1, train_runs=1, search_runs=1, overhead_runs=1, overhead_sweeps=2, overhead_trials=10,
                   dashboard_iterations=3, sweep_trials=2, sweep_repeats=1, sweep_epochs=1, rss_epochs=5, cache_reloads=2,
-                  e2e_repeats=1, e2e_trials=2, e2e_epochs=2, timeline_runs=1),
+                  e2e_repeats=1, e2e_trials=2, e2e_epochs=2, timeline_runs=1, serve_clients=8, serve_requests=100),
 }
-MEASUREMENTS = ["features", "training", "search", "overhead", "dashboard", "sweep", "rss", "cache", "timeline", "e2e"]
+MEASUREMENTS = ["features", "training", "search", "overhead", "dashboard", "sweep", "rss", "cache", "timeline", "e2e", "serve"]
 
 
 def log(message):
@@ -632,6 +632,159 @@ def e2e(p):
         row("e2e-test-accuracy", "best trial's test accuracy (lowest val_loss, completed or pruned)", "", "higher", lambda r: r["test_accuracy"] or 0.0),
         row("e2e-test-f1", "best trial's test macro-F1", "", "higher", lambda r: r["test_macro_f1"] or 0.0),
     ]
+
+
+SERVE_DIR = os.path.join(OUT, "serve")
+SERVE_BENCH = os.path.join(REPO, "bench", "serve")
+
+
+def three_second_wavs(folder, count=32):
+    """Real RAVDESS files (Actor_05..08: voices the model never heard, mono) cut to their first 3.0 s with the stdlib."""
+    import glob
+    import wave
+    os.makedirs(folder, exist_ok=True)
+    written = []
+    for source in sorted(glob.glob(os.path.join(RAVDESS, "Actor_0[5-8]", "*.wav"))):
+        with wave.open(source) as w:
+            if w.getnchannels() != 1 or w.getnframes() < 3 * w.getframerate():
+                continue
+            params, frames = w.getparams(), w.readframes(3 * w.getframerate())
+        target = os.path.join(folder, os.path.basename(source))
+        with wave.open(target, "wb") as out:
+            out.setparams(params)
+            out.writeframes(frames)
+        written.append(target)
+        if len(written) == count:
+            return written
+    raise RuntimeError(f"serve: fewer than {count} mono RAVDESS files of 3 s or more in Actor_05..08 under {RAVDESS}")
+
+
+def serve_model():
+    """The default sweep's model (sweep.yaml: 1D CNN 32-256 on 64 x 150 log-mels, speaker normalisation), 10 epochs on
+    Actor_01..04; trained once and kept in .cache/bench/serve/model."""
+    bundle = os.path.join(SERVE_DIR, "model", "model.zip")
+    if not os.path.exists(bundle):
+        run([os.path.join(REPO, "deploy", "sersweep"), "train", "--config", os.path.join(REPO, "sweep.yaml"), "--set", f"data.path={RAVDESS}",
+             "--set", "training.epochs=10", "--out", os.path.dirname(bundle), "--cache", os.path.join(SERVE_DIR, "features"), "--json"])
+    return bundle
+
+
+def process_tree(root):
+    """root and every process below it."""
+    children = {}
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                children.setdefault(int(f.read().rsplit(")", 1)[1].split()[1]), []).append(int(pid))
+        except OSError:
+            pass
+    tree, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        tree.append(pid)
+        todo.extend(children.get(pid, []))
+    return tree
+
+
+def process_tree_cpu_s(root):
+    """CPU time (user + system) used so far by root's whole tree."""
+    total = 0.0
+    for pid in process_tree(root):
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        except OSError:
+            pass
+    return total
+
+
+def process_tree_rss_mb(root):
+    """RSS of the process in root's tree that holds the most (the server itself, under deploy/sersweep's wrappers)."""
+    sizes = []
+    for pid in process_tree(root):
+        try:
+            sizes.append(rss_mb(pid))
+        except (OSError, StopIteration):
+            pass
+    return max(sizes)
+
+
+def serve_side(name, cmd, port, wavs, p):
+    """Starts one server (its own process group), waits for /healthz, warms it, loads it: (load result, RSS before, RSS after)."""
+    import signal
+    import urllib.request
+    log(f"serve: {name}: $ {shown(cmd)}")
+    # The server's stderr goes to a file: an unread pipe fills up (libtorch warns on stderr at every forward on some
+    # CPUs) and then blocks whichever server thread writes next.
+    log_path = os.path.join(SERVE_DIR, f"{name.replace(' ', '-')}.log")
+    with open(log_path, "w") as server_log:
+        server = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=server_log, start_new_session=True)
+    try:
+        deadline = time.time() + 300
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError(f"serve: {name} exited with {server.returncode} (log: {log_path})")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=5):
+                    break
+            except OSError:
+                if time.time() > deadline:
+                    raise RuntimeError(f"serve: {name} did not answer /healthz within 300 s")
+                time.sleep(0.5)
+        load_cmd = [PYTHON, os.path.join(SERVE_BENCH, "load.py"), "--url", f"http://127.0.0.1:{port}", "--clients", str(p["serve_clients"]),
+                    "--requests", str(p["serve_requests"])]
+        run(load_cmd + ["--requests", "4"] + wavs, quiet=True)  # warm-up: JIT, libtorch, first batches
+        before, cpu = process_tree_rss_mb(server.pid), process_tree_cpu_s(server.pid)
+        log(f"$ {shown(load_cmd)} WAV...")
+        result = json_lines(run(load_cmd + wavs, quiet=True))[-1]
+        result["server_cpu_ms_per_request"] = 1000 * (process_tree_cpu_s(server.pid) - cpu) / result["requests"]
+        after = process_tree_rss_mb(server.pid)
+        log(f"serve: {name}: {result['requests_per_s']:.1f} req/s, p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, "
+            f"{result['errors']} errors, server CPU {result['server_cpu_ms_per_request']:.2f} ms per request, RSS {before:.0f} -> {after:.0f} MB")
+        return result, before, after, shown(load_cmd) + " WAV..."
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def serve(p):
+    """`sersweep serve` against the same model behind a minimal Python/PyTorch HTTP server, under the same load."""
+    bundle = serve_model()
+    wavs = three_second_wavs(os.path.join(SERVE_DIR, "wavs"))
+    # The peer reads the bundle itself; its predictions are checked against SerSweep's before anything is timed.
+    log(f"serve: predict {len(wavs)} WAVs with deploy/sersweep predict and with peer.py --predict")
+    ours = json.loads(run([os.path.join(REPO, "deploy", "sersweep"), "predict", bundle, *wavs, "--json"], quiet=True))["predictions"]
+    theirs = json_lines(run([PYTHON, os.path.join(SERVE_BENCH, "peer.py"), bundle, "--predict", *wavs], quiet=True))
+    agree = sum(a["emotion"] == b["emotion"] for a, b in zip(ours, theirs))
+    max_diff = max(abs(a["probabilities"][k] - b["probabilities"][k]) for a, b in zip(ours, theirs) for k in a["probabilities"])
+    log(f"serve: the peer predicts the same emotion as SerSweep for {agree} of {len(wavs)} files; max |probability difference| {max_diff:.2e}")
+    if agree < 0.9 * len(wavs):
+        raise RuntimeError(f"serve: the peer agrees with SerSweep on only {agree} of {len(wavs)} files: not the same model")
+    port = free_port()
+    mine = serve_side("sersweep serve", [os.path.join(REPO, "deploy", "sersweep"), "serve", bundle, "--urls", f"http://127.0.0.1:{port}"], port, wavs, p)
+    port = free_port()
+    peer = serve_side("Python peer", [PYTHON, os.path.join(SERVE_BENCH, "peer.py"), bundle, "--port", str(port)], port, wavs, p)
+    name = "PyTorch + http.server (no batching)"
+    size = f"{p['serve_clients']} clients x {p['serve_requests']} requests of 3-s WAVs"
+    command = f"{shown([os.path.join(REPO, 'deploy', 'sersweep'), 'serve', bundle])}\n{shown([PYTHON, os.path.join(SERVE_BENCH, 'peer.py'), bundle, '--port', 'PORT'])}\n{mine[3]}"
+    extra = {"agreement": f"{agree}/{len(wavs)}", "max_probability_difference": max_diff, "sersweep": mine[0], "peer": peer[0]}
+
+    def row(id, label, unit, better, ours_value, peer_value):
+        return record(id, "serve", label, unit, better, {"median": ours_value}, {"name": name, "median": peer_value}, command, extra=extra)
+
+    return [row("serve-throughput", f"{size}: throughput", "req/s", "higher", mine[0]["requests_per_s"], peer[0]["requests_per_s"]),
+            row("serve-p50", f"{size}: latency p50", "ms", "lower", mine[0]["p50_ms"], peer[0]["p50_ms"]),
+            row("serve-p99", f"{size}: latency p99", "ms", "lower", mine[0]["p99_ms"], peer[0]["p99_ms"]),
+            row("serve-errors", f"{size}: errors (non-200 or broken connection)", "errors", "lower", mine[0]["errors"], peer[0]["errors"]),
+            row("serve-cpu", "server CPU per request (the whole server process, over the timed load)", "ms", "lower",
+                mine[0]["server_cpu_ms_per_request"], peer[0]["server_cpu_ms_per_request"]),
+            row("serve-rss-before", "server RSS after warm-up, before the load", "MB", "lower", mine[1], peer[1]),
+            row("serve-rss-after", "server RSS after the load", "MB", "lower", mine[2], peer[2])]
 
 
 # ---------------------------------------------------------------- machine and main

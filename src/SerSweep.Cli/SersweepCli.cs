@@ -15,6 +15,7 @@ public static class SersweepCli
         root.Subcommands.Add(TrainCommand.Create());
         root.Subcommands.Add(EvaluateCommand.Create());
         root.Subcommands.Add(PredictCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(SiloCommand.Create());
         root.Subcommands.Add(SweepCommand.Create());
         root.Subcommands.Add(ExportCommand.Create());

@@ -15,7 +15,8 @@ namespace SerSweep.Training;
 /// split; for <c>features.normalize: speaker</c> the training speakers' average statistics; else null), <c>training.json</c> (status, per-epoch metrics, final val/test metrics with confusion
 /// matrices, the actors it trained on), optionally <c>cross_validation.json</c> (for a refit: the folds' metrics of its
 /// configuration, mean and sd) and <c>manifest.json</c> (format version, code version, creation time, SHA-256 of every other
-/// entry). Loading refuses unknown format versions and entries whose hash does not match.
+/// entry). Loading refuses unknown format versions, entries whose hash does not match, and (untrusted input) unknown or
+/// duplicate entries and entries that inflate past a limit.
 /// </summary>
 public sealed record ModelBundle
 {
@@ -80,13 +81,7 @@ public sealed record ModelBundle
         try
         {
             using var zip = ZipFile.OpenRead(path);
-            entries = zip.Entries.ToDictionary(e => e.FullName, e =>
-            {
-                using var stream = e.Open();
-                using var copy = new MemoryStream();
-                stream.CopyTo(copy);
-                return copy.ToArray();
-            });
+            entries = ReadEntries(path, zip);
         }
         catch (InvalidDataException e)
         {
@@ -117,6 +112,44 @@ public sealed record ModelBundle
             CodeVersion = manifest.CodeVersion,
             CreatedUtc = manifest.CreatedUtc,
         };
+    }
+
+    /// <summary>Bytes one entry may inflate to, and all of them together: far above any model the search space builds (a few MB).</summary>
+    public const long MaxEntryBytes = 256L << 20, MaxTotalBytes = 512L << 20;
+
+    private static readonly HashSet<string> KnownEntries =
+        [ManifestEntry, WeightsEntry, ConfigEntry, ModelEntry, NormalizationEntry, TrainingEntry, CrossValidationEntry];
+
+    /// <summary>
+    /// Every entry's bytes, the archive treated as untrusted input: only the entries a bundle has (by exact name, so no
+    /// path such as <c>../x</c> or <c>/etc/x</c> and nothing unexpected gets in), each once, and no more bytes than
+    /// <see cref="MaxEntryBytes"/> / <see cref="MaxTotalBytes"/> counted while inflating (a zip bomb's headers can lie).
+    /// Nothing is ever extracted to disk.
+    /// </summary>
+    private static Dictionary<string, byte[]> ReadEntries(string path, ZipArchive zip)
+    {
+        var entries = new Dictionary<string, byte[]>();
+        long total = 0;
+        var buffer = new byte[81920];
+        foreach (var entry in zip.Entries)
+        {
+            if (!KnownEntries.Contains(entry.FullName))
+                throw new BundleFormatException(path, $"unknown entry '{entry.FullName}' (a bundle holds only {string.Join(", ", KnownEntries)})");
+            if (entries.ContainsKey(entry.FullName))
+                throw new BundleFormatException(path, $"entry {entry.FullName} appears twice");
+            using var stream = entry.Open();
+            using var copy = new MemoryStream();
+            int read;
+            while ((read = stream.Read(buffer)) > 0)
+            {
+                total += read;
+                if (copy.Length + read > MaxEntryBytes || total > MaxTotalBytes)
+                    throw new BundleFormatException(path, $"entry {entry.FullName} inflates past the limit ({MaxEntryBytes} bytes an entry, {MaxTotalBytes} in all): not a model bundle");
+                copy.Write(buffer, 0, read);
+            }
+            entries[entry.FullName] = copy.ToArray();
+        }
+        return entries;
     }
 
     private static byte[] Json<T>(T value) => JsonSerializer.SerializeToUtf8Bytes(value, BundleJson.Options);

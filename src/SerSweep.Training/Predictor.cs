@@ -51,15 +51,26 @@ public sealed class Predictor : IDisposable
     /// <summary>The bundle's clip of one WAV file (<see cref="ClipSamples"/> samples) into <paramref name="clip"/>.</summary>
     public void LoadClip(string path, Span<float> clip) => clipLoader.Load(path, clip);
 
+    /// <summary>The bundle's clip of audio already decoded into <paramref name="clip"/>; returns the audio's duration in seconds.</summary>
+    public double LoadClip(Audio.Wav.WavAudio audio, Span<float> clip) => clipLoader.Load(audio, clip);
+
     /// <summary>Samples of one model window: the bundle's clip_seconds at its sample rate.</summary>
     public int ClipSamples => clipLoader.ClipSamples;
 
     /// <summary>Predicts <paramref name="count"/> clips already at the bundle's sample rate, [count, <see cref="ClipSamples"/>] row-major.</summary>
-    public Prediction[] PredictClips(float[] clips, int count, IReadOnlyList<int>? sessions = null)
+    public Prediction[] PredictClips(float[] clips, int count, IReadOnlyList<int>? sessions = null) =>
+        Predict(Features(clips, count), sessions);
+
+    /// <summary>
+    /// The model's input items of <paramref name="count"/> clips ([count, <see cref="ClipSamples"/>] row-major), for
+    /// <see cref="Predict"/>. Safe to call from several threads at once, also while another thread predicts: the
+    /// extractor only reads its constant tensors.
+    /// </summary>
+    public float[] Features(float[] clips, int count)
     {
         if (!extractor.ItemShape.SequenceEqual(Bundle.ItemShape))
             throw new InvalidDataException($"the bundle's feature config gives items of shape [{string.Join(", ", extractor.ItemShape)}] but the model expects [{string.Join(", ", Bundle.ItemShape)}]");
-        return Predict(FeaturePipeline.Extract(extractor, clips, count), sessions);
+        return FeaturePipeline.Extract(extractor, clips, count);
     }
 
     public static Predictor Load(string bundlePath) => new(ModelBundle.Load(bundlePath));

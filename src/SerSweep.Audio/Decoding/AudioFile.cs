@@ -16,12 +16,28 @@ public static class AudioFile
     {
         Span<byte> head = stackalloc byte[4];
         if (IsWav(path, ref head)) return WavReader.Read(path);
-        if (IsMp3(head)) return Mp3(path);
+        if (IsMp3(head)) return Mp3(path, () => new MpegFile(path));
         if (head.StartsWith("fLaC"u8)) return FlacReader.Read(path);
-        throw new WavFormatException(path, WavError.UnknownFormat, head.StartsWith("OggS"u8)
+        throw Unsupported(path, head);
+    }
+
+    /// <summary>
+    /// <see cref="Read(string)"/> for a whole file held in memory (an HTTP upload, possibly a pooled buffer's first bytes): the
+    /// same decoders and errors, no temporary file; <paramref name="source"/> names it in errors.
+    /// </summary>
+    public static WavAudio Read(ReadOnlyMemory<byte> data, string source)
+    {
+        var head = data.Span[..Math.Min(4, data.Length)];
+        if (data.Length == 0 || head.StartsWith("RIFF"u8)) return WavReader.Decode(data.Span, source);
+        if (IsMp3(head)) return Mp3(source, () => new MpegFile(new MemoryStream(data.ToArray(), writable: false)));
+        if (head.StartsWith("fLaC"u8)) return FlacReader.Read(data.ToArray(), source);
+        throw Unsupported(source, head);
+    }
+
+    private static WavFormatException Unsupported(string source, ReadOnlySpan<byte> head) =>
+        new(source, WavError.UnknownFormat, head.StartsWith("OggS"u8)
             ? "Ogg (Vorbis/Opus) is not supported (supported: WAV, MP3, FLAC); convert it, e.g. ffmpeg -i FILE out.wav"
             : $"not a supported audio file: starts with bytes {Convert.ToHexString(head)}; supported: WAV (\"RIFF\"), MP3 (ID3 tag or MPEG frame sync), FLAC (\"fLaC\")");
-    }
 
     /// <summary>
     /// A whole recording of any length, mono at <paramref name="rate"/>. A WAV file is read and resampled piece by
@@ -77,11 +93,11 @@ public static class AudioFile
         head.StartsWith("ID3"u8) || (head.Length >= 2 && head[0] == 0xFF && (head[1] & 0xE0) == 0xE0);
 
     /// <summary>MP3 to mono floats at the file's rate (channels averaged); NLayer's own output scale ([-1, 1]).</summary>
-    private static WavAudio Mp3(string path)
+    private static WavAudio Mp3(string path, Func<MpegFile> open)
     {
         try
         {
-            using var mpeg = new MpegFile(path);
+            using var mpeg = open();
             var channels = mpeg.Channels;
             var interleaved = new List<float>();
             var buffer = new float[4096 * channels];

@@ -15,9 +15,12 @@ public static class FlacReader
     /// <summary>The PCM of a FLAC stream: one integer array per channel.</summary>
     public sealed record FlacPcm(int[][] Channels, int SampleRate, int BitsPerSample);
 
-    public static WavAudio Read(string path)
+    public static WavAudio Read(string path) => Read(File.ReadAllBytes(path), path);
+
+    /// <summary>A whole FLAC file held in memory to mono floats; <paramref name="source"/> names it in errors.</summary>
+    public static WavAudio Read(byte[] data, string source)
     {
-        var pcm = Decode(path, File.ReadAllBytes(path));
+        var pcm = Decode(source, data);
         var channels = pcm.Channels.Length;
         var mono = new float[pcm.Channels[0].Length];
         var scale = 1.0 / (1L << (pcm.BitsPerSample - 1));

@@ -19,9 +19,11 @@ public sealed class ClipLoader(FeatureConfig config)
     private int OffsetSamples => (int)Math.Round(Config.OffsetSeconds * Config.SampleRate);
 
     /// <summary>Writes the clip of <paramref name="path"/> into <paramref name="clip"/> (ClipSamples long); returns the decoded audio's duration in seconds.</summary>
-    public double Load(string path, Span<float> clip)
+    public double Load(string path, Span<float> clip) => Load(Decoding.AudioFile.Read(path), clip);
+
+    /// <summary>The clip of audio already decoded (e.g. an upload, <see cref="Decoding.AudioFile.Read(ReadOnlyMemory{byte}, string)"/>); returns its duration in seconds.</summary>
+    public double Load(WavAudio audio, Span<float> clip)
     {
-        var audio = Decoding.AudioFile.Read(path);
         var resampler = _resamplers.GetOrAdd(audio.SampleRate, rate => new SincResampler(rate, Config.SampleRate));
         if (!Config.TrimSilence)
         {

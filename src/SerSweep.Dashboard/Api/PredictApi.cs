@@ -18,7 +18,7 @@ internal static class PredictApi
         endpoints.MapPost("/api/models/{id:long}/predict", async (long id, HttpRequest request, ModelPredictions predictions, CancellationToken cancel) =>
         {
             if (request.ContentLength > predictions.MaxUploadBytes)
-                return Results.Problem($"the upload is larger than the limit of {predictions.MaxUploadBytes} bytes", statusCode: StatusCodes.Status413PayloadTooLarge);
+                return Results.Problem(LimitedUpload.TooLarge(predictions.MaxUploadBytes, "Dashboard__MaxUploadBytes").Message, statusCode: StatusCodes.Status413PayloadTooLarge);
             try
             {
                 Stream wav;

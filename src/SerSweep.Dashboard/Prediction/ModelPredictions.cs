@@ -108,17 +108,7 @@ public sealed class ModelPredictions(SweepQueries queries, IOptions<DashboardOpt
     private async Task SaveLimitedAsync(Stream wav, string path, CancellationToken cancel)
     {
         await using var file = File.Create(path);
-        var buffer = new byte[81920];
-        long total = 0;
-        int read;
-        while ((read = await wav.ReadAsync(buffer, cancel)) > 0)
-        {
-            total += read;
-            if (total > MaxUploadBytes)
-                throw new PredictionRefused(413, $"the upload is larger than the limit of {MaxUploadBytes} bytes (Dashboard__MaxUploadBytes)");
-            await file.WriteAsync(buffer.AsMemory(0, read), cancel);
-        }
-        if (total == 0)
+        if (await LimitedUpload.CopyAsync(wav, file, MaxUploadBytes, "Dashboard__MaxUploadBytes", cancel) == 0)
             throw new PredictionRefused(400, "the upload is empty: send the WAV file as the request body or as the form field 'file'");
     }
 
