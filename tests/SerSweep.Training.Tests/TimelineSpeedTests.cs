@@ -90,7 +90,7 @@ public class TimelineSpeedTests
         var managed = new List<long>();
         var native = new List<long>();
         var tensors = new List<long>();
-        for (var run = 0; run < 4; run++)
+        for (var run = 0; run < 8; run++)
         {
             var seconds = Timeline.FromFile(predictor, path, new TimelineOptions()).Seconds;
             Assert.True(seconds > 500, $"{seconds} s");
@@ -106,10 +106,12 @@ public class TimelineSpeedTests
         // Every tensor of every batch is disposed: the live count never rises above the first run's.
         Assert.True(tensors.Max() <= tensors[0], $"live tensors after each run: {string.Join(", ", tensors)}");
         // After the first run has warmed the allocators, a run leaves memory where it was. 1 200 windows a run: keeping
-        // one window's features (19 KB) per window would add 23 MB a run, 46 over runs 2-4; its clip (190 KB) 460.
+        // one window's features (19 KB) per window would add 23 MB a run; its clip (190 KB) 230. Managed memory is
+        // what is reachable, so it is compared directly; the resident set moves in steps of the allocators' arenas
+        // (536, 378, 445, 445 MB in one run), so native memory is judged by its trend over runs 2-8, as MemoryTests does.
         var managedMb = (managed[^1] - managed[1]) / 1e6;
-        var nativeMb = (native[^1] - native[1]) / 1e6;
-        Assert.True(managedMb < 20, $"managed memory grew {managedMb:0} MB over runs 2-4: {Shown(managed)}");
-        Assert.True(nativeMb < 60, $"native memory grew {nativeMb:0} MB over runs 2-4: {Shown(native)}");
+        Assert.True(managedMb < 20, $"managed memory grew {managedMb:0} MB over runs 2-8: {Shown(managed)}");
+        var nativeSlope = MemoryTrend.SlopeMb(native, first: 1);
+        Assert.True(nativeSlope < 10, $"native memory grows {nativeSlope:0.0} MB per run (Theil-Sen, runs 2-8): {Shown(native)}");
     }
 }
