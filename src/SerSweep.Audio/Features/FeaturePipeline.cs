@@ -61,7 +61,7 @@ public static class FeaturePipeline
         var outcomes = new ClipLoader.Outcome[paths.Count];
         var batches = (paths.Count + BatchSize - 1) / BatchSize;
         var done = 0;
-        TorchWorkers.For(batches, "features", () => new FeatureExtractor(config), (extractor, b) =>
+        TorchWorkers.For(batches, () => new FeatureExtractor(config), (extractor, b) =>
         {
             cancellation.ThrowIfCancellationRequested();
             var start = b * BatchSize;

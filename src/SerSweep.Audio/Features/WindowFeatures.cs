@@ -61,7 +61,7 @@ public sealed class WindowFeatures
         _table = new float[(long)_nMels * _tableFrames];
         var nFft = extractor.Config.NFft;
         // Chunks are independent: one per core at a time, each STFT'd into its own columns of the table.
-        TorchWorkers.For((_tableFrames + ChunkFrames - 1) / ChunkFrames, "frame-table", c =>
+        TorchWorkers.For((_tableFrames + ChunkFrames - 1) / ChunkFrames, c =>
         {
             var f = c * ChunkFrames;
             var frames = Math.Min(ChunkFrames, _tableFrames - f);

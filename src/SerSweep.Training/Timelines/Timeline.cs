@@ -115,7 +115,7 @@ public sealed record Timeline(double Seconds, double WindowSeconds, double HopSe
             : null;
         // Batches are independent: one per core at a time (features, then the forward pass under inference mode).
         var batches = (speech.Length + Predictor.BatchSize - 1) / Predictor.BatchSize;
-        TorchWorkers.For(batches, "timeline", () => inference_mode(), (_, b) =>
+        TorchWorkers.For(batches, () => inference_mode(), (_, b) =>
         {
             var batch = speech.AsSpan(b * Predictor.BatchSize, Math.Min(Predictor.BatchSize, speech.Length - b * Predictor.BatchSize));
             var predictions = table is not null
