@@ -68,8 +68,11 @@ public class SweepCommandTests
     public async Task With_keep_open_the_dashboard_serves_the_finished_sweep_until_ctrl_c()
     {
         var dir = TestPaths.NewTempDir();
-        var psi = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var a in new[] { CliProcess.CliDll, "sweep", await SyntheticSweepAsync(dir), "--db", Path.Combine(dir, "s.db"), "--artifacts", Path.Combine(dir, "artifacts"),
+        // Started as a terminal starts it, with SIGINT at its default: a test runner launched in the background by a
+        // script (`deploy/test &`) ignores SIGINT, a child inherits that across exec, and .NET then leaves it ignored.
+        var psi = new System.Diagnostics.ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "-c", "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); os.execvp(sys.argv[1], sys.argv[1:])",
+                     "dotnet", CliProcess.CliDll, "sweep", await SyntheticSweepAsync(dir), "--db", Path.Combine(dir, "s.db"), "--artifacts", Path.Combine(dir, "artifacts"),
                      "--trainer", "synthetic", "--synthetic-epoch-ms", "20", "--urls", "http://127.0.0.1:0", "--silo-port", FreePort(), "--gateway-port", FreePort(), "--keep-open" })
             psi.ArgumentList.Add(a);
         using var process = System.Diagnostics.Process.Start(psi)!;
