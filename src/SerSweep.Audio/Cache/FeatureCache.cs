@@ -17,7 +17,7 @@ public sealed record FeatureCacheResult(
 /// Features computed once per (dataset fingerprint, feature config) and shared by every process through one
 /// content-addressed file per key under <see cref="Directory"/> (layout: <see cref="FeatureCacheFile"/>).
 /// Writes go to a temp file renamed into place; an exclusive lock file per key makes concurrent processes
-/// (trials on several workers) compute once while the others wait and load; a file failing its length or SHA-256
+/// (trials on several workers) compute once while the others wait and load; a file failing its length or checksum
 /// check is rebuilt. The augmentation settings are not part of the key: they apply later, in training.
 /// </summary>
 public sealed class FeatureCache(string directory)
@@ -101,7 +101,7 @@ public sealed class FeatureCache(string directory)
                 BlobOffset = 0,
                 FeatureFloats = 0,
                 WaveformFloats = 0,
-                BlobSha256 = "",
+                BlobXxh128 = "",
             };
             var temp = $"{path}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
             try

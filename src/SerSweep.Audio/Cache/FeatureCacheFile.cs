@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.Runtime.InteropServices;
-using System.Security.Cryptography;
 using System.Text.Json;
 using SerSweep.Audio.Catalog;
 using SerSweep.Core;
@@ -10,7 +10,8 @@ namespace SerSweep.Audio.Cache;
 /// <summary>What a cache file's JSON header records: everything but the float blobs.</summary>
 public sealed record FeatureCacheHeader
 {
-    public const int CurrentFormat = 1;
+    /// <summary>2: the blob is checked by XXH128 (format 1: SHA-256, three times the whole reload's time on a host without fast SHA).</summary>
+    public const int CurrentFormat = 2;
     public int Format { get; init; } = CurrentFormat;
     public required string Key { get; init; }
     public required string DatasetFingerprint { get; init; }
@@ -29,8 +30,12 @@ public sealed record FeatureCacheHeader
     public required long BlobOffset { get; init; }
     public required long FeatureFloats { get; init; }
     public required long WaveformFloats { get; init; }
-    /// <summary>SHA-256 (hex) of the blob's bytes: a truncated or corrupted file fails this and is rebuilt.</summary>
-    public required string BlobSha256 { get; init; }
+    /// <summary>
+    /// XXH128 (hex) of the blob's bytes: a truncated or corrupted file fails this and is rebuilt. A checksum, not a
+    /// cryptographic hash: it guards against bad disks and partial copies, not forgers (the cache folder is the user's
+    /// own), and runs at memory speed where SHA-256 took longer than reading the file.
+    /// </summary>
+    public required string BlobXxh128 { get; init; }
 }
 
 /// <summary>
@@ -50,14 +55,11 @@ public static class FeatureCacheFile
     /// <summary>Writes the entry to <paramref name="path"/> (the caller renames it into place).</summary>
     public static FeatureCacheHeader Write(string path, FeatureCacheHeader header, float[] features, float[] waveforms)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        hash.AppendData(MemoryMarshal.AsBytes(features.AsSpan()));
-        hash.AppendData(MemoryMarshal.AsBytes(waveforms.AsSpan()));
         header = header with
         {
             FeatureFloats = features.Length,
             WaveformFloats = waveforms.Length,
-            BlobSha256 = Convert.ToHexStringLower(hash.GetHashAndReset()),
+            BlobXxh128 = BlobChecksum(features, waveforms),
             BlobOffset = 0,
         };
         // The offset is part of the header, whose length depends on the offset's digits: 32 spare bytes absorb that.
@@ -113,15 +115,13 @@ public static class FeatureCacheFile
                 if (stream.Length != expectedLength)
                     return Invalid($"file is {stream.Length} bytes, header says {expectedLength} (truncated or partial write)", out invalidReason);
                 stream.Position = header.BlobOffset;
-                var features = new float[header.FeatureFloats];
-                var waveforms = new float[header.WaveformFloats];
+                // Uninitialised: the read overwrites every element, so zeroing 60 MB first would be wasted work.
+                var features = GC.AllocateUninitializedArray<float>(checked((int)header.FeatureFloats));
+                var waveforms = GC.AllocateUninitializedArray<float>(checked((int)header.WaveformFloats));
                 stream.ReadExactly(MemoryMarshal.AsBytes(features.AsSpan()));
                 stream.ReadExactly(MemoryMarshal.AsBytes(waveforms.AsSpan()));
-                using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-                hash.AppendData(MemoryMarshal.AsBytes(features.AsSpan()));
-                hash.AppendData(MemoryMarshal.AsBytes(waveforms.AsSpan()));
-                if (Convert.ToHexStringLower(hash.GetHashAndReset()) != header.BlobSha256)
-                    return Invalid("blob SHA-256 does not match the header (corrupt)", out invalidReason);
+                if (BlobChecksum(features, waveforms) != header.BlobXxh128)
+                    return Invalid("blob checksum (XXH128) does not match the header (corrupt)", out invalidReason);
                 return (header, features, waveforms);
             }
             catch (Exception e) when (e is EndOfStreamException or JsonException or NotSupportedException)
@@ -129,6 +129,14 @@ public static class FeatureCacheFile
                 return Invalid($"unreadable: {e.Message}", out invalidReason);
             }
         }
+    }
+
+    private static string BlobChecksum(float[] features, float[] waveforms)
+    {
+        var hash = new XxHash128();
+        hash.Append(MemoryMarshal.AsBytes(features.AsSpan()));
+        hash.Append(MemoryMarshal.AsBytes(waveforms.AsSpan()));
+        return Convert.ToHexStringLower(hash.GetCurrentHash());
     }
 
     private static (FeatureCacheHeader, float[], float[])? Invalid(string reason, out string? invalidReason)
