@@ -1,6 +1,7 @@
 using SerSweep.Cluster.Contracts;
 using SerSweep.Search;
 using SerSweep.Search.Parsing;
+using SerSweep.Search.Resuming;
 using SerSweep.Storage;
 using SerSweep.Storage.Entities;
 
@@ -18,6 +19,18 @@ public sealed class SweepLauncher(StoreWriter writer, SweepQueries queries, IGra
         var sweep = await writer.CreateSweepAsync(SweepDefinitions.NewSweep(definition, yamlText, sourcePath, options.MaxAttempts));
         await Coordinator(sweep.Id).Start();
         return (sweep, []);
+    }
+
+    /// <summary>
+    /// Lets a sweep go on with <paramref name="limits"/> (see <see cref="ISweepCoordinatorGrain.Extend"/>), even a completed or
+    /// stopped one; returns why it cannot, or null.
+    /// </summary>
+    public async Task<string?> ResumeAsync(long sweepId, RaisedLimits limits)
+    {
+        var coordinator = Coordinator(sweepId);
+        if (await coordinator.Extend(limits.MaxTrials, limits.TimeLimit) is { } refusal) return refusal;
+        await coordinator.Resume();
+        return null;
     }
 
     /// <summary>The YAML of the newest sweep launched from this file, so that a restarted watcher does not launch it again.</summary>

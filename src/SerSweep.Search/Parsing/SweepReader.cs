@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using SerSweep.Core;
 using SerSweep.Search.Config;
 using SerSweep.Search.Yaml;
@@ -122,27 +121,11 @@ internal sealed partial class SweepReader(YamlReader reader, SweepLimits limits)
     private TimeSpan? ReadDuration(YamlNode node)
     {
         if (node is YamlScalar { IsNull: true }) return null;
-        if (node is YamlScalar scalar && DurationPattern().Match(scalar.Value) is { Success: true } match)
-        {
-            var seconds = 0.0;
-            foreach (Capture part in match.Groups["part"].Captures)
-            {
-                var amount = double.Parse(part.Value[..^1], CultureInfo.InvariantCulture);
-                seconds += amount * part.Value[^1] switch { 'h' => 3600, 'm' => 60, _ => 1 };
-            }
-            // Summed as seconds: TimeSpan itself throws OverflowException past ~29 000 years ("99999999999h").
-            if (seconds > 0 && seconds <= MaxTimeLimit.TotalSeconds) return TimeSpan.FromSeconds(seconds);
-        }
-        reader.Error(node, $"search.time_limit: expected a duration such as 90m or 2h30m, up to {MaxTimeLimit.TotalHours:0}h, got {node.Describe()}",
+        if (node is YamlScalar scalar && Durations.TryParse(scalar.Value, out var duration)) return duration;
+        reader.Error(node, $"search.time_limit: expected {Durations.Expected}, got {node.Describe()}",
             "write hours, minutes and seconds with units h, m, s (e.g. 45m), or null for no limit");
         return null;
     }
-
-    /// <summary>The longest time limit a sweep may set: a year, far past any sweep and far below TimeSpan's range.</summary>
-    private static readonly TimeSpan MaxTimeLimit = TimeSpan.FromDays(366);
-
-    [GeneratedRegex(@"^(?<part>\d+(\.\d+)?[hms])+$")]
-    private static partial Regex DurationPattern();
 
     private void ReadEarlyStopping(YamlNode node)
     {
