@@ -19,6 +19,8 @@ public sealed record SweepDefinition
     public AshaSettings? Asha { get; init; }
     /// <summary>Cross-validated trials (every trial trains each fold); null = a trial is one run on <c>data.split</c>.</summary>
     public CrossValidationSettings? CrossValidation { get; init; }
+    /// <summary><c>enqueue:</c>: the parameters of trials 0, 1, ... in order, typed like the fields; a parameter left out is drawn as usual.</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, object?>> Enqueued { get; init; } = [];
     /// <summary>The file it was read from, as given to the parser.</summary>
     public string SourcePath { get; init; } = "";
 

@@ -14,7 +14,8 @@ internal sealed partial class SweepReader(YamlReader reader, SweepLimits limits)
     private SearchSettings search = new();
     private YamlNode? searchNode, objectiveNode, maxTrialsNode, methodNode;
     private IReadOnlyList<ParameterSpec> parameters = [];
-    private YamlNode? parametersNode;
+    private YamlNode? parametersNode, enqueueNode;
+    private IReadOnlyList<IReadOnlyDictionary<string, object?>> enqueued = [];
     private AshaSettings? asha;
     private YamlNode? ashaNode, ashaMetricNode, ashaMaxEpochsNode;
     private readonly CrossValidationReader crossValidation = new(reader);
@@ -39,6 +40,7 @@ internal sealed partial class SweepReader(YamlReader reader, SweepLimits limits)
             ["parameters"] = (_, v) => { parametersNode = v; parameters = new ParameterReader(reader).Read(v); },
             ["early_stopping"] = (_, v) => ReadEarlyStopping(v),
             ["cross_validation"] = (_, v) => crossValidation.Read(v),
+            ["enqueue"] = (_, v) => enqueueNode = v,
         });
         if (nameNode is not null && string.IsNullOrWhiteSpace(name))
             reader.Error(nameNode, "name must not be empty", "give the sweep a short name, e.g. name: ravdess-cnn");
@@ -48,7 +50,7 @@ internal sealed partial class SweepReader(YamlReader reader, SweepLimits limits)
         return new SweepDefinition
         {
             Name = name, Seed = seed, Base = config, Search = search, Parameters = parameters,
-            Asha = asha, SourcePath = path, CrossValidation = crossValidation.Resolve(config, parameters),
+            Asha = asha, SourcePath = path, CrossValidation = crossValidation.Resolve(config, parameters), Enqueued = enqueued,
         };
     }
 
@@ -162,6 +164,7 @@ internal sealed partial class SweepReader(YamlReader reader, SweepLimits limits)
             reader.Error(searchNode, $"search.max_trials is required for {ConfigSchema.KeyOf(search.Method.ToString())} search",
                 "add e.g. 'max_trials: 20' under search (only grid search can run without a budget)");
         if (search.Method == SearchMethod.Grid && parametersNode is not null) CheckGrid();
+        if (enqueueNode is not null) enqueued = new EnqueueReader(reader).Read(enqueueNode, parameters, search);
     }
 
     private void CheckAsha()

@@ -8,7 +8,7 @@ namespace SerSweep.Search.Strategies;
 /// What every strategy does: hand out trial indices 0, 1, 2, ... within the budget, remember what it suggested
 /// and what came of it, and save all of that as a string from which <see cref="SearchStrategies.Restore"/>
 /// continues exactly. Subclasses only decide the values of trial i; each draws from a generator seeded by
-/// (sweep seed, i), so the only state is the history itself.
+/// (sweep seed, i), so the only state is the history itself. The first trials are the sweep's <c>enqueue:</c> list, if any.
 /// </summary>
 public abstract class SearchStrategy : ISearchStrategy
 {
@@ -32,7 +32,7 @@ public abstract class SearchStrategy : ISearchStrategy
     {
         if (NextIndex >= Budget) return null;
         var index = NextIndex++;
-        var encoded = Suggest(index);
+        var encoded = index < Sweep.Enqueued.Count ? Space.Complete(Sweep.Enqueued[index], TrialSeeds.Sampler(Sweep.Seed, index)) : Suggest(index);
         trials[index] = new Suggested { Index = index, Params = encoded };
         return new TrialSuggestion(index, TrialSeeds.ForTrial(Sweep.Seed, index), Space.Decode(encoded));
     }
