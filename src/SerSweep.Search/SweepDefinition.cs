@@ -52,6 +52,8 @@ public sealed record SearchSettings
     public TimeSpan? TimeLimit { get; init; }
     public Objective Objective { get; init; } = new(Metrics.ValAccuracy, Direction.Maximize);
     public TpeSettings Tpe { get; init; } = new();
+    /// <summary>The earlier sweep whose finished trials seed the strategy; null = none.</summary>
+    public WarmStarting.WarmStartSettings? WarmStart { get; init; }
     /// <summary>Every how many epochs a running trial's checkpoint is replicated to the coordinator (what a resumed attempt restarts from).</summary>
     public int CheckpointEvery { get; init; } = 5;
 }

@@ -68,6 +68,7 @@ internal sealed partial class SweepReader(YamlReader reader, SweepLimits limits)
             ["time_limit"] = (_, v) => search = search with { TimeLimit = ReadDuration(v) },
             ["checkpoint_every"] = (_, v) => search = search with { CheckpointEvery = reader.ReadInt(v, "search.checkpoint_every", 1) ?? search.CheckpointEvery },
             ["objective"] = (_, v) => ReadObjective(v),
+            ["warm_start"] = (_, v) => ReadWarmStart(v),
             ["tpe"] = (_, v) => reader.ReadMapping(v, "search.tpe", new Dictionary<string, Action<YamlScalar, YamlNode>>
             {
                 ["n_startup_trials"] = (_, n) => search = search with { Tpe = search.Tpe with { NStartupTrials = reader.ReadInt(n, "search.tpe.n_startup_trials", 1) ?? search.Tpe.NStartupTrials } },
@@ -164,6 +165,7 @@ internal sealed partial class SweepReader(YamlReader reader, SweepLimits limits)
             reader.Error(searchNode, $"search.max_trials is required for {ConfigSchema.KeyOf(search.Method.ToString())} search",
                 "add e.g. 'max_trials: 20' under search (only grid search can run without a budget)");
         if (search.Method == SearchMethod.Grid && parametersNode is not null) CheckGrid();
+        CheckWarmStart();
         if (enqueueNode is not null) enqueued = new EnqueueReader(reader).Read(enqueueNode, parameters, search);
     }
 

@@ -49,6 +49,24 @@ public abstract class SearchStrategy : ISearchStrategy
         trial.Epochs = result.Epochs;
     }
 
+    /// <summary>
+    /// Warm start: trials of an earlier sweep as told history, under indices -n..-1 (older than any trial of this sweep,
+    /// which TPE's weights count less); never suggested again, not counted in the budget, saved with the state.
+    /// </summary>
+    internal void AddHistory(IReadOnlyList<WarmStarting.PriorTrial> earlier)
+    {
+        for (var i = 0; i < earlier.Count; i++)
+        {
+            var trial = earlier[i];
+            var encoded = WarmStarting.WarmStart.Encode(Sweep, trial) ?? throw new ArgumentException($"earlier trial {i} lies outside this sweep's space", nameof(earlier));
+            var index = i - earlier.Count;
+            trials[index] = new Suggested
+            {
+                Index = index, Params = encoded, Status = trial.State == TrialState.EarlyStopped ? TrialState.Completed : trial.State, Value = trial.Value, Epochs = trial.Epochs,
+            };
+        }
+    }
+
     /// <summary>The encoded values of trial <paramref name="index"/>.</summary>
     protected abstract Dictionary<string, double> Suggest(int index);
 
