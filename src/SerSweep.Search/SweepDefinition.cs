@@ -17,6 +17,8 @@ public sealed record SweepDefinition
     public IReadOnlyList<ParameterSpec> Parameters { get; init; } = [];
     /// <summary>ASHA early stopping; null = every trial runs all its epochs.</summary>
     public AshaSettings? Asha { get; init; }
+    /// <summary>Hyperband early stopping (several ASHA brackets); never together with <see cref="Asha"/>.</summary>
+    public Pruning.HyperbandSettings? Hyperband { get; init; }
     /// <summary>Cross-validated trials (every trial trains each fold); null = a trial is one run on <c>data.split</c>.</summary>
     public CrossValidationSettings? CrossValidation { get; init; }
     /// <summary><c>enqueue:</c>: the parameters of trials 0, 1, ... in order, typed like the fields; a parameter left out is drawn as usual.</summary>

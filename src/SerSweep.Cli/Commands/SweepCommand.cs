@@ -21,9 +21,9 @@ namespace SerSweep.Cli.Commands;
 /// </summary>
 public static class SweepCommand
 {
-    /// <summary>A leaderboard row; for a cross-validated trial <see cref="Objective"/> and the test metrics are means over its folds (held-out actors), <see cref="ObjectiveSd"/> their spread, <see cref="Folds"/> each fold.</summary>
+    /// <summary>A leaderboard row; for a cross-validated trial <see cref="Objective"/> and the test metrics are means over its folds (held-out actors), <see cref="ObjectiveSd"/> their spread, <see cref="Folds"/> each fold; <see cref="Bracket"/> its Hyperband bracket (early_stopping.hyperband only).</summary>
     public sealed record Row(int Index, long TrialId, string Status, double? Objective, double? TestAccuracy, double? TestMacroF1, int Epochs, int Attempts, string? StopReason, string Parameters,
-        double? ObjectiveSd = null, double? TestUar = null, IReadOnlyList<FoldScore>? Folds = null);
+        double? ObjectiveSd = null, double? TestUar = null, IReadOnlyList<FoldScore>? Folds = null, int? Bracket = null);
 
     /// <summary><see cref="CrossValidation"/>: the best trial's folds (summed confusion matrix, accuracy per held-out actor); null without cross_validation.</summary>
     public sealed record Report(long SweepId, string Name, int Version, string Status, int Trials, int Completed, int Pruned, int Failed,
@@ -130,7 +130,7 @@ public static class SweepCommand
             var report = new Report(sweep.Id, sweep.Name, sweep.Version, summary.Status.ToString(), summary.Total, summary.Completed, summary.Pruned, summary.Failed,
                 clock.Elapsed.TotalSeconds, Path.GetFullPath(options.DbPath), options.Urls, best,
                 [.. board.Items.Select(r => new Row(r.Index, r.TrialId, r.Status.ToString(), r.ObjectiveValue, r.TestAccuracy, r.TestMacroF1, r.LastEpoch, r.Attempts, r.StopReason, r.ParametersJson,
-                    r.ObjectiveSd, r.TestUar, summaries.GetValueOrDefault(r.TrialId)?.Scores))],
+                    r.ObjectiveSd, r.TestUar, summaries.GetValueOrDefault(r.TrialId)?.Scores, definition.Hyperband?.BracketOf(r.Index)))],
                 summary.BestTrialId is { } bestId && folds > 0 ? CrossValidationSummary.Of(stored.ObjectiveMetric, folds, await queries.ChildrenAsync(bestId, CancellationToken.None)) : null);
             if (parse.GetValue(json)) JsonOutput.Write(report);
             else Print(report, stored.ObjectiveMetric);

@@ -178,7 +178,7 @@ public sealed partial class SweepCoordinatorGrain(
         _definition = SweepDefinitions.FromStored(_sweep);
         _savedStrategyState = _sweep.StrategyState;
         _strategy = _savedStrategyState is null ? SearchStrategies.Create(_definition) : SearchStrategies.Restore(_definition, _savedStrategyState);
-        _pruner = IPruner.For(_definition.Asha, _sweep.PrunerState);
+        _pruner = Pruners.For(_definition, _sweep.PrunerState);
         _exhausted = IsOver(_sweep.Status);
         foreach (var trial in await queries.TrialsAsync(SweepId))
         {

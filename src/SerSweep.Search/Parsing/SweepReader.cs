@@ -51,6 +51,7 @@ internal sealed partial class SweepReader(YamlReader reader, SweepLimits limits)
         {
             Name = name, Seed = seed, Base = config, Search = search, Parameters = parameters,
             Asha = asha, SourcePath = path, CrossValidation = crossValidation.Resolve(config, parameters), Enqueued = enqueued,
+            Hyperband = hyperband,
         };
     }
 
@@ -135,6 +136,7 @@ internal sealed partial class SweepReader(YamlReader reader, SweepLimits limits)
         reader.ReadMapping(node, "early_stopping", new Dictionary<string, Action<YamlScalar, YamlNode>>
         {
             ["asha"] = (_, v) => ReadAsha(v),
+            ["hyperband"] = (_, v) => ReadHyperband(v),
         });
     }
 
@@ -160,6 +162,7 @@ internal sealed partial class SweepReader(YamlReader reader, SweepLimits limits)
         if (objectiveNode is null)
             search = search with { Objective = new Objective(config.Training.Metric, Metrics.LowerIsBetter(config.Training.Metric) ? Direction.Minimize : Direction.Maximize) };
         if (asha is not null) CheckAsha();
+        CheckHyperband();
         if (searchNode is null) return;
         if (search.Method != SearchMethod.Grid && search.MaxTrials is null && maxTrialsNode is null)
             reader.Error(searchNode, $"search.max_trials is required for {ConfigSchema.KeyOf(search.Method.ToString())} search",
