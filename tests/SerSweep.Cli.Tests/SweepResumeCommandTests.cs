@@ -9,6 +9,10 @@ public class SweepResumeCommandTests
     private const string Sweep = """
         name: resumable
         seed: 4
+        training:
+          epochs: 3
+        early_stopping:
+          hyperband: {min_epochs: 1, reduction_factor: 3}
         search:
           method: random
           max_trials: 2
@@ -36,7 +40,10 @@ public class SweepResumeCommandTests
         Assert.True(resumed.ExitCode == ExitCodes.Ok, resumed.Stderr);
         var report = JsonDocument.Parse(resumed.Stdout).RootElement;
         Assert.Equal((1L, "Completed", 4), (report.GetProperty("sweep_id").GetInt64(), report.GetProperty("status").GetString(), report.GetProperty("trials").GetInt32()));
-        Assert.Equal([0, 1, 2, 3], report.GetProperty("leaderboard").EnumerateArray().Select(r => r.GetProperty("index").GetInt32()).Order());
+        var rows = report.GetProperty("leaderboard").EnumerateArray().ToList();
+        Assert.Equal([0, 1, 2, 3], rows.Select(r => r.GetProperty("index").GetInt32()).Order());
+        // Hyperband with r = 1, R = 3, eta = 3: brackets 0 (rung 1) and 1 (none), round robin.
+        Assert.All(rows, r => Assert.Equal(r.GetProperty("index").GetInt32() % 2, r.GetProperty("bracket").GetInt32()));
 
         var lower = await SweepAsync(dir, "--resume", "1", "--max-trials", "3");
         Assert.Equal(ExitCodes.BadInput, lower.ExitCode);
