@@ -9,6 +9,12 @@ public interface ISweepCoordinatorGrain : IGrainWithIntegerKey
     Task Start();
     Task Pause();
     Task Resume();
+    /// <summary>
+    /// Raises the sweep's limits (null keeps one) and lets it go on, even when it was completed or stopped: its strategy,
+    /// trial indices, seeds and pruner continue. Returns why it cannot (a limit below what the sweep already used, a finished
+    /// sweep given nothing more to do), or null; then call <see cref="Start"/>.
+    /// </summary>
+    Task<string?> Extend(int? maxTrials, TimeSpan? timeLimit);
     /// <summary>Cancels running trials, starts no more, marks the sweep stopped.</summary>
     Task Stop();
     /// <summary>

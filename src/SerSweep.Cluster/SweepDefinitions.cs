@@ -11,7 +11,7 @@ public static class SweepDefinitions
     {
         var path = sweep.SourcePath ?? $"sweep {sweep.Id}";
         var definition = SweepFile.Parse(sweep.YamlText, path).GetDefinitionOrThrow();
-        return ResolveDataPath(definition, sweep.SourcePath);
+        return SweepClock.WithResumedLimits(ResolveDataPath(definition, sweep.SourcePath), sweep);
     }
 
     /// <summary>

@@ -1,6 +1,7 @@
 using SerSweep.Cluster;
 using SerSweep.Dashboard.Control;
 using SerSweep.Search;
+using SerSweep.Search.Resuming;
 using SerSweep.Storage.Entities;
 
 namespace SerSweep.Host;
@@ -13,6 +14,8 @@ public sealed class ClusterSweepControl(SweepLauncher launcher) : ISweepControl
     public Task PauseAsync(long sweepId) => Guard(() => launcher.Coordinator(sweepId).Pause());
 
     public Task ResumeAsync(long sweepId) => Guard(() => launcher.Coordinator(sweepId).Resume());
+
+    public Task<string?> ResumeAsync(long sweepId, RaisedLimits limits) => Guard(() => launcher.ResumeAsync(sweepId, limits));
 
     public Task StopAsync(long sweepId) => Guard(() => launcher.Coordinator(sweepId).Stop());
 

@@ -17,8 +17,12 @@ public sealed record SweepDefinition
     public IReadOnlyList<ParameterSpec> Parameters { get; init; } = [];
     /// <summary>ASHA early stopping; null = every trial runs all its epochs.</summary>
     public AshaSettings? Asha { get; init; }
+    /// <summary>Hyperband early stopping (several ASHA brackets); never together with <see cref="Asha"/>.</summary>
+    public Pruning.HyperbandSettings? Hyperband { get; init; }
     /// <summary>Cross-validated trials (every trial trains each fold); null = a trial is one run on <c>data.split</c>.</summary>
     public CrossValidationSettings? CrossValidation { get; init; }
+    /// <summary><c>enqueue:</c>: the parameters of trials 0, 1, ... in order, typed like the fields; a parameter left out is drawn as usual.</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, object?>> Enqueued { get; init; } = [];
     /// <summary>The file it was read from, as given to the parser.</summary>
     public string SourcePath { get; init; } = "";
 
@@ -50,6 +54,8 @@ public sealed record SearchSettings
     public TimeSpan? TimeLimit { get; init; }
     public Objective Objective { get; init; } = new(Metrics.ValAccuracy, Direction.Maximize);
     public TpeSettings Tpe { get; init; } = new();
+    /// <summary>The earlier sweep whose finished trials seed the strategy; null = none.</summary>
+    public WarmStarting.WarmStartSettings? WarmStart { get; init; }
     /// <summary>Every how many epochs a running trial's checkpoint is replicated to the coordinator (what a resumed attempt restarts from).</summary>
     public int CheckpointEvery { get; init; } = 5;
 }

@@ -49,6 +49,25 @@ public class ResumeTests
         Assert.Null(resumed.Ask());
     }
 
+    [Theory]
+    [InlineData("random")]
+    [InlineData("tpe")]
+    public void A_finished_run_restored_with_a_raised_budget_continues_as_an_uninterrupted_longer_run(string method)
+    {
+        var expected = Drive(SearchStrategies.Create(Sweeps.Mixed(method, maxTrials: 16)), 16, []);
+
+        var first = SearchStrategies.Create(Sweeps.Mixed(method, maxTrials: 8));
+        var log = Drive(first, 16, []);
+        Assert.Equal(8, log.Count);
+        Assert.Null(first.Ask());
+        var resumed = SearchStrategies.Restore(Sweeps.Mixed(method, maxTrials: 16), first.SaveState());
+        Drive(resumed, 16, log);
+
+        Assert.Equal(expected, log);
+        Assert.Equal(Enumerable.Range(0, 16).Select(i => $"{i}/{TrialSeeds.ForTrial(7, i)}/"), log.Select(l => l[..(l.IndexOf('/', l.IndexOf('/') + 1) + 1)]));
+        Assert.Null(resumed.Ask());
+    }
+
     [Fact]
     public void A_state_of_another_method_is_refused()
     {

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Microsoft.EntityFrameworkCore.Infrastructure;
 using SerSweep.Storage;
 using SerSweep.Training;
 using SerSweep.Training.Bundles;
@@ -43,12 +42,9 @@ public static class ExportCommand
 
             var path = parse.GetValue(db)!;
             if (!File.Exists(path)) throw new UserInputException($"--db: no database at {path}");
-            var queries = new SweepQueries(new PooledDbContextFactory<SerSweepDbContext>(SqliteDatabase.Options(path)));
-            var sweeps = await queries.ListSweepsAsync();
+            var queries = StoredSweeps.Open(path);
             var wanted = parse.GetValue(sweepOption);
-            var summary = wanted is null ? sweeps.FirstOrDefault()
-                : long.TryParse(wanted, out var id) ? sweeps.FirstOrDefault(s => s.Id == id)
-                : sweeps.FirstOrDefault(s => s.Name == wanted);
+            var summary = await StoredSweeps.FindAsync(queries, wanted);
             if (summary is null) throw new UserInputException(wanted is null ? $"{path} holds no sweep" : $"--sweep: no sweep '{wanted}' in {path}");
             var sweep = (await queries.GetSweepAsync(summary.Id))!;
             var defaultPath = BestBundle.DefaultPath(Path.GetDirectoryName(Path.GetFullPath(path))!, sweep);

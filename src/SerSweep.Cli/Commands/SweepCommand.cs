@@ -7,8 +7,10 @@ using Microsoft.Extensions.Hosting;
 using SerSweep.Cluster;
 using SerSweep.Cluster.Contracts;
 using SerSweep.Host;
+using SerSweep.Search;
 using SerSweep.Search.Parsing;
 using SerSweep.Storage;
+using SerSweep.Storage.Entities;
 using Spectre.Console;
 
 namespace SerSweep.Cli.Commands;
@@ -19,9 +21,9 @@ namespace SerSweep.Cli.Commands;
 /// </summary>
 public static class SweepCommand
 {
-    /// <summary>A leaderboard row; for a cross-validated trial <see cref="Objective"/> and the test metrics are means over its folds (held-out actors), <see cref="ObjectiveSd"/> their spread, <see cref="Folds"/> each fold.</summary>
+    /// <summary>A leaderboard row; for a cross-validated trial <see cref="Objective"/> and the test metrics are means over its folds (held-out actors), <see cref="ObjectiveSd"/> their spread, <see cref="Folds"/> each fold; <see cref="Bracket"/> its Hyperband bracket (early_stopping.hyperband only).</summary>
     public sealed record Row(int Index, long TrialId, string Status, double? Objective, double? TestAccuracy, double? TestMacroF1, int Epochs, int Attempts, string? StopReason, string Parameters,
-        double? ObjectiveSd = null, double? TestUar = null, IReadOnlyList<FoldScore>? Folds = null);
+        double? ObjectiveSd = null, double? TestUar = null, IReadOnlyList<FoldScore>? Folds = null, int? Bracket = null);
 
     /// <summary><see cref="CrossValidation"/>: the best trial's folds (summed confusion matrix, accuracy per held-out actor); null without cross_validation.</summary>
     public sealed record Report(long SweepId, string Name, int Version, string Status, int Trials, int Completed, int Pruned, int Failed,
@@ -30,33 +32,49 @@ public static class SweepCommand
 
     public static Command Create()
     {
-        var file = new Argument<string>("file") { Description = "The sweep file, e.g. sweep.yaml." };
+        var file = new Argument<string?>("file") { Description = "The sweep file, e.g. sweep.yaml (with --resume optional: only its limits may differ from the sweep's).", Arity = ArgumentArity.ZeroOrOne };
+        var resume = new Option<string?>("--resume") { Description = "Go on with an earlier sweep of --db (its id, or its name for the newest version), even a completed or stopped one: its search, trial indices, seeds and ASHA continue." };
+        var maxTrials = new Option<int?>("--max-trials") { Description = "With --resume: the sweep's new max_trials, counting the trials it already started." };
+        var timeLimit = new Option<string?>("--time-limit") { Description = "With --resume: the sweep's new time_limit (e.g. 2h30m), counting the time it already ran." };
         var json = new Option<bool>("--json") { Description = "Print the result (leaderboard, best bundle) as JSON on stdout; progress stays on stderr." };
         var top = new Option<int>("--top") { Description = "Leaderboard rows to print.", DefaultValueFactory = _ => 10 };
         var keepOpen = new Option<bool>("--keep-open") { Description = "Keep the dashboard (and the coordinator) up after the sweep, until Ctrl+C." };
         var shared = new SiloOptions();
         var command = new Command("sweep", "Run a sweep in one embedded process (coordinator, worker and dashboard on 127.0.0.1), print the leaderboard and export the best bundle to the artifacts folder.")
         {
-            file, json, top, keepOpen,
+            file, resume, maxTrials, timeLimit, json, top, keepOpen,
         };
         foreach (var option in shared.All) command.Options.Add(option);
         command.SetAction(async (parse, cancel) =>
         {
-            var path = parse.GetValue(file)!;
-            var parsed = SweepFile.Load(path);
-            if (!parsed.IsValid)
-            {
-                foreach (var error in parsed.Errors) Console.Error.WriteLine(error);
-                return ExitCodes.BadInput;
-            }
-            var definition = parsed.Definition!;
+            var path = parse.GetValue(file);
             var options = shared.Read(parse, SiloRoles.All);
+            ResumeInput? resuming = null;
+            SweepDefinition definition;
+            if (parse.GetValue(resume) is { } wanted)
+            {
+                resuming = await ResumeInput.ReadAsync(options.DbPath, wanted, path, parse.GetValue(maxTrials), parse.GetValue(timeLimit));
+                definition = resuming.Definition;
+            }
+            else
+            {
+                if (path is null) throw new UserInputException("give the sweep file (sersweep sweep sweep.yaml), or --resume ID to go on with an earlier sweep");
+                if (parse.GetResult(maxTrials) is not null || parse.GetResult(timeLimit) is not null)
+                    throw new UserInputException("--max-trials and --time-limit raise the limits of a resumed sweep: add --resume ID, or set search.max_trials / search.time_limit in the file");
+                var parsed = SweepFile.Load(path);
+                if (!parsed.IsValid)
+                {
+                    foreach (var error in parsed.Errors) Console.Error.WriteLine(error);
+                    return ExitCodes.BadInput;
+                }
+                definition = parsed.Definition!;
+            }
             // Without --slots the embedded worker runs as many trials at once as the sweep allows.
             if (parse.GetResult(shared.Slots) is null or { Implicit: true }) options = options with { Slots = Math.Max(1, definition.Search.MaxConcurrent) };
             // The embedded worker trains here, so the data must be here: say so now rather than fail every trial.
             var dataRoot = options.DataRoot ?? definition.Base.Data.Path;
             if (options.Trainer == TrainerKind.Torch && !Directory.Exists(dataRoot))
-                throw new UserInputException($"{path}: data.path: RAVDESS folder '{dataRoot}' does not exist; put the Actor_XX folders there (see README \"The data\") or pass --data DIR");
+                throw new UserInputException($"{path ?? definition.SourcePath}: data.path: RAVDESS folder '{dataRoot}' does not exist; put the Actor_XX folders there (see README \"The data\") or pass --data DIR");
 
             var clock = Stopwatch.StartNew();
             using var host = SerSweepHost.Build(options);
@@ -66,13 +84,27 @@ public static class SweepCommand
                 ? string.Join(' ', bound) : options.Urls;
             var launcher = host.Services.GetRequiredService<SweepLauncher>();
             var queries = host.Services.GetRequiredService<SweepQueries>();
-            var (sweep, errors) = await launcher.LaunchAsync(await File.ReadAllTextAsync(path, cancel), Path.GetFullPath(path));
-            if (sweep is null)
+            Sweep sweep;
+            if (resuming is not null)
             {
-                foreach (var error in errors) Console.Error.WriteLine(error);
-                return ExitCodes.BadInput;
+                if (await launcher.ResumeAsync(resuming.Sweep.Id, resuming.Limits) is { } refusal)
+                {
+                    await host.StopAsync(CancellationToken.None);
+                    throw new UserInputException($"--resume: sweep {resuming.Sweep.Id} ({resuming.Sweep.Name} v{resuming.Sweep.Version}) cannot go on: {refusal}");
+                }
+                sweep = (await queries.GetSweepAsync(resuming.Sweep.Id, cancel))!;
             }
-            Console.Error.WriteLine($"sweep {sweep.Name} v{sweep.Version} (id {sweep.Id}): {sweep.MaxTrials} trials, {options.Slots} slots x {options.ThreadsPerTrial} threads; dashboard {dashboard}");
+            else
+            {
+                var (launched, errors) = await launcher.LaunchAsync(await File.ReadAllTextAsync(path!, cancel), Path.GetFullPath(path!));
+                if (launched is null)
+                {
+                    foreach (var error in errors) Console.Error.WriteLine(error);
+                    return ExitCodes.BadInput;
+                }
+                sweep = launched;
+            }
+            Console.Error.WriteLine($"{(resuming is null ? "" : "resumed ")}sweep {sweep.Name} v{sweep.Version} (id {sweep.Id}): {sweep.MaxTrials} trials, {options.Slots} slots x {options.ThreadsPerTrial} threads; dashboard {dashboard}");
 
             var coordinator = launcher.Coordinator(sweep.Id);
             try
@@ -98,7 +130,7 @@ public static class SweepCommand
             var report = new Report(sweep.Id, sweep.Name, sweep.Version, summary.Status.ToString(), summary.Total, summary.Completed, summary.Pruned, summary.Failed,
                 clock.Elapsed.TotalSeconds, Path.GetFullPath(options.DbPath), options.Urls, best,
                 [.. board.Items.Select(r => new Row(r.Index, r.TrialId, r.Status.ToString(), r.ObjectiveValue, r.TestAccuracy, r.TestMacroF1, r.LastEpoch, r.Attempts, r.StopReason, r.ParametersJson,
-                    r.ObjectiveSd, r.TestUar, summaries.GetValueOrDefault(r.TrialId)?.Scores))],
+                    r.ObjectiveSd, r.TestUar, summaries.GetValueOrDefault(r.TrialId)?.Scores, definition.Hyperband?.BracketOf(r.Index)))],
                 summary.BestTrialId is { } bestId && folds > 0 ? CrossValidationSummary.Of(stored.ObjectiveMetric, folds, await queries.ChildrenAsync(bestId, CancellationToken.None)) : null);
             if (parse.GetValue(json)) JsonOutput.Write(report);
             else Print(report, stored.ObjectiveMetric);

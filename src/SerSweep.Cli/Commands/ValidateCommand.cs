@@ -17,7 +17,8 @@ public static class ValidateCommand
     public sealed record Asha(string Metric, string Direction, int GracePeriod, int ReductionFactor, int MaxEpochs, IReadOnlyList<int> Rungs);
 
     public sealed record Summary(string Name, int Seed, string Method, int Trials, int MaxConcurrent, double? TimeLimitSeconds,
-        string ObjectiveMetric, string ObjectiveDirection, IReadOnlyList<Parameter> Parameters, Asha? EarlyStopping);
+        string ObjectiveMetric, string ObjectiveDirection, IReadOnlyList<Parameter> Parameters, Asha? EarlyStopping,
+        IReadOnlyList<Asha>? HyperbandBrackets = null);
 
     public sealed record Report(string File, bool Valid, IReadOnlyList<Error> Errors, Summary? Sweep);
 
@@ -54,7 +55,10 @@ public static class ValidateCommand
         sweep.Search.MaxConcurrent, sweep.Search.TimeLimit?.TotalSeconds, sweep.Search.Objective.Metric,
         ConfigSchema.KeyOf(sweep.Search.Objective.Direction.ToString()),
         [.. sweep.Parameters.Select(Describe)],
-        sweep.Asha is { } a ? new Asha(a.Metric, ConfigSchema.KeyOf(a.Direction.ToString()), a.GracePeriod, a.ReductionFactor, a.MaxEpochs, a.Rungs) : null);
+        sweep.Asha is { } a ? Describe(a) : null,
+        sweep.Hyperband is { } h ? [.. Enumerable.Range(0, h.BracketCount).Select(s => Describe(h.Bracket(s)))] : null);
+
+    private static Asha Describe(AshaSettings a) => new(a.Metric, ConfigSchema.KeyOf(a.Direction.ToString()), a.GracePeriod, a.ReductionFactor, a.MaxEpochs, a.Rungs);
 
     private static Parameter Describe(ParameterSpec p) => new(
         p.Path,

@@ -138,6 +138,8 @@ public sealed partial class SweepCoordinatorGrain(
         if (!_running.TryGetValue(outcome.TrialId, out var run) || run.Attempt != outcome.Attempt)
         {
             LogLateReport(outcome.TrialId, outcome.Attempt);
+            // Its slot is free now: an attempt cancelled by a stop reports to the activation of the resumed sweep.
+            await Scheduler.Release(new TrialAttemptRef(SweepId, outcome.TrialId, outcome.Attempt));
             return;
         }
         using var commit = SweepTracing.Commit(outcome.TrialId, outcome.Attempt, outcome.Ending, GrainContext.Address.SiloAddress!.ToParsableString());
@@ -176,7 +178,7 @@ public sealed partial class SweepCoordinatorGrain(
         _definition = SweepDefinitions.FromStored(_sweep);
         _savedStrategyState = _sweep.StrategyState;
         _strategy = _savedStrategyState is null ? SearchStrategies.Create(_definition) : SearchStrategies.Restore(_definition, _savedStrategyState);
-        _pruner = IPruner.For(_definition.Asha, _sweep.PrunerState);
+        _pruner = Pruners.For(_definition, _sweep.PrunerState);
         _exhausted = IsOver(_sweep.Status);
         foreach (var trial in await queries.TrialsAsync(SweepId))
         {
@@ -301,7 +303,7 @@ public sealed partial class SweepCoordinatorGrain(
             return first.Value;
         }
         if (_exhausted) return null;
-        if (_definition.Search.TimeLimit is { } limit && DateTime.UtcNow - (_sweep.StartedAt ?? DateTime.UtcNow) > limit)
+        if (_definition.Search.TimeLimit is { } limit && SweepClock.TimeUsed(_sweep, DateTime.UtcNow) > limit)
         {
             _exhausted = true;
             return null;

@@ -104,7 +104,23 @@ internal static class SweepApi
         }).DisableAntiforgery();
 
         MapControl(api, "pause", (control, id) => control.PauseAsync(id));
-        MapControl(api, "resume", (control, id) => control.ResumeAsync(id));
+        api.MapPost("/sweeps/{id:long}/resume", async (long id, HttpRequest request, SweepQueries queries, IServiceProvider services, CancellationToken cancel) =>
+        {
+            if (services.GetService(typeof(ISweepControl)) is not ISweepControl control)
+                return ReadOnly();
+            if (await queries.GetSweepAsync(id, cancel) is null)
+                return NoSweep(id);
+            using var reader = new StreamReader(request.Body);
+            var body = await reader.ReadToEndAsync(cancel);
+            if (string.IsNullOrWhiteSpace(body))
+            {
+                await control.ResumeAsync(id);
+                return Results.NoContent();
+            }
+            var (limits, error) = ResumeRequest.Parse(body);
+            error ??= await control.ResumeAsync(id, limits!);
+            return error is null ? Results.NoContent() : Results.Problem(error, statusCode: StatusCodes.Status400BadRequest);
+        }).DisableAntiforgery();
         MapControl(api, "stop", (control, id) => control.StopAsync(id));
     }
 

@@ -1,4 +1,5 @@
 using SerSweep.Search;
+using SerSweep.Search.Resuming;
 using SerSweep.Storage.Entities;
 
 namespace SerSweep.Dashboard.Control;
@@ -15,7 +16,14 @@ public interface ISweepControl
 
     Task PauseAsync(long sweepId);
 
+    /// <summary>Un-pauses a paused sweep; any other sweep is left as it is.</summary>
     Task ResumeAsync(long sweepId);
+
+    /// <summary>
+    /// Lets a sweep go on with raised limits, even a completed or stopped one: its search continues where it stopped.
+    /// Returns why it cannot (a limit below what the sweep already used, or nothing more to do), or null.
+    /// </summary>
+    Task<string?> ResumeAsync(long sweepId, RaisedLimits limits);
 
     Task StopAsync(long sweepId);
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using SerSweep.Core;
 using SerSweep.Search.Config;
 using SerSweep.Search.Yaml;
@@ -15,7 +14,8 @@ internal sealed partial class SweepReader(YamlReader reader, SweepLimits limits)
     private SearchSettings search = new();
     private YamlNode? searchNode, objectiveNode, maxTrialsNode, methodNode;
     private IReadOnlyList<ParameterSpec> parameters = [];
-    private YamlNode? parametersNode;
+    private YamlNode? parametersNode, enqueueNode;
+    private IReadOnlyList<IReadOnlyDictionary<string, object?>> enqueued = [];
     private AshaSettings? asha;
     private YamlNode? ashaNode, ashaMetricNode, ashaMaxEpochsNode;
     private readonly CrossValidationReader crossValidation = new(reader);
@@ -40,6 +40,7 @@ internal sealed partial class SweepReader(YamlReader reader, SweepLimits limits)
             ["parameters"] = (_, v) => { parametersNode = v; parameters = new ParameterReader(reader).Read(v); },
             ["early_stopping"] = (_, v) => ReadEarlyStopping(v),
             ["cross_validation"] = (_, v) => crossValidation.Read(v),
+            ["enqueue"] = (_, v) => enqueueNode = v,
         });
         if (nameNode is not null && string.IsNullOrWhiteSpace(name))
             reader.Error(nameNode, "name must not be empty", "give the sweep a short name, e.g. name: ravdess-cnn");
@@ -49,7 +50,8 @@ internal sealed partial class SweepReader(YamlReader reader, SweepLimits limits)
         return new SweepDefinition
         {
             Name = name, Seed = seed, Base = config, Search = search, Parameters = parameters,
-            Asha = asha, SourcePath = path, CrossValidation = crossValidation.Resolve(config, parameters),
+            Asha = asha, SourcePath = path, CrossValidation = crossValidation.Resolve(config, parameters), Enqueued = enqueued,
+            Hyperband = hyperband,
         };
     }
 
@@ -67,6 +69,7 @@ internal sealed partial class SweepReader(YamlReader reader, SweepLimits limits)
             ["time_limit"] = (_, v) => search = search with { TimeLimit = ReadDuration(v) },
             ["checkpoint_every"] = (_, v) => search = search with { CheckpointEvery = reader.ReadInt(v, "search.checkpoint_every", 1) ?? search.CheckpointEvery },
             ["objective"] = (_, v) => ReadObjective(v),
+            ["warm_start"] = (_, v) => ReadWarmStart(v),
             ["tpe"] = (_, v) => reader.ReadMapping(v, "search.tpe", new Dictionary<string, Action<YamlScalar, YamlNode>>
             {
                 ["n_startup_trials"] = (_, n) => search = search with { Tpe = search.Tpe with { NStartupTrials = reader.ReadInt(n, "search.tpe.n_startup_trials", 1) ?? search.Tpe.NStartupTrials } },
@@ -122,33 +125,18 @@ internal sealed partial class SweepReader(YamlReader reader, SweepLimits limits)
     private TimeSpan? ReadDuration(YamlNode node)
     {
         if (node is YamlScalar { IsNull: true }) return null;
-        if (node is YamlScalar scalar && DurationPattern().Match(scalar.Value) is { Success: true } match)
-        {
-            var seconds = 0.0;
-            foreach (Capture part in match.Groups["part"].Captures)
-            {
-                var amount = double.Parse(part.Value[..^1], CultureInfo.InvariantCulture);
-                seconds += amount * part.Value[^1] switch { 'h' => 3600, 'm' => 60, _ => 1 };
-            }
-            // Summed as seconds: TimeSpan itself throws OverflowException past ~29 000 years ("99999999999h").
-            if (seconds > 0 && seconds <= MaxTimeLimit.TotalSeconds) return TimeSpan.FromSeconds(seconds);
-        }
-        reader.Error(node, $"search.time_limit: expected a duration such as 90m or 2h30m, up to {MaxTimeLimit.TotalHours:0}h, got {node.Describe()}",
+        if (node is YamlScalar scalar && Durations.TryParse(scalar.Value, out var duration)) return duration;
+        reader.Error(node, $"search.time_limit: expected {Durations.Expected}, got {node.Describe()}",
             "write hours, minutes and seconds with units h, m, s (e.g. 45m), or null for no limit");
         return null;
     }
-
-    /// <summary>The longest time limit a sweep may set: a year, far past any sweep and far below TimeSpan's range.</summary>
-    private static readonly TimeSpan MaxTimeLimit = TimeSpan.FromDays(366);
-
-    [GeneratedRegex(@"^(?<part>\d+(\.\d+)?[hms])+$")]
-    private static partial Regex DurationPattern();
 
     private void ReadEarlyStopping(YamlNode node)
     {
         reader.ReadMapping(node, "early_stopping", new Dictionary<string, Action<YamlScalar, YamlNode>>
         {
             ["asha"] = (_, v) => ReadAsha(v),
+            ["hyperband"] = (_, v) => ReadHyperband(v),
         });
     }
 
@@ -174,11 +162,14 @@ internal sealed partial class SweepReader(YamlReader reader, SweepLimits limits)
         if (objectiveNode is null)
             search = search with { Objective = new Objective(config.Training.Metric, Metrics.LowerIsBetter(config.Training.Metric) ? Direction.Minimize : Direction.Maximize) };
         if (asha is not null) CheckAsha();
+        CheckHyperband();
         if (searchNode is null) return;
         if (search.Method != SearchMethod.Grid && search.MaxTrials is null && maxTrialsNode is null)
             reader.Error(searchNode, $"search.max_trials is required for {ConfigSchema.KeyOf(search.Method.ToString())} search",
                 "add e.g. 'max_trials: 20' under search (only grid search can run without a budget)");
         if (search.Method == SearchMethod.Grid && parametersNode is not null) CheckGrid();
+        CheckWarmStart();
+        if (enqueueNode is not null) enqueued = new EnqueueReader(reader).Read(enqueueNode, parameters, search);
     }
 
     private void CheckAsha()

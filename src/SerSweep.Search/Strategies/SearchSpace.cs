@@ -1,4 +1,5 @@
 using System.Globalization;
+using SerSweep.Search.Config;
 
 namespace SerSweep.Search.Strategies;
 
@@ -40,6 +41,20 @@ public sealed class SearchSpace
     {
         var encoded = new Dictionary<string, double>();
         foreach (var p in SamplingOrder) encoded[p.Path] = SamplePrior(p, random);
+        return DropInactive(encoded);
+    }
+
+    /// <summary>
+    /// An enqueued trial: its given values (typed, as <see cref="SweepDefinition.Enqueued"/> holds them), the others drawn
+    /// from the prior; conditional parameters whose condition does not hold dropped.
+    /// </summary>
+    public Dictionary<string, double> Complete(IReadOnlyDictionary<string, object?> given, SeededRandom random)
+    {
+        var encoded = new Dictionary<string, double>();
+        foreach (var p in SamplingOrder)
+            encoded[p.Path] = !given.TryGetValue(p.Path, out var value) ? SamplePrior(p, random)
+                : p.IsCategorical ? p.Choices.Select(ValueTypes.Format).ToList().IndexOf(ValueTypes.Format(value))
+                : Convert.ToDouble(value, CultureInfo.InvariantCulture);
         return DropInactive(encoded);
     }
 

@@ -10,6 +10,14 @@ public static class SearchStrategies
         _ => new TpeSearch(sweep),
     };
 
+    /// <summary>A fresh strategy that knows <paramref name="earlier"/> (see <see cref="WarmStarting.WarmStart"/>) as history.</summary>
+    public static ISearchStrategy WarmStarted(SweepDefinition sweep, IReadOnlyList<WarmStarting.PriorTrial> earlier)
+    {
+        var strategy = (SearchStrategy)Create(sweep);
+        strategy.AddHistory(earlier);
+        return strategy;
+    }
+
     /// <summary>The strategy as it was when <see cref="ISearchStrategy.SaveState"/> produced <paramref name="state"/>.</summary>
     /// <exception cref="FormatException">The state is not one of this sweep's method.</exception>
     public static ISearchStrategy Restore(SweepDefinition sweep, string state)

@@ -8,7 +8,7 @@ namespace SerSweep.Search.Strategies;
 /// What every strategy does: hand out trial indices 0, 1, 2, ... within the budget, remember what it suggested
 /// and what came of it, and save all of that as a string from which <see cref="SearchStrategies.Restore"/>
 /// continues exactly. Subclasses only decide the values of trial i; each draws from a generator seeded by
-/// (sweep seed, i), so the only state is the history itself.
+/// (sweep seed, i), so the only state is the history itself. The first trials are the sweep's <c>enqueue:</c> list, if any.
 /// </summary>
 public abstract class SearchStrategy : ISearchStrategy
 {
@@ -32,7 +32,7 @@ public abstract class SearchStrategy : ISearchStrategy
     {
         if (NextIndex >= Budget) return null;
         var index = NextIndex++;
-        var encoded = Suggest(index);
+        var encoded = index < Sweep.Enqueued.Count ? Space.Complete(Sweep.Enqueued[index], TrialSeeds.Sampler(Sweep.Seed, index)) : Suggest(index);
         trials[index] = new Suggested { Index = index, Params = encoded };
         return new TrialSuggestion(index, TrialSeeds.ForTrial(Sweep.Seed, index), Space.Decode(encoded));
     }
@@ -47,6 +47,24 @@ public abstract class SearchStrategy : ISearchStrategy
         trial.Status = result.State;
         trial.Value = result.Value;
         trial.Epochs = result.Epochs;
+    }
+
+    /// <summary>
+    /// Warm start: trials of an earlier sweep as told history, under indices -n..-1 (older than any trial of this sweep,
+    /// which TPE's weights count less); never suggested again, not counted in the budget, saved with the state.
+    /// </summary>
+    internal void AddHistory(IReadOnlyList<WarmStarting.PriorTrial> earlier)
+    {
+        for (var i = 0; i < earlier.Count; i++)
+        {
+            var trial = earlier[i];
+            var encoded = WarmStarting.WarmStart.Encode(Sweep, trial) ?? throw new ArgumentException($"earlier trial {i} lies outside this sweep's space", nameof(earlier));
+            var index = i - earlier.Count;
+            trials[index] = new Suggested
+            {
+                Index = index, Params = encoded, Status = trial.State == TrialState.EarlyStopped ? TrialState.Completed : trial.State, Value = trial.Value, Epochs = trial.Epochs,
+            };
+        }
     }
 
     /// <summary>The encoded values of trial <paramref name="index"/>.</summary>

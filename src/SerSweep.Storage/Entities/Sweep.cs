@@ -25,6 +25,11 @@ public sealed class Sweep
     public string? StrategyState { get; set; }
     /// <summary>The ASHA pruner's serialised state.</summary>
     public string? PrunerState { get; set; }
+    /// <summary>
+    /// Set once the sweep was resumed: its raised time limit and how long it ran before (JSON, read by the cluster's
+    /// <c>SweepClock</c>); a raised max_trials is <see cref="MaxTrials"/> itself. Null for a sweep never resumed.
+    /// </summary>
+    public string? ResumeJson { get; set; }
     public string? Error { get; set; }
 
     public List<Trial> Trials { get; set; } = [];

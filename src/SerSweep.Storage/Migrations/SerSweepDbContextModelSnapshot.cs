@@ -184,6 +184,9 @@ namespace SerSweep.Storage.Migrations
                     b.Property<string>("PrunerState")
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("ResumeJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Seed")
                         .HasColumnType("INTEGER");
 

@@ -35,7 +35,7 @@ public sealed class LiveDashboard : IAsyncLifetime
 /// <summary>
 /// The dashboard of a running host in a real headless chromium, with nothing reloaded: an invalid save of the
 /// watched sweep.yaml appears as a banner with its line and field while the running sweep goes on, a valid save's
-/// new sweep version appears; a sweep started from the editor is paused, resumed and stopped with the page's buttons
+/// new sweep version appears; a sweep started from the editor is paused, resumed, stopped and let go on to more trials with the page's buttons
 /// (through the coordinator grain, as the CLI and REST API do) and its finished trials appear in the leaderboard live.
 /// </summary>
 public sealed class LiveDashboardInBrowserTests(LiveDashboard live) : IClassFixture<LiveDashboard>
@@ -204,6 +204,17 @@ public sealed class LiveDashboardInBrowserTests(LiveDashboard live) : IClassFixt
         Assert.True(final.Count < budget, "stopped before the budget was used");
         await Assertions.Expect(page.Locator(".cards [data-action='pause']")).ToBeDisabledAsync();
         await Assertions.Expect(page.Locator(".cards [data-action='resume']")).ToBeDisabledAsync();
+
+        // Go on: a max_trials below the trials already started is refused with the reason; a higher one runs the sweep again.
+        var maxTrials = page.Locator(".cards input[data-max-trials]");
+        await maxTrials.FillAsync("1");
+        await page.Locator(".cards [data-action='go-on']").ClickAsync();
+        await Assertions.Expect(page.Locator(".cards .sweep-actions .error")).ToContainTextAsync($"max_trials 1 is below the {final.Count} trials this sweep has already started");
+        await maxTrials.FillAsync((final.Count + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await page.Locator(".cards [data-action='go-on']").ClickAsync();
+        await Assertions.Expect(badge).ToHaveTextAsync("Running");
+        await Host.WaitForAsync(async q => (await q.TrialsAsync(sweepId)).Count > final.Count ? "" : null, "a new trial after going on");
+        Assert.Equal(final.Count + 1, (await Host.Queries.GetSweepAsync(sweepId))!.MaxTrials);
         await AssertNotReloadedAsync(page);
     }
 }
