@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using SerSweep.Storage;
 using SerSweep.Testing;
 
 namespace SerSweep.Cli.Tests;
@@ -41,6 +43,14 @@ public class MultiObjectiveSweepTests
         var values = front.Select(f => (Uar: f.GetProperty("values").GetProperty("val_uar").GetDouble(), Ms: f.GetProperty("values").GetProperty("latency_ms").GetDouble())).ToList();
         Assert.DoesNotContain(values, a => values.Any(b => b.Uar >= a.Uar && b.Ms <= a.Ms && (b.Uar > a.Uar || b.Ms < a.Ms)));
         var sweepId = report.RootElement.GetProperty("sweep_id").GetInt64().ToString();
+        // The coordinator told the strategy both objectives of every completed trial (its saved state holds them).
+        await using (var context = new SerSweepDbContext(SqliteDatabase.Options(db)))
+        {
+            using var state = JsonDocument.Parse((await context.Sweeps.SingleAsync()).StrategyState!);
+            var completed = state.RootElement.GetProperty("trials").EnumerateArray().Where(t => t.GetProperty("status").GetString() == "completed").ToList();
+            Assert.NotEmpty(completed);
+            Assert.All(completed, t => Assert.Equal(2, t.GetProperty("values").GetArrayLength()));
+        }
 
         var unchosen = await CliProcess.RunAsync("export", "--db", db, "--sweep", sweepId, "--out", Path.Combine(dir, "x.zip"));
         var chosenId = front[0].GetProperty("trial_id").GetInt64().ToString();
