@@ -16,7 +16,8 @@ public sealed record SweepFront(IReadOnlyList<Objective> Objectives, IReadOnlyLi
     /// <summary>A trial with each objective's value by metric name, in the order of the objectives.</summary>
     public sealed record Point(long TrialId, int Index, IReadOnlyDictionary<string, double> Values, bool OnFront);
 
-    /// <summary>The front, by trial index.</summary>
+    /// <summary>The front, by trial index (not serialised: <see cref="Point.OnFront"/> says it).</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
     public IReadOnlyList<Point> Members => [.. Points.Where(p => p.OnFront)];
 
     /// <summary>The sweep's points and front; null for a single-objective sweep (its best is one trial).</summary>
