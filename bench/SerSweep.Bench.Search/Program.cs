@@ -14,13 +14,21 @@ using SerSweep.Testing;
 //   per ask:    with 300 completed trials of history, --asks further suggestions (never told, so the
 //               history stays at 300), what optuna_suggest_at_history.py reports as ms_per_ask.
 // Usage: dotnet run -c Release --project bench/SerSweep.Bench.Search [-- --runs 3 --asks 200 --no-python --json]
+// With --pareto [--first-seed 0 --seeds 10 --trials 100 --dims 5 --population 50 --mutation-scale 0.1 --mutation-prob P]: the multi-objective benchmark instead (ParetoBenchmark.cs).
 // --json: one JSON line (each row with the wall ms of every run) instead of the table, for deploy/bench.
-var options = args.Select((a, i) => (a, i)).ToDictionary(p => p.a, p => p.i);
+var options = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--", StringComparison.Ordinal)).ToDictionary(p => p.a, p => p.i);
 int Option(string name, int fallback) => options.TryGetValue(name, out var i) ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
 var runs = Option("--runs", 3);
 var asks = Option("--asks", 200);
 const int History = 300;
 var withPython = !options.ContainsKey("--no-python");
+if (options.ContainsKey("--pareto"))
+    return ParetoBenchmark.Run(Option("--first-seed", 0), Option("--seeds", 10), Option("--trials", 100), Option("--dims", 5), new Nsga2Settings
+    {
+        PopulationSize = Option("--population", 50),
+        MutationScale = options.TryGetValue("--mutation-scale", out var scale) ? double.Parse(args[scale + 1], CultureInfo.InvariantCulture) : new Nsga2Settings().MutationScale,
+        MutationProb = options.TryGetValue("--mutation-prob", out var prob) ? double.Parse(args[prob + 1], CultureInfo.InvariantCulture) : null,
+    }, withPython, options.ContainsKey("--json"));
 
 var rows = new List<(string Measure, string Sampler, Timing SerSweep, double[] WallRunsMs, double? OptunaMs)>();
 foreach (var sampler in new[] { "tpe", "random" })
@@ -33,10 +41,10 @@ foreach (var sampler in new[] { "tpe", "random" })
     double? optunaTrial = null, optunaAsk = null;
     if (withPython)
     {
-        optunaTrial = Timing.Median(Python(Path.Combine(TestPaths.SharedDir, "bench", "peers", "optuna_overhead.py"),
+        optunaTrial = Timing.Median(PythonPeer.Run(Path.Combine(TestPaths.SharedDir, "bench", "peers", "optuna_overhead.py"),
             "--scenario", "memory", "--sampler", sampler, "--runs", runs.ToString(CultureInfo.InvariantCulture))
             .Select(j => j.GetProperty("ms_per_trial").GetProperty("median").GetDouble()));
-        optunaAsk = Timing.Median(Python(Path.Combine(AppContext.BaseDirectory, "optuna_suggest_at_history.py"),
+        optunaAsk = Timing.Median(PythonPeer.Run(Path.Combine(AppContext.BaseDirectory, "optuna_suggest_at_history.py"),
             "--sampler", sampler, "--history", History.ToString(CultureInfo.InvariantCulture), "--asks", "100", "--runs", runs.ToString(CultureInfo.InvariantCulture))
             .Select(j => j.GetProperty("ms_per_ask").GetDouble()));
     }
@@ -101,18 +109,4 @@ Timing AskAtHistoryMs(string method, int seed)
     {
         for (var i = 0; i < asks; i++) strategy.Ask();
     });
-}
-
-static List<JsonElement> Python(string script, params string[] arguments)
-{
-    var psi = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true };
-    psi.ArgumentList.Add(script);
-    foreach (var a in arguments) psi.ArgumentList.Add(a);
-    using var process = Process.Start(psi)!;
-    var stdout = process.StandardOutput.ReadToEnd();
-    var stderr = process.StandardError.ReadToEnd();
-    process.WaitForExit();
-    if (process.ExitCode != 0)
-        throw new InvalidOperationException($"{script} failed ({process.ExitCode}): {stderr} (install Optuna: apt-get install python3-optuna)");
-    return [.. stdout.Split('\n').Where(l => l.StartsWith('{')).Select(l => JsonDocument.Parse(l).RootElement.Clone())];
 }

@@ -34,14 +34,14 @@ REDIS_PORT, SILO_PORT, HTTP_PORT = 6590, 13111, 5280
 
 # Sizes per mode. Full: about 25 minutes on a quiet 2-core machine (1531 s on 2026-11-24); quick: a smoke check of every path.
 PROFILES = {
-    "full": dict(feature_repeats=5, train_runs=3, search_runs=5, overhead_runs=3, overhead_sweeps=8, overhead_trials=50,
+    "full": dict(feature_repeats=5, train_runs=3, search_runs=5, pareto_seeds=10, overhead_runs=3, overhead_sweeps=8, overhead_trials=50,
                  dashboard_iterations=20, sweep_trials=8, sweep_repeats=2, sweep_epochs=40, rss_epochs=50, cache_reloads=7,
                  e2e_repeats=3, e2e_trials=None, e2e_epochs=None, timeline_runs=3, serve_clients=32, serve_requests=2000),
-    "quick": dict(feature_repeats=1, train_runs=1, search_runs=1, overhead_runs=1, overhead_sweeps=2, overhead_trials=10,
+    "quick": dict(feature_repeats=1, train_runs=1, search_runs=1, pareto_seeds=2, overhead_runs=1, overhead_sweeps=2, overhead_trials=10,
                   dashboard_iterations=3, sweep_trials=2, sweep_repeats=1, sweep_epochs=1, rss_epochs=5, cache_reloads=2,
                   e2e_repeats=1, e2e_trials=2, e2e_epochs=2, timeline_runs=1, serve_clients=8, serve_requests=100),
 }
-MEASUREMENTS = ["features", "training", "search", "overhead", "dashboard", "sweep", "rss", "cache", "timeline", "e2e", "serve"]
+MEASUREMENTS = ["features", "training", "search", "pareto", "overhead", "dashboard", "sweep", "rss", "cache", "timeline", "e2e", "serve"]
 
 
 def log(message):
@@ -137,6 +137,27 @@ def search(p):
         peer = {"name": "Optuna (memory)", "median": r["optuna_ms"]} if r["optuna_ms"] is not None else None
         rows.append(record(f"search-{r['sampler']}-{kind}", "search", f"{r['sampler']}: {r['measure']}", "ms", "lower",
                            stats, peer, shown(cmd), extra={"cpu_ms": r["cpu_ms"]}))
+    return rows
+
+
+def pareto(p):
+    dll = build("SerSweep.Bench.Search", os.path.join(OUT, "bin", "Search"))
+    # population 10 and mutation_prob 1 (every parameter takes a small step) were chosen on seeds 0-9 among populations 6-14,
+    # mutation_prob 1/n-1 and mutation_scale 0-0.2 (bench/report/notes/pareto.md): the goal is measured on seeds 10-19.
+    cmd = ["dotnet", dll, "--pareto", "--first-seed", "10", "--seeds", str(p["pareto_seeds"]), "--trials", "100",
+           "--population", "10", "--mutation-prob", "1", "--json"]
+    result = json_lines(run(cmd))[-1]
+    runs = {(r["side"], r["sampler"]): r["hypervolume_runs"] for r in result["rows"]}
+    ours = summary(runs[("SerSweep", "nsga2")])
+    extra = {k: result[k] for k in ("problem", "trials", "first_seed", "seeds", "population", "mutation_prob", "mutation_scale", "reference", "optimum",
+                                    "hypervolume_check_max_abs_diff")}
+    label = (f"{result['problem']}, {result['trials']} trials: hypervolume, median of seeds {result['first_seed']}-"
+             f"{result['first_seed'] + result['seeds'] - 1}")
+    rows = [record("pareto-random", "pareto", f"{label}; SerSweep random search (the floor)", "", "higher",
+                   summary(runs[("SerSweep", "random")]), None, shown(cmd), extra=extra)]
+    for sampler, name in (("nsga2", "Optuna NSGAIISampler, same population"), ("motpe", "Optuna MOTPESampler")):
+        peer = {"name": name, **summary(runs[("Optuna 3.1", sampler)])}
+        rows.append(record(f"pareto-{sampler}", "pareto", f"{label}; SerSweep NSGA-II vs {name}", "", "higher", ours, peer, shown(cmd), extra=extra))
     return rows
 
 

@@ -16,6 +16,9 @@ public struct MetricValuesSurrogate
     [Id(7)] public double? TestAccuracy;
     [Id(8)] public double? TestMacroF1;
     [Id(9)] public double? TestUar;
+    [Id(10)] public double? ParamCount;
+    [Id(11)] public double? ModelBytes;
+    [Id(12)] public double? LatencyMs;
 }
 
 [RegisterConverter]
@@ -25,11 +28,13 @@ public sealed class MetricValuesSurrogateConverter : IConverter<MetricValues, Me
     {
         TrainLoss = s.TrainLoss, TrainAccuracy = s.TrainAccuracy, ValLoss = s.ValLoss, ValAccuracy = s.ValAccuracy, ValMacroF1 = s.ValMacroF1,
         ValUar = s.ValUar, TestLoss = s.TestLoss, TestAccuracy = s.TestAccuracy, TestMacroF1 = s.TestMacroF1, TestUar = s.TestUar,
+        ParamCount = s.ParamCount, ModelBytes = s.ModelBytes, LatencyMs = s.LatencyMs,
     };
 
     public MetricValuesSurrogate ConvertToSurrogate(in MetricValues m) => new()
     {
         TrainLoss = m.TrainLoss, TrainAccuracy = m.TrainAccuracy, ValLoss = m.ValLoss, ValAccuracy = m.ValAccuracy, ValMacroF1 = m.ValMacroF1,
         ValUar = m.ValUar, TestLoss = m.TestLoss, TestAccuracy = m.TestAccuracy, TestMacroF1 = m.TestMacroF1, TestUar = m.TestUar,
+        ParamCount = m.ParamCount, ModelBytes = m.ModelBytes, LatencyMs = m.LatencyMs,
     };
 }

@@ -2,7 +2,7 @@ namespace SerSweep.Core;
 
 /// <summary>
 /// Measured values under the names of <see cref="Metrics"/>: an epoch's training and validation metrics, or a trial's final
-/// validation and test metrics; what was not measured is null. The indexer is the one place a metric name meets its value.
+/// validation, test and cost metrics; what was not measured is null. The indexer is the one place a metric name meets its value.
 /// </summary>
 public sealed record MetricValues
 {
@@ -16,6 +16,9 @@ public sealed record MetricValues
     public double? TestAccuracy { get; init; }
     public double? TestMacroF1 { get; init; }
     public double? TestUar { get; init; }
+    public double? ParamCount { get; init; }
+    public double? ModelBytes { get; init; }
+    public double? LatencyMs { get; init; }
 
     /// <summary>The value of a metric by its name in <see cref="Metrics"/>; null when it was not measured or is no metric.</summary>
     public double? this[string metric] => metric switch
@@ -30,6 +33,9 @@ public sealed record MetricValues
         Metrics.TestAccuracy => TestAccuracy,
         Metrics.TestMacroF1 => TestMacroF1,
         Metrics.TestUar => TestUar,
+        Metrics.ParamCount => ParamCount,
+        Metrics.ModelBytes => ModelBytes,
+        Metrics.LatencyMs => LatencyMs,
         _ => null,
     };
 

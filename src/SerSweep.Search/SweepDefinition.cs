@@ -37,7 +37,7 @@ public sealed record SweepDefinition
     }
 }
 
-public enum SearchMethod { Grid, Random, Tpe }
+public enum SearchMethod { Grid, Random, Tpe, Nsga2 }
 
 public enum Direction { Maximize, Minimize }
 
@@ -52,10 +52,17 @@ public sealed record SearchSettings
     public int MaxConcurrent { get; init; } = 1;
     /// <summary>Wall-clock budget of the sweep; null = none.</summary>
     public TimeSpan? TimeLimit { get; init; }
+    /// <summary>The objective; of a multi-objective sweep the first of <see cref="Objectives"/> (what ASHA judges).</summary>
     public Objective Objective { get; init; } = new(Metrics.ValAccuracy, Direction.Maximize);
+    /// <summary><c>search.objectives</c>, in file order: two or more for a multi-objective sweep, else empty.</summary>
+    public IReadOnlyList<Objective> Objectives { get; init; } = [];
     public TpeSettings Tpe { get; init; } = new();
     /// <summary>The earlier sweep whose finished trials seed the strategy; null = none.</summary>
     public WarmStarting.WarmStartSettings? WarmStart { get; init; }
+    public Nsga2Settings Nsga2 { get; init; } = new();
+
+    /// <summary>Every objective the sweep optimises: <see cref="Objectives"/>, or the one <see cref="Objective"/>.</summary>
+    public IReadOnlyList<Objective> AllObjectives => Objectives.Count > 0 ? Objectives : [Objective];
     /// <summary>Every how many epochs a running trial's checkpoint is replicated to the coordinator (what a resumed attempt restarts from).</summary>
     public int CheckpointEvery { get; init; } = 5;
 }
@@ -67,6 +74,24 @@ public sealed record TpeSettings
     public int NStartupTrials { get; init; } = 10;
     /// <summary>Candidates drawn from the good-trials density per parameter; the one with the best l(x)/g(x) wins.</summary>
     public int NEiCandidates { get; init; } = 24;
+}
+
+/// <summary>NSGA-II settings, with Optuna's defaults (<c>NSGAIISampler</c>).</summary>
+public sealed record Nsga2Settings
+{
+    /// <summary>Trials per generation; the first generation is drawn at random.</summary>
+    public int PopulationSize { get; init; } = 50;
+    /// <summary>Probability that a child's parameter mutates; null = 1 / number of parameters.</summary>
+    public double? MutationProb { get; init; }
+    /// <summary>
+    /// How a numeric parameter mutates: a normal step of this standard deviation as a fraction of its range (of its logarithm's
+    /// for loguniform); 0 = drawn afresh from its prior, as Optuna does. Choices are always drawn afresh.
+    /// </summary>
+    public double MutationScale { get; init; } = 0.1;
+    /// <summary>Probability that a child mixes two parents (else it copies one).</summary>
+    public double CrossoverProb { get; init; } = 0.9;
+    /// <summary>Probability that a parameter comes from the second parent in a crossover.</summary>
+    public double SwappingProb { get; init; } = 0.5;
 }
 
 /// <summary>

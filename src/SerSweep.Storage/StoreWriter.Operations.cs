@@ -133,14 +133,15 @@ public sealed partial class StoreWriter
         result.CommittedAt = now;
         result.Id = (long)_sql.Scalar("""
             INSERT INTO TrialResults (TrialId, Attempt, Outcome, Epochs, BestEpoch, ValLoss, ValAccuracy, ValMacroF1, ValUar,
-                TestLoss, TestAccuracy, TestMacroF1, TestUar, PerClassJson, PerActorJson, ConfusionJson, DurationSeconds, CommittedAt)
+                TestLoss, TestAccuracy, TestMacroF1, TestUar, ParamCount, ModelBytes, LatencyMs, PerClassJson, PerActorJson, ConfusionJson, DurationSeconds, CommittedAt)
             VALUES (@trial, @attempt, @outcome, @epochs, @bestEpoch, @valLoss, @valAccuracy, @valMacroF1, @valUar,
-                @testLoss, @testAccuracy, @testMacroF1, @testUar, @perClass, @perActor, @confusion, @seconds, @now)
+                @testLoss, @testAccuracy, @testMacroF1, @testUar, @paramCount, @modelBytes, @latencyMs, @perClass, @perActor, @confusion, @seconds, @now)
             RETURNING Id
             """, ("@trial", result.TrialId), ("@attempt", result.Attempt), ("@outcome", outcome), ("@epochs", result.Epochs),
             ("@bestEpoch", result.BestEpoch), ("@valLoss", result.ValLoss), ("@valAccuracy", result.ValAccuracy),
             ("@valMacroF1", result.ValMacroF1), ("@valUar", result.ValUar), ("@testLoss", result.TestLoss),
             ("@testAccuracy", result.TestAccuracy), ("@testMacroF1", result.TestMacroF1), ("@testUar", result.TestUar),
+            ("@paramCount", result.ParamCount), ("@modelBytes", result.ModelBytes), ("@latencyMs", result.LatencyMs),
             ("@perClass", result.PerClassJson), ("@perActor", result.PerActorJson), ("@confusion", result.ConfusionJson),
             ("@seconds", result.DurationSeconds), ("@now", now))!;
         _sql.Execute("""

@@ -69,13 +69,23 @@ public sealed partial class SweepQueries(IDbContextFactory<SerSweepDbContext> co
         var sweep = await db.Sweeps.AsNoTracking().SingleOrDefaultAsync(s => s.Id == sweepId, cancel);
         if (sweep is null) return null;
         var best = await BestTrialQuery(db, sweep).Include(t => t.Artifacts).FirstOrDefaultAsync(cancel);
-        if (best is null) return null;
-        // A cross-validated trial's model is its refit on all training actors; its folds' bundles are never the sweep's.
-        var bundle = best.Artifacts.SingleOrDefault(a => a.Kind == Artifact.BundleKind)
-            ?? await db.Artifacts.AsNoTracking().Where(a => a.Kind == Artifact.BundleKind
-                && db.Trials.Any(t => t.Id == a.TrialId && t.ParentTrialId == best.Id && t.Role == TrialRole.Refit)).SingleOrDefaultAsync(cancel);
-        return (best, bundle);
+        return best is null ? null : (best, await BundleOfAsync(db, best, cancel));
     }
+
+    /// <summary>A trial of the sweep (not a fold) with its bundle if it has one; null when the sweep has no such trial.</summary>
+    public async Task<(Trial Trial, Artifact? Bundle)?> TrialWithBundleAsync(long sweepId, long trialId, CancellationToken cancel = default)
+    {
+        await using var db = await contexts.CreateDbContextAsync(cancel);
+        var trial = await db.Trials.AsNoTracking().Include(t => t.Artifacts)
+            .SingleOrDefaultAsync(t => t.Id == trialId && t.SweepId == sweepId && t.Role == TrialRole.Trial, cancel);
+        return trial is null ? null : (trial, await BundleOfAsync(db, trial, cancel));
+    }
+
+    /// <summary>A trial's model: its own bundle, or for a cross-validated trial its refit's (its folds' bundles are never the sweep's).</summary>
+    private static async Task<Artifact?> BundleOfAsync(SerSweepDbContext db, Trial trial, CancellationToken cancel) =>
+        trial.Artifacts.SingleOrDefault(a => a.Kind == Artifact.BundleKind)
+        ?? await db.Artifacts.AsNoTracking().Where(a => a.Kind == Artifact.BundleKind
+            && db.Trials.Any(t => t.Id == a.TrialId && t.ParentTrialId == trial.Id && t.Role == TrialRole.Refit)).SingleOrDefaultAsync(cancel);
 
     /// <summary>The folds and refit of a cross-validated trial with their results, folds first by number.</summary>
     public async Task<IReadOnlyList<Trial>> ChildrenAsync(long parentId, CancellationToken cancel = default)

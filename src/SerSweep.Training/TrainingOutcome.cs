@@ -19,13 +19,18 @@ public sealed record TrainingOutcome
     public int BestEpoch { get; init; }
     public ClassificationReport? Val { get; init; }
     public ClassificationReport? Test { get; init; }
+    /// <summary>Bytes of the kept weights (<c>weights.pt</c> of the bundle); null without a kept epoch.</summary>
+    public long? ModelBytes { get; init; }
+    /// <summary>One window's forward pass on one thread, median ms (<see cref="InferenceLatency"/>); null without a kept epoch.</summary>
+    public double? LatencyMs { get; init; }
 
-    /// <summary>The final metrics: <see cref="Val"/> and <see cref="Test"/> under their names; none without a kept epoch.</summary>
+    /// <summary>The final metrics: <see cref="Val"/>, <see cref="Test"/> and the costs under their names; none without a kept epoch.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
     public MetricValues FinalMetrics => new()
     {
         ValLoss = Val?.Loss, ValAccuracy = Val?.Accuracy, ValMacroF1 = Val?.MacroF1, ValUar = Val?.Uar,
         TestLoss = Test?.Loss, TestAccuracy = Test?.Accuracy, TestMacroF1 = Test?.MacroF1, TestUar = Test?.Uar,
+        ParamCount = Val is null ? null : ParameterCount, ModelBytes = ModelBytes, LatencyMs = LatencyMs,
     };
     public required string Split { get; init; }
     /// <summary>The actors whose files trained the model (its training part; the validation part only chose the epoch).</summary>

@@ -216,6 +216,7 @@ internal sealed class TrainingRun : IDisposable
     private TrainingOutcome Finish(TrialState status, string? reason)
     {
         ClassificationReport? val = null, test = null;
+        double? latencyMs = null;
         string? bundlePath = null;
         var keep = status is TrialState.Completed or TrialState.EarlyStopped or TrialState.Pruned && best.Epoch > 0;
         if (keep)
@@ -223,10 +224,12 @@ internal sealed class TrainingRun : IDisposable
             Trainer.LoadWeights(model, best.Weights);
             val = Trainer.Evaluate(model, data, labels, targets, features.Actors, split.Val, classes);
             test = split.Test.Length > 0 ? Trainer.Evaluate(model, data, labels, targets, features.Actors, split.Test, classes) : null;
+            latencyMs = InferenceLatency.MedianMs(model, itemShape);
         }
         var outcome = new TrainingOutcome
         {
             Status = status, Reason = reason, Epochs = history, BestEpoch = best.Epoch, Val = val, Test = test,
+            ModelBytes = keep ? best.Weights.Length : null, LatencyMs = latencyMs,
             Split = split.Description, ParameterCount = ModelFactory.ParameterCount(model), Elapsed = clock.Elapsed,
             TrainedActors = [.. split.Train.Select(i => features.Actors[i]).Distinct().Order()],
         };

@@ -29,7 +29,7 @@ public class SweepCommandTests
         Assert.False(File.Exists(Path.Combine(dir, "s.db")), "nothing may be stored for a sweep that cannot run");
     }
 
-    private static string FreePort()
+    internal static string FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();

@@ -29,13 +29,13 @@ internal static class Sweeps
             when: {"{"}training.optimizer: sgd{"}"}
         """);
 
-    /// <summary>Every kind of parameter.</summary>
-    public static SweepDefinition Mixed(string method, int maxTrials = 40, int seed = 7) => Parse($"""
+    /// <summary>Every kind of parameter; <paramref name="objective"/>: the search section's lines about what it optimises.</summary>
+    public static SweepDefinition Mixed(string method, int maxTrials = 40, int seed = 7, string objective = "objective: {metric: val_loss}") => Parse($"""
         seed: {seed}
         search:
           method: {method}
           max_trials: {maxTrials}
-          objective: {"{"}metric: val_loss{"}"}
+          {objective}
           tpe: {"{"}n_startup_trials: 5{"}"}
         parameters:
           training.optimizer: {"{"}values: [adam, rmsprop, sgd]{"}"}

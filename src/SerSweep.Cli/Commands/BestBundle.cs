@@ -13,10 +13,11 @@ public static class BestBundle
     public static string DefaultPath(string artifactsDir, Sweep sweep) =>
         Path.Combine(artifactsDir, $"best-{sweep.Name}-v{sweep.Version}.zip");
 
-    /// <summary>The export, or null when no trial of the sweep has a bundle.</summary>
-    public static async Task<Exported?> ExportAsync(SweepQueries queries, Sweep sweep, string destination)
+    /// <summary>The export of the best trial's bundle, or of trial <paramref name="trialId"/>'s; null when that trial (or any) has no bundle.</summary>
+    public static async Task<Exported?> ExportAsync(SweepQueries queries, Sweep sweep, string destination, long? trialId = null)
     {
-        if (await queries.BestTrialAsync(sweep.Id) is not var (trial, bundle) || bundle is null) return null;
+        var chosen = trialId is { } id ? await queries.TrialWithBundleAsync(sweep.Id, id) : await queries.BestTrialAsync(sweep.Id);
+        if (chosen is not var (trial, bundle) || bundle is null) return null;
         if (!File.Exists(bundle.Path)) throw new FileNotFoundException($"the best bundle {bundle.Path} (trial {trial.Index}) is gone from disk", bundle.Path);
         var sha = await FileHashes.Sha256Async(bundle.Path);
         if (sha != bundle.Sha256) throw new InvalidDataException($"{bundle.Path} does not match its SHA-256 in the database ({sha} != {bundle.Sha256})");

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using SerSweep.Dashboard.Data;
 using SerSweep.Storage;
 using SerSweep.Training;
 using SerSweep.Training.Bundles;
@@ -25,9 +27,10 @@ public static class ExportCommand
         format.AcceptOnlyFromAmong(BundleFormat, OnnxFormat);
         var output = new Option<string?>("--out", "--output") { Description = "Where to write; default artifacts/best-NAME-vVERSION.zip (.onnx) beside the database, or BUNDLE with .onnx." };
         var json = new Option<bool>("--json") { Description = "Print the export as JSON." };
+        var trialOption = new Option<long?>("--trial") { Description = "Trial id: that trial's bundle instead of the best (a multi-objective sweep needs it: its best is a front)." };
         var command = new Command("export", "Copy the best model bundle of a sweep (by its objective) out of the artifacts, checked against its SHA-256; or write a bundle as ONNX.")
         {
-            bundleArgument, db, sweepOption, format, output, json,
+            bundleArgument, db, sweepOption, format, output, json, trialOption,
         };
         command.SetAction(async parse =>
         {
@@ -49,15 +52,22 @@ public static class ExportCommand
             var sweep = (await queries.GetSweepAsync(summary.Id))!;
             var defaultPath = BestBundle.DefaultPath(Path.GetDirectoryName(Path.GetFullPath(path))!, sweep);
             var destination = onnx ? defaultPath : parse.GetValue(output) ?? defaultPath;
-            var exported = await BestBundle.ExportAsync(queries, sweep, destination);
+            var trialId = parse.GetValue(trialOption);
+            if (trialId is null && (await SweepFront.OfAsync(queries, sweep))?.Members is { } front)
+                throw new UserInputException($"sweep {sweep.Id} ({sweep.Name} v{sweep.Version}) has several objectives: its best is a Pareto front of "
+                    + (front.Count == 0 ? "no trial yet" : $"trial ids {string.Join(", ", front.Select(m => $"{m.TrialId} (#{m.Index}: {string.Join(", ", m.Values.Select(v => $"{v.Key} {v.Value:0.####}"))})"))}")
+                    + "; choose one with --trial ID");
+            var exported = await BestBundle.ExportAsync(queries, sweep, destination, trialId);
             if (exported is null)
             {
-                Console.Error.WriteLine($"error: sweep {sweep.Id} ({sweep.Name} v{sweep.Version}) has no trial with a model bundle yet");
+                Console.Error.WriteLine(trialId is { } chosenTrial
+                    ? $"error: sweep {sweep.Id} has no trial {chosenTrial} with a model bundle"
+                    : $"error: sweep {sweep.Id} ({sweep.Name} v{sweep.Version}) has no trial with a model bundle yet");
                 return ExitCodes.RunFailed;
             }
             if (onnx) return WriteOnnx(exported.Path, parse.GetValue(output) ?? Path.ChangeExtension(exported.Path, ".onnx"), parse.GetValue(json));
             if (parse.GetValue(json)) JsonOutput.Write(exported);
-            else Console.WriteLine($"best of {exported.Sweep} v{exported.Version}: trial {exported.TrialIndex} ({exported.Objective} {exported.Value:0.####}) -> {exported.Path}\nsha256 {exported.Sha256}");
+            else Console.WriteLine($"{(trialId is null ? "best" : "chosen")} of {exported.Sweep} v{exported.Version}: trial {exported.TrialIndex} ({exported.Objective} {exported.Value:0.####}) -> {exported.Path}\nsha256 {exported.Sha256}");
             return ExitCodes.Ok;
         });
         return command;

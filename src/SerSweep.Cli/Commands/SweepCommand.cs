@@ -6,6 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SerSweep.Cluster;
 using SerSweep.Cluster.Contracts;
+using SerSweep.Dashboard.Data;
 using SerSweep.Host;
 using SerSweep.Search;
 using SerSweep.Search.Parsing;
@@ -21,14 +22,14 @@ namespace SerSweep.Cli.Commands;
 /// </summary>
 public static class SweepCommand
 {
-    /// <summary>A leaderboard row; for a cross-validated trial <see cref="Objective"/> and the test metrics are means over its folds (held-out actors), <see cref="ObjectiveSd"/> their spread, <see cref="Folds"/> each fold; <see cref="Bracket"/> its Hyperband bracket (early_stopping.hyperband only).</summary>
+    /// <summary>A leaderboard row (<see cref="OnFront"/>: on the Pareto front of a multi-objective sweep, else null); for a cross-validated trial <see cref="Objective"/> and the test metrics are means over its folds (held-out actors), <see cref="ObjectiveSd"/> their spread, <see cref="Folds"/> each fold; <see cref="Bracket"/> its Hyperband bracket (early_stopping.hyperband only).</summary>
     public sealed record Row(int Index, long TrialId, string Status, double? Objective, double? TestAccuracy, double? TestMacroF1, int Epochs, int Attempts, string? StopReason, string Parameters,
-        double? ObjectiveSd = null, double? TestUar = null, IReadOnlyList<FoldScore>? Folds = null, int? Bracket = null);
+        double? ObjectiveSd = null, double? TestUar = null, IReadOnlyList<FoldScore>? Folds = null, bool? OnFront = null, int? Bracket = null);
 
-    /// <summary><see cref="CrossValidation"/>: the best trial's folds (summed confusion matrix, accuracy per held-out actor); null without cross_validation.</summary>
+    /// <summary><see cref="ParetoFront"/>: a multi-objective sweep's front (null with one objective). <see cref="CrossValidation"/>: the best trial's folds (summed confusion matrix, accuracy per held-out actor); null without cross_validation.</summary>
     public sealed record Report(long SweepId, string Name, int Version, string Status, int Trials, int Completed, int Pruned, int Failed,
         double ElapsedSeconds, string Database, string Dashboard, BestBundle.Exported? Best, IReadOnlyList<Row> Leaderboard,
-        CrossValidationSummary? CrossValidation = null);
+        CrossValidationSummary? CrossValidation = null, IReadOnlyList<SweepFront.Point>? ParetoFront = null);
 
     public static Command Create()
     {
@@ -122,6 +123,7 @@ public static class SweepCommand
             var stored = (await queries.GetSweepAsync(sweep.Id))!;
             var best = await BestBundle.ExportAsync(queries, stored, BestBundle.DefaultPath(options.ArtifactsDir, stored));
 
+            var front = (await SweepFront.OfAsync(queries, stored))?.Members;
             var folds = definition.CrossValidation?.Folds ?? 0;
             var summaries = new Dictionary<long, CrossValidationSummary>();
             if (folds > 0)
@@ -130,8 +132,9 @@ public static class SweepCommand
             var report = new Report(sweep.Id, sweep.Name, sweep.Version, summary.Status.ToString(), summary.Total, summary.Completed, summary.Pruned, summary.Failed,
                 clock.Elapsed.TotalSeconds, Path.GetFullPath(options.DbPath), options.Urls, best,
                 [.. board.Items.Select(r => new Row(r.Index, r.TrialId, r.Status.ToString(), r.ObjectiveValue, r.TestAccuracy, r.TestMacroF1, r.LastEpoch, r.Attempts, r.StopReason, r.ParametersJson,
-                    r.ObjectiveSd, r.TestUar, summaries.GetValueOrDefault(r.TrialId)?.Scores, definition.Hyperband?.BracketOf(r.Index)))],
-                summary.BestTrialId is { } bestId && folds > 0 ? CrossValidationSummary.Of(stored.ObjectiveMetric, folds, await queries.ChildrenAsync(bestId, CancellationToken.None)) : null);
+                    r.ObjectiveSd, r.TestUar, summaries.GetValueOrDefault(r.TrialId)?.Scores, front?.Any(m => m.TrialId == r.TrialId), definition.Hyperband?.BracketOf(r.Index)))],
+                summary.BestTrialId is { } bestId && folds > 0 ? CrossValidationSummary.Of(stored.ObjectiveMetric, folds, await queries.ChildrenAsync(bestId, CancellationToken.None)) : null,
+                front);
             if (parse.GetValue(json)) JsonOutput.Write(report);
             else Print(report, stored.ObjectiveMetric);
             if (parse.GetValue(keepOpen) && !cancel.IsCancellationRequested)
@@ -189,6 +192,9 @@ public static class SweepCommand
         console.Write(table);
         if (report.CrossValidation is { } cv) PrintFolds(cv);
         Console.WriteLine($"{report.Name} v{report.Version}: {report.Status}, {report.Completed} completed, {report.Pruned} pruned, {report.Failed} failed in {TimeSpan.FromSeconds(report.ElapsedSeconds):hh\\:mm\\:ss}");
+        if (report.ParetoFront is { } front)
+            Console.WriteLine($"Pareto front ({front.Count} trials; export one with: sersweep export --sweep {report.SweepId} --trial ID): "
+                + string.Join("; ", front.Select(m => $"id {m.TrialId} (#{m.Index}) {string.Join(" ", m.Values.Select(v => $"{v.Key} {Format(v.Value)}"))}")));
         Console.WriteLine(report.Best is { } best
             ? $"best model: trial {best.TrialIndex} ({objective} {Format(best.Value)}) -> {best.Path} (sha256 {best.Sha256})"
             : "best model: none (no trial finished with a bundle)");

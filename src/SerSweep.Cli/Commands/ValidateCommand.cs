@@ -16,8 +16,11 @@ public static class ValidateCommand
 
     public sealed record Asha(string Metric, string Direction, int GracePeriod, int ReductionFactor, int MaxEpochs, IReadOnlyList<int> Rungs);
 
+    public sealed record Objective(string Metric, string Direction);
+
+    /// <summary>A valid sweep; <see cref="ObjectiveMetric"/> is the first of <see cref="Objectives"/> (every objective, one for a single-objective sweep).</summary>
     public sealed record Summary(string Name, int Seed, string Method, int Trials, int MaxConcurrent, double? TimeLimitSeconds,
-        string ObjectiveMetric, string ObjectiveDirection, IReadOnlyList<Parameter> Parameters, Asha? EarlyStopping,
+        string ObjectiveMetric, string ObjectiveDirection, IReadOnlyList<Parameter> Parameters, Asha? EarlyStopping, IReadOnlyList<Objective> Objectives,
         IReadOnlyList<Asha>? HyperbandBrackets = null);
 
     public sealed record Report(string File, bool Valid, IReadOnlyList<Error> Errors, Summary? Sweep);
@@ -56,6 +59,7 @@ public static class ValidateCommand
         ConfigSchema.KeyOf(sweep.Search.Objective.Direction.ToString()),
         [.. sweep.Parameters.Select(Describe)],
         sweep.Asha is { } a ? Describe(a) : null,
+        [.. sweep.Search.AllObjectives.Select(o => new Objective(o.Metric, ConfigSchema.KeyOf(o.Direction.ToString())))],
         sweep.Hyperband is { } h ? [.. Enumerable.Range(0, h.BracketCount).Select(s => Describe(h.Bracket(s)))] : null);
 
     private static Asha Describe(AshaSettings a) => new(a.Metric, ConfigSchema.KeyOf(a.Direction.ToString()), a.GracePeriod, a.ReductionFactor, a.MaxEpochs, a.Rungs);
@@ -81,7 +85,7 @@ public static class ValidateCommand
         Console.WriteLine($"{report.File}: valid");
         Console.WriteLine($"sweep:       {s.Name} (seed {s.Seed})");
         Console.WriteLine($"search:      {s.Method}, {s.Trials} trials, {s.MaxConcurrent} at a time{(s.TimeLimitSeconds is { } t ? $", time limit {TimeSpan.FromSeconds(t)}" : "")}");
-        Console.WriteLine($"objective:   {s.ObjectiveDirection} {s.ObjectiveMetric}");
+        Console.WriteLine($"{(s.Objectives.Count > 1 ? "objectives:" : "objective:"),-13}{string.Join(", ", s.Objectives.Select(o => $"{o.Direction} {o.Metric}"))}");
         Console.WriteLine(s.EarlyStopping is { } a
             ? $"asha:        {a.Metric} at epochs {string.Join(", ", a.Rungs)} of {a.MaxEpochs}, best 1/{a.ReductionFactor} continue"
             : "asha:        off");

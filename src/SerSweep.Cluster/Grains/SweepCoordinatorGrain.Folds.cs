@@ -181,7 +181,8 @@ public sealed partial class SweepCoordinatorGrain
             : parent.StopReason is not null ? TrialState.Pruned : TrialState.Completed;
         var epochs = folds.Count == 0 ? 0 : folds.Max(f => f.Epochs);
         var objective = status == TrialState.Failed ? null : summary.ObjectiveMean;
-        var told = TellStrategy(parent.Index, status, objective, epochs);
+        var told = TellStrategy(parent.Index, status, objective, epochs, ObjectiveValues(metric => metric == _sweep.ObjectiveMetric
+            ? summary.ObjectiveMean : CrossValidationSummary.MeanSd(folds.Select(f => f.Metrics[CrossValidationSettings.HeldOut(metric)])).Mean));
         var result = status == TrialState.Failed ? null : Aggregate(summary, folds, status);
         if (!await writer.FinishCrossValidatedTrialAsync(result, parent.Id, status, objective, objective is null ? null : summary.ObjectiveSd,
                 parent.StopReason ?? (status == TrialState.Failed ? "no fold finished" : null), told))
@@ -205,6 +206,7 @@ public sealed partial class SweepCoordinatorGrain
             Outcome = status, Epochs = folds.Max(f => f.Epochs), BestEpoch = (int)Math.Round(folds.Average(f => f.BestEpoch)),
             ValLoss = Mean(f => f.ValLoss), ValAccuracy = Mean(f => f.ValAccuracy), ValMacroF1 = Mean(f => f.ValMacroF1), ValUar = Mean(f => f.ValUar),
             TestLoss = Mean(f => f.TestLoss), TestAccuracy = summary.AccuracyMean, TestMacroF1 = summary.MacroF1Mean, TestUar = summary.UarMean,
+            ParamCount = Mean(f => f.ParamCount), ModelBytes = Mean(f => f.ModelBytes), LatencyMs = Mean(f => f.LatencyMs),
             PerClassJson = StoredJson.Write(summary.PerClass()), PerActorJson = StoredJson.Write(summary.PerActorAccuracy),
             ConfusionJson = summary.Confusion is null ? null : StoredJson.Write(summary.Confusion), DurationSeconds = folds.Sum(f => f.DurationSeconds),
         };

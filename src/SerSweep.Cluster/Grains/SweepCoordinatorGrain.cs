@@ -339,7 +339,7 @@ public sealed partial class SweepCoordinatorGrain(
         }
         var objective = outcome.Metrics[_sweep.ObjectiveMetric];
         var status = outcome.State;
-        var told = TellStrategy(run.Index, status, objective, outcome.Epochs);
+        var told = TellStrategy(run.Index, status, objective, outcome.Epochs, ObjectiveValues(metric => outcome.Metrics[metric]));
         var stopReason = status == TrialState.Completed ? null : outcome.Reason;
         var committed = await writer.CommitResultAsync(ResultOf(outcome, status), objective, stopReason, BundleOf(outcome, run), told);
         if (committed == CommitOutcome.Committed)
@@ -418,12 +418,15 @@ public sealed partial class SweepCoordinatorGrain(
 
     /// <summary>
     /// Tells the strategy and returns its new state; the state is stored in the same transaction as the result. The
-    /// strategy ranks an early-stopped trial as completed (both ran to their own end) and one without a finite value as failed.
+    /// strategy ranks an early-stopped trial as completed (both ran to their own end) and one without a finite value as failed;
+    /// <paramref name="values"/> are every objective's of a multi-objective sweep (<see cref="ObjectiveValues"/>).
     /// </summary>
-    private string TellStrategy(int index, TrialState state, double? value, int epochs)
+    private string TellStrategy(int index, TrialState state, double? value, int epochs, IReadOnlyList<double>? values = null)
     {
         var told = value is not { } v || !double.IsFinite(v) ? TrialState.Failed : state == TrialState.EarlyStopped ? TrialState.Completed : state;
-        _strategy.Tell(new FinishedTrial(index, told, value, epochs));
+        // A completed trial of a multi-objective sweep that lacks a value of some objective cannot be ranked: as failed.
+        if (told == TrialState.Completed && _definition.Search.Objectives.Count > 0 && values is null) told = TrialState.Failed;
+        _strategy.Tell(new FinishedTrial(index, told, told == TrialState.Failed ? null : value, epochs, told == TrialState.Failed ? null : values));
         return _strategy.SaveState();
     }
 

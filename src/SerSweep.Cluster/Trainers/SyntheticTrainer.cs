@@ -124,6 +124,9 @@ public sealed class SyntheticTrainer(SyntheticTrainerOptions options) : ITrialTr
             {
                 ValAccuracy = accuracy, ValLoss = 1.1 - accuracy, ValMacroF1 = accuracy * 0.9, ValUar = accuracy * 0.95,
                 TestAccuracy = accuracy - 0.02, TestLoss = 1.15 - accuracy, TestMacroF1 = accuracy * 0.88, TestUar = accuracy * 0.93,
+                // Costs that grow with the channels, as a real model's do.
+                ParamCount = hasResult ? 1000.0 * config.Model.Channels.Sum() : null, ModelBytes = hasResult ? 4000.0 * config.Model.Channels.Sum() : null,
+                LatencyMs = hasResult ? 0.01 * config.Model.Channels.Sum() : null,
             },
             PerActorJson = hasResult ? StoredJson.Write(HeldOutActors(config).ToDictionary(actor => actor, _ => accuracy!.Value - 0.02)) : null,
             Seconds = (DateTime.UtcNow - started).TotalSeconds,

@@ -28,6 +28,15 @@ internal static class SweepApi
                 ? Results.Json(new { summary, yaml = sweep.YamlText, sweep.Error }, DashboardJson.Options)
                 : NoSweep(id));
 
+        api.MapGet("/sweeps/{id:long}/front", async (long id, SweepQueries queries, CancellationToken cancel) =>
+        {
+            if (await queries.GetSweepAsync(id, cancel) is not { } sweep)
+                return NoSweep(id);
+            return await SweepFront.OfAsync(queries, sweep, cancel) is { } front
+                ? Results.Json(front, DashboardJson.Options)
+                : Results.Problem($"sweep {id} has one objective: its best is one trial (/api/sweeps/{id}/best-model)", statusCode: StatusCodes.Status404NotFound);
+        });
+
         api.MapGet("/sweeps/{id:long}/trials", async (long id, HttpRequest request, SweepQueries queries, CancellationToken cancel) =>
         {
             if (await queries.GetSweepAsync(id, cancel) is null)

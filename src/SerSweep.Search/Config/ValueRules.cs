@@ -16,7 +16,8 @@ public static partial class ValueRules
     private static readonly Rule NonNegative = new(v => Number(v) >= 0, "at least 0", "use 0 (off) or a positive value");
     private static readonly Rule Fraction = new(v => Number(v) is >= 0 and < 1, "in [0, 1)", "use a fraction from 0 up to, not including, 1");
     private static readonly Rule AtLeastOne = new(v => Number(v) >= 1, "at least 1", "use a whole number of 1 or more");
-    private static readonly Rule KnownMetric = new(v => Metrics.All.Contains((string)v), $"one of {string.Join(", ", Metrics.All)}", "use a validation metric such as val_accuracy or val_loss");
+    // training.metric picks an epoch: a cost is measured once, on the kept weights, so it cannot.
+    private static readonly Rule KnownMetric = new(v => Metrics.All.Except(Metrics.Cost).Contains((string)v), $"one of {string.Join(", ", Metrics.All.Except(Metrics.Cost))}", "use a validation metric such as val_accuracy or val_loss");
     private static readonly Rule ActorList = new(v => IsActorList((string)v), "a list of actors 1..24 such as \"1-4\" or \"1,3,5-8\"", "RAVDESS has actors 1 to 24: write single actors and ranges separated by commas");
     private static readonly Rule OptionalActorList = new(v => (string)v == "" || IsActorList((string)v), "empty or a list of actors 1..24 such as \"4\" or \"21-24\"", "RAVDESS has actors 1 to 24: write single actors and ranges separated by commas");
     private static readonly Rule PositiveChannels = new(v => v is IReadOnlyList<int> { Count: > 0 } list && list.All(c => c > 0), "a non-empty list of positive channel counts", "write one output channel count per conv block, e.g. [16, 32, 64]");

@@ -70,6 +70,8 @@ internal sealed partial class SweepReader(YamlReader reader, SweepLimits limits)
             ["checkpoint_every"] = (_, v) => search = search with { CheckpointEvery = reader.ReadInt(v, "search.checkpoint_every", 1) ?? search.CheckpointEvery },
             ["objective"] = (_, v) => ReadObjective(v),
             ["warm_start"] = (_, v) => ReadWarmStart(v),
+            ["objectives"] = (_, v) => ReadObjectives(v),
+            ["nsga2"] = (_, v) => ReadNsga2(v),
             ["tpe"] = (_, v) => reader.ReadMapping(v, "search.tpe", new Dictionary<string, Action<YamlScalar, YamlNode>>
             {
                 ["n_startup_trials"] = (_, n) => search = search with { Tpe = search.Tpe with { NStartupTrials = reader.ReadInt(n, "search.tpe.n_startup_trials", 1) ?? search.Tpe.NStartupTrials } },
@@ -81,25 +83,31 @@ internal sealed partial class SweepReader(YamlReader reader, SweepLimits limits)
     private void ReadObjective(YamlNode node)
     {
         objectiveNode = node;
+        if (ReadOneObjective(node, "search.objective") is { } objective) search = search with { Objective = objective };
+    }
+
+    /// <summary>A <c>{metric, direction}</c> mapping at <paramref name="path"/>; null (after recording the errors) when it is not a valid objective.</summary>
+    private Objective? ReadOneObjective(YamlNode node, string path)
+    {
         string? metric = null;
         Direction? direction = null;
         YamlNode? metricNode = null, directionNode = null;
-        reader.ReadMapping(node, "search.objective", new Dictionary<string, Action<YamlScalar, YamlNode>>
+        reader.ReadMapping(node, path, new Dictionary<string, Action<YamlScalar, YamlNode>>
         {
-            ["metric"] = (_, v) => { metricNode = v; metric = reader.Read<string?>(v, "search.objective.metric", null); },
+            ["metric"] = (_, v) => { metricNode = v; metric = reader.Read<string?>(v, $"{path}.metric", null); },
             ["direction"] = (_, v) =>
             {
                 directionNode = v;
-                if (reader.TryRead(v, "search.objective.direction", typeof(Direction), out var given)) direction = (Direction)given!;
+                if (reader.TryRead(v, $"{path}.direction", typeof(Direction), out var given)) direction = (Direction)given!;
             },
         });
-        if (metric is null || metricNode is null) return;
-        if (!CheckMetric(metricNode, metric, "search.objective.metric", allowTrain: false)) return;
+        if (metric is null || metricNode is null) return null;
+        if (!CheckMetric(metricNode, metric, $"{path}.metric", allowTrain: false)) return null;
         var natural = Metrics.LowerIsBetter(metric) ? Direction.Minimize : Direction.Maximize;
         if (direction is { } given && given != natural)
-            reader.Error(directionNode!, $"search.objective: {metric} is better when {(natural == Direction.Minimize ? "lower" : "higher")}, but direction is {ConfigSchema.KeyOf(given.ToString())}",
+            reader.Error(directionNode!, $"{path}: {metric} is better when {(natural == Direction.Minimize ? "lower" : "higher")}, but direction is {ConfigSchema.KeyOf(given.ToString())}",
                 $"write direction: {ConfigSchema.KeyOf(natural.ToString())}, or leave direction out");
-        search = search with { Objective = new Objective(metric, natural) };
+        return new Objective(metric, natural);
     }
 
     private bool CheckMetric(YamlNode node, string metric, string path, bool allowTrain)
@@ -153,17 +161,18 @@ internal sealed partial class SweepReader(YamlReader reader, SweepLimits limits)
             ["max_epochs"] = (_, v) => { ashaMaxEpochsNode = v; maxEpochs = reader.ReadInt(v, "early_stopping.asha.max_epochs", 1); },
         });
         if (grace is null || factor is null || (ashaMaxEpochsNode is not null && maxEpochs is null)) return;
-        if (metric is not null && !CheckMetric(ashaMetricNode!, metric, "early_stopping.asha.metric", allowTrain: true)) return;
+        if (metric is not null && !(CheckMetric(ashaMetricNode!, metric, "early_stopping.asha.metric", allowTrain: true) && CheckEpochMetric(ashaMetricNode!, metric, "early_stopping.asha.metric"))) return;
         asha = new AshaSettings { Metric = metric ?? "", GracePeriod = grace.Value, ReductionFactor = factor.Value, MaxEpochs = maxEpochs ?? 0 };
     }
 
     private void CheckAcrossSections()
     {
-        if (objectiveNode is null)
+        if (objectiveNode is null && objectivesNode is null)
             search = search with { Objective = new Objective(config.Training.Metric, Metrics.LowerIsBetter(config.Training.Metric) ? Direction.Minimize : Direction.Maximize) };
         if (asha is not null) CheckAsha();
         CheckHyperband();
         if (searchNode is null) return;
+        CheckObjectives();
         if (search.Method != SearchMethod.Grid && search.MaxTrials is null && maxTrialsNode is null)
             reader.Error(searchNode, $"search.max_trials is required for {ConfigSchema.KeyOf(search.Method.ToString())} search",
                 "add e.g. 'max_trials: 20' under search (only grid search can run without a budget)");

@@ -7,6 +7,7 @@ public static class SearchStrategies
     {
         SearchMethod.Grid => new GridSearch(sweep),
         SearchMethod.Random => new RandomSearch(sweep),
+        SearchMethod.Nsga2 => new Nsga2Search(sweep),
         _ => new TpeSearch(sweep),
     };
 

@@ -44,8 +44,14 @@ public abstract class SearchStrategy : ISearchStrategy
             throw new ArgumentException($"trial {result.Index} was never suggested by this strategy", nameof(result));
         if (result.State != TrialState.Failed && (result.Value is not { } value || !double.IsFinite(value)))
             throw new ArgumentException($"trial {result.Index}: a {result.State} trial needs a finite value", nameof(result));
+        var objectives = Sweep.Search.AllObjectives.Count;
+        if (result.Values is { } values && (values.Count != objectives || !values.All(double.IsFinite)))
+            throw new ArgumentException($"trial {result.Index}: needs {objectives} finite values, one per objective, got [{string.Join(", ", values)}]", nameof(result));
+        if (objectives > 1 && result.State == TrialState.Completed && result.Values is null)
+            throw new ArgumentException($"trial {result.Index}: a completed trial of a multi-objective sweep needs every objective's value", nameof(result));
         trial.Status = result.State;
         trial.Value = result.Value;
+        trial.Values = result.Values?.ToArray();
         trial.Epochs = result.Epochs;
     }
 
@@ -97,6 +103,9 @@ public abstract class SearchStrategy : ISearchStrategy
         public Dictionary<string, double> Params { get; init; } = [];
         public TrialState? Status { get; set; }
         public double? Value { get; set; }
+        /// <summary>Every objective's value, when told (<see cref="FinishedTrial.Values"/>).</summary>
+        [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+        public double[]? Values { get; set; }
         public int Epochs { get; set; }
     }
 }

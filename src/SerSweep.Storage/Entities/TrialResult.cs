@@ -23,6 +23,9 @@ public sealed class TrialResult
     public double? TestAccuracy { get; set; }
     public double? TestMacroF1 { get; set; }
     public double? TestUar { get; set; }
+    public double? ParamCount { get; set; }
+    public double? ModelBytes { get; set; }
+    public double? LatencyMs { get; set; }
     /// <summary>Test-split per-class precision/recall/F1: JSON array of <see cref="ClassMetrics"/>.</summary>
     public string? PerClassJson { get; set; }
     /// <summary>Test-split accuracy per actor: JSON object actor number -> accuracy.</summary>
@@ -31,7 +34,7 @@ public sealed class TrialResult
     public string? ConfusionJson { get; set; }
     public double DurationSeconds { get; set; }
 
-    /// <summary>The column of a final metric (val_* and test_*: a result keeps no training metric) named as in <see cref="Core.Metrics"/>; null for any other name.</summary>
+    /// <summary>The column of a final metric (val_*, test_* and the costs: a result keeps no training metric) named as in <see cref="Core.Metrics"/>; null for any other name.</summary>
     public static string? ColumnOf(string metric) =>
         Core.Metrics.All.Contains(metric) && !metric.StartsWith("train_", StringComparison.Ordinal)
             ? string.Concat(metric.Split('_').Select(word => char.ToUpperInvariant(word[0]) + word[1..]))
@@ -44,9 +47,11 @@ public sealed class TrialResult
         {
             ValLoss = ValLoss, ValAccuracy = ValAccuracy, ValMacroF1 = ValMacroF1, ValUar = ValUar,
             TestLoss = TestLoss, TestAccuracy = TestAccuracy, TestMacroF1 = TestMacroF1, TestUar = TestUar,
+            ParamCount = ParamCount, ModelBytes = ModelBytes, LatencyMs = LatencyMs,
         };
-        init => (ValLoss, ValAccuracy, ValMacroF1, ValUar, TestLoss, TestAccuracy, TestMacroF1, TestUar) =
-            (value.ValLoss, value.ValAccuracy, value.ValMacroF1, value.ValUar, value.TestLoss, value.TestAccuracy, value.TestMacroF1, value.TestUar);
+        init => (ValLoss, ValAccuracy, ValMacroF1, ValUar, TestLoss, TestAccuracy, TestMacroF1, TestUar, ParamCount, ModelBytes, LatencyMs) =
+            (value.ValLoss, value.ValAccuracy, value.ValMacroF1, value.ValUar, value.TestLoss, value.TestAccuracy, value.TestMacroF1, value.TestUar,
+             value.ParamCount, value.ModelBytes, value.LatencyMs);
     }
     public DateTime CommittedAt { get; set; }
 }

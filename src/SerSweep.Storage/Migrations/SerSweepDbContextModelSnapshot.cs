@@ -431,10 +431,19 @@ namespace SerSweep.Storage.Migrations
                     b.Property<int>("Epochs")
                         .HasColumnType("INTEGER");
 
+                    b.Property<double?>("LatencyMs")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("ModelBytes")
+                        .HasColumnType("REAL");
+
                     b.Property<string>("Outcome")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
+
+                    b.Property<double?>("ParamCount")
+                        .HasColumnType("REAL");
 
                     b.Property<string>("PerActorJson")
                         .HasColumnType("TEXT");

@@ -74,6 +74,7 @@ public sealed class DashboardApiTests : IAsyncLifetime
     [InlineData("/api/sweeps/999")]
     [InlineData("/api/sweeps/999/trials")]
     [InlineData("/api/sweeps/999/best-model")]
+    [InlineData("/api/sweeps/999/front")]
     [InlineData("/api/trials/999")]
     [InlineData("/api/trials/999/model")]
     [InlineData("/api/trials/..%2F..%2Fetc%2Fpasswd/model")]
@@ -83,6 +84,15 @@ public sealed class DashboardApiTests : IAsyncLifetime
     {
         var response = await client.GetAsync(url);
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_single_objective_sweep_has_no_front_and_says_where_its_best_is()
+    {
+        var response = await client.GetAsync($"/api/sweeps/{seeded.SweepId}/front");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Contains($"has one objective: its best is one trial (/api/sweeps/{seeded.SweepId}/best-model)", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -11,8 +11,8 @@ using SerSweep.Storage;
 namespace SerSweep.Storage.Migrations
 {
     [DbContext(typeof(SerSweepDbContext))]
-    [Migration("20261206093000_SweepResumes")]
-    partial class SweepResumes
+    [Migration("20261206093000_CostMetrics")]
+    partial class CostMetrics
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -185,9 +185,6 @@ namespace SerSweep.Storage.Migrations
                         .HasColumnType("TEXT");
 
                     b.Property<string>("PrunerState")
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ResumeJson")
                         .HasColumnType("TEXT");
 
                     b.Property<int>("Seed")
@@ -434,10 +431,19 @@ namespace SerSweep.Storage.Migrations
                     b.Property<int>("Epochs")
                         .HasColumnType("INTEGER");
 
+                    b.Property<double?>("LatencyMs")
+                        .HasColumnType("REAL");
+
+                    b.Property<double?>("ModelBytes")
+                        .HasColumnType("REAL");
+
                     b.Property<string>("Outcome")
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
+
+                    b.Property<double?>("ParamCount")
+                        .HasColumnType("REAL");
 
                     b.Property<string>("PerActorJson")
                         .HasColumnType("TEXT");
