@@ -8,12 +8,37 @@ internal static class ProcFs
 {
     private const double TicksPerSecond = 100; // USER_HZ on Linux
 
-    public static double CpuSeconds(int pid)
+    public static double CpuSeconds(int pid) => Cpu($"/proc/{pid}/stat").Seconds;
+
+    /// <summary>CPU seconds of each live thread of a process by thread id, with the thread's name.</summary>
+    public static Dictionary<int, (string Name, double Seconds)> ThreadCpu(int pid)
     {
-        // Fields after the command's closing parenthesis: state is field 3, utime 14, stime 15.
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var threads = new Dictionary<int, (string, double)>();
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
+        {
+            try
+            {
+                threads[int.Parse(Path.GetFileName(task))] = Cpu(Path.Combine(task, "stat"));
+            }
+            catch (IOException)
+            {
+                // the thread ended meanwhile
+            }
+        }
+        return threads;
+    }
+
+    /// <summary>CPU seconds by thread name between two <see cref="ThreadCpu"/> snapshots (threads that ended meanwhile are missing).</summary>
+    public static IReadOnlyList<(string Name, double Seconds)> ThreadCpuSince(Dictionary<int, (string Name, double Seconds)> before, int pid) =>
+        [.. ThreadCpu(pid).Select(t => (t.Value.Name, t.Value.Seconds - (before.TryGetValue(t.Key, out var b) ? b.Seconds : 0)))
+            .GroupBy(t => t.Name).Select(g => (g.Key, g.Sum(t => t.Item2))).OrderByDescending(t => t.Item2)];
+
+    private static (string Name, double Seconds) Cpu(string statPath)
+    {
+        // The name is in parentheses; the fields after it: state is field 3, utime 14, stime 15.
+        var stat = File.ReadAllText(statPath);
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        return (long.Parse(fields[11]) + long.Parse(fields[12])) / TicksPerSecond;
+        return (stat[(stat.IndexOf('(') + 1)..stat.LastIndexOf(')')], (long.Parse(fields[11]) + long.Parse(fields[12])) / TicksPerSecond);
     }
 
     /// <summary>A VmRSS / VmHWM line of /proc/PID/status, in MB.</summary>

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using SerSweep.Cluster;
@@ -15,6 +16,7 @@ internal sealed record ScaleResult(
     int EpochsExpected, IReadOnlyList<string> Violations, double CoordinatorCpuSeconds, double CoordinatorRssMaxMb, double CoordinatorRssPeakMb,
     double CoordinatorGcHeapMb, double WorkersCpuSeconds, double WorkersRssMb, double RedisCpuSeconds,
     (int Commits, double P50Ms, double P99Ms, double MaxMs, double MeanWrites, double BusySeconds) Writer,
+    IReadOnlyList<(string Name, double Seconds)> CoordinatorThreads, double StrategyStateKb,
     IReadOnlyList<(string Grain, string Method, long Calls, double Seconds)> Turns, IReadOnlyList<(double Seconds, int Finished)> Timeline)
 {
     public double CompletionsPerSecond => TrialsStored / WallSeconds;
@@ -65,6 +67,7 @@ internal static class ScaleRun
             commits.Reset();
             var self = Environment.ProcessId;
             var (cpu, workersCpu, redisCpu) = (ProcFs.CpuSeconds(self), workers.CpuSeconds(), ProcFs.CpuSeconds(redis.Pid));
+            var threads = ProcFs.ThreadCpu(self);
             var (rssMax, heapMax) = (0.0, 0.0);
             var (wall, timeline) = await RunSweepsAsync(launcher, "scale", o.Sweeps, o.Trials, o, _ =>
             {
@@ -73,19 +76,23 @@ internal static class ScaleRun
             });
             (cpu, workersCpu, redisCpu) = (ProcFs.CpuSeconds(self) - cpu, workers.CpuSeconds() - workersCpu, ProcFs.CpuSeconds(redis.Pid) - redisCpu);
             var workersRss = workers.RssMb();
+            var threadCpu = ProcFs.ThreadCpuSince(threads, self);
 
             await using var db = new SerSweepDbContext(SqliteDatabase.Options(dbPath));
             var report = await SweepInvariants.CheckAsync(db);
             var measured = report.Sweeps.Where(s => s.Name.StartsWith("scale-", StringComparison.Ordinal)).ToList();
             var withResult = measured.Sum(s => s.TrialsWithResult);
+            // The search strategy's saved state, rewritten with every new trial and every result.
+            var stateKb = (await db.Sweeps.Where(s => s.Name.StartsWith("scale-")).Select(s => s.StrategyState!.Length).ToListAsync()).Max() / 1024.0;
             return new ScaleResult(o, startup, wall, withResult, measured.Sum(s => s.Epochs), o.Trials - withResult,
                 measured.Sum(s => s.Results) - withResult, o.Trials * o.Epochs, [.. report.Violations.Select(v => v.ToString())],
-                cpu, rssMax, ProcFs.MemoryMb(self, "VmHWM"), heapMax, workersCpu, workersRss, redisCpu, commits.Summary(), turns.Snapshot(), timeline);
+                cpu, rssMax, ProcFs.MemoryMb(self, "VmHWM"), heapMax, workersCpu, workersRss, redisCpu, commits.Summary(), threadCpu, stateKb, turns.Snapshot(), timeline);
         }
         finally
         {
             await workers.DisposeAsync();
             await host.StopAsync();
+            Directory.Delete(dir, recursive: true);
         }
     }
 

@@ -38,7 +38,7 @@ PROFILES = {
                  dashboard_iterations=20, sweep_trials=8, sweep_repeats=2, sweep_epochs=40, rss_epochs=50, cache_reloads=7,
                  e2e_repeats=3, e2e_trials=None, e2e_epochs=None, timeline_runs=3, serve_clients=32, serve_requests=2000,
                  scale=dict(workers=32, slots=4, sweeps=8, trials=20000, epochs=10, warmup=1000), scale_peer_seconds=30,
-                 scale_ceiling_trials=5000, scale_ceiling=[(8, 4, 8, 1), (16, 4, 8, 1), (64, 4, 8, 1), (32, 4, 1, 1), (32, 1, 8, 1), (32, 8, 8, 1)]),
+                 scale_ceiling_trials=3000, scale_ceiling=[(8, 4, 8, 1), (16, 4, 8, 1), (64, 4, 8, 1), (32, 4, 1, 1), (32, 4, 32, 1)]),
     "quick": dict(feature_repeats=1, train_runs=1, search_runs=1, overhead_runs=1, overhead_sweeps=2, overhead_trials=10,
                   dashboard_iterations=3, sweep_trials=2, sweep_repeats=1, sweep_epochs=1, rss_epochs=5, cache_reloads=2,
                   e2e_repeats=1, e2e_trials=2, e2e_epochs=2, timeline_runs=1, serve_clients=8, serve_requests=100,
