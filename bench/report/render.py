@@ -34,6 +34,9 @@ GOALS = [
     ("serve-throughput", "prediction service: >= 2x the Python peer's requests/s (deploy issue)", "ratio_at_least", 2.0),
     ("serve-p99", "prediction service: p99 latency below the Python peer's", "ratio_at_least", 1.0),
     ("serve-errors", "prediction service: 0 errors under load", "at_most", 0.0),
+    ("scale-completions", "scale: >= 500 trial completions/s into SQLite, >= 32 simulated workers (issue 24)", "at_least", 500.0),
+    ("scale-reports", "scale: >= 5 000 epoch reports/s into SQLite, same run", "at_least", 5000.0),
+    ("scale-lost", "scale: 0 trials lost or duplicated, epochs 1..N once each, same run", "at_most", 0.0),
 ]
 SECTIONS = [
     ("features", "Feature extraction vs torchaudio"),
@@ -48,6 +51,7 @@ SECTIONS = [
     ("timeline", "Emotion timeline of a one-hour recording (`predict --timeline`)"),
     ("e2e", "End to end: the default sweep vs the same sweep in Optuna + PyTorch"),
     ("serve", "Prediction service under load: `sersweep serve` vs a Python/PyTorch HTTP server"),
+    ("scale", "Scale: one coordinator, 32 simulated workers, 20 000 trials into SQLite vs Optuna's RDB storage"),
 ]
 
 

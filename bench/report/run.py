@@ -36,12 +36,16 @@ REDIS_PORT, SILO_PORT, HTTP_PORT = 6590, 13111, 5280
 PROFILES = {
     "full": dict(feature_repeats=5, train_runs=3, search_runs=5, pareto_seeds=10, overhead_runs=3, overhead_sweeps=8, overhead_trials=50,
                  dashboard_iterations=20, sweep_trials=8, sweep_repeats=2, sweep_epochs=40, rss_epochs=50, cache_reloads=7,
-                 e2e_repeats=3, e2e_trials=None, e2e_epochs=None, timeline_runs=3, serve_clients=32, serve_requests=2000),
+                 e2e_repeats=3, e2e_trials=None, e2e_epochs=None, timeline_runs=3, serve_clients=32, serve_requests=2000,
+                 scale=dict(workers=32, slots=4, sweeps=8, trials=20000, epochs=10, warmup=1000), scale_peer_seconds=30,
+                 scale_ceiling_trials=3000, scale_ceiling=[(8, 4, 8, 1), (16, 4, 8, 1), (64, 4, 8, 1), (32, 4, 1, 1), (32, 4, 32, 1)]),
     "quick": dict(feature_repeats=1, train_runs=1, search_runs=1, pareto_seeds=2, overhead_runs=1, overhead_sweeps=2, overhead_trials=10,
                   dashboard_iterations=3, sweep_trials=2, sweep_repeats=1, sweep_epochs=1, rss_epochs=5, cache_reloads=2,
-                  e2e_repeats=1, e2e_trials=2, e2e_epochs=2, timeline_runs=1, serve_clients=8, serve_requests=100),
+                  e2e_repeats=1, e2e_trials=2, e2e_epochs=2, timeline_runs=1, serve_clients=8, serve_requests=100,
+                  scale=dict(workers=4, slots=2, sweeps=2, trials=400, epochs=3, warmup=50), scale_peer_seconds=3,
+                  scale_ceiling_trials=200, scale_ceiling=[(2, 2, 1, 2)]),
 }
-MEASUREMENTS = ["features", "training", "search", "pareto", "overhead", "dashboard", "sweep", "rss", "cache", "timeline", "e2e", "serve"]
+MEASUREMENTS = ["features", "training", "search", "pareto", "overhead", "dashboard", "sweep", "rss", "cache", "timeline", "e2e", "serve", "scale"]
 
 
 def log(message):
@@ -806,6 +810,62 @@ def serve(p):
                 mine[0]["server_cpu_ms_per_request"], peer[0]["server_cpu_ms_per_request"]),
             row("serve-rss-before", "server RSS after warm-up, before the load", "MB", "lower", mine[1], peer[1]),
             row("serve-rss-after", "server RSS after the load", "MB", "lower", mine[2], peer[2])]
+
+
+def scale_run(dll, workers, slots, sweeps, trials, epochs, warmup, processes=1):
+    cmd = ["dotnet", dll, "--workers", str(workers), "--slots", str(slots), "--processes", str(processes), "--sweeps", str(sweeps),
+           "--trials", str(trials), "--epochs", str(epochs), "--warmup", str(warmup), "--json"]
+    # Exit 1 = it ran and lost or duplicated something: the figures (and those counts) are still the result.
+    return json_lines(run(cmd, ok=(0, 1)))[-1], cmd
+
+
+def scale(p):
+    """The scale simulation (issue 24): bench/SerSweep.Bench.Scale at full size beside Optuna's RDB storage with as many
+    processes on one SQLite file, then smaller runs that vary workers, slots and sweeps to find the ceiling."""
+    dll = build("SerSweep.Bench.Scale", os.path.join(OUT, "bin", "Scale"))
+    size = p["scale"]
+    r, cmd = scale_run(dll, **size)
+    peer_cmd = [PYTHON, os.path.join(REPO, "bench", "SerSweep.Bench.Scale", "optuna_rdb.py"), "--processes", str(size["workers"]),
+                "--epochs", str(size["epochs"]), "--seconds", str(p["scale_peer_seconds"]), "--json"]
+    peer = json_lines(run(peer_cmd))[-1]
+    both = f"{shown(cmd)}\n{shown(peer_cmd)}"
+    run_text = f"{size['workers']} workers x {size['slots']} slots, {size['sweeps']} sweeps, {size['trials']} trials x {size['epochs']} epochs"
+    optuna = f"Optuna RDB, {peer['processes']} processes on one SQLite"
+    single = lambda value: {"median": value, "runs": [value]}  # noqa: E731 - one run of the full size
+    rows = [
+        record("scale-completions", "scale", f"{run_text}: trial completions/s", "trials/s", "higher", single(r["completions_per_s"]),
+               {"name": optuna, "median": peer["completions_per_s"]}, both, extra={"run": {k: v for k, v in r.items() if k != "timeline"}, "peer": peer}),
+        record("scale-reports", "scale", f"{run_text}: epoch reports/s", "reports/s", "higher", single(r["epoch_reports_per_s"]),
+               {"name": optuna, "median": peer["reports_per_s"]}, both),
+        record("scale-lost", "scale", f"lost + duplicated trials, invariant violations (stored {r['trials_stored']} results, {r['epochs_stored']} of "
+               f"{r['epochs_expected']} epochs; peer: {peer['errors']} errors, {peer['completed_stored']} of {peer['completed']} trials stored)",
+               "trials", "lower", single(r["lost"] + r["duplicated"] + r["violations"]),
+               {"name": "Optuna errors", "median": peer["errors"]}, both),
+        record("scale-coordinator-cpu", "scale", "coordinator process's CPU during the run (all its threads)", "cores", "lower",
+               single(r["coordinator_cpu_cores"]), None, shown(cmd)),
+        record("scale-coordinator-rss", "scale", f"coordinator process's resident memory, max during the run (managed heap max {r['coordinator_heap_mb']:.0f} MB)",
+               "MB", "lower", single(r["coordinator_rss_mb"]), None, shown(cmd)),
+        record("scale-commit-p50", "scale", f"SQLite writer: transaction BEGIN..COMMIT p50 ({r['commits']} transactions, {r['writes_per_commit']:.1f} writes each)",
+               "ms", "lower", single(r["commit_p50_ms"]), None, shown(cmd)),
+        record("scale-commit-p99", "scale", f"SQLite writer: transaction BEGIN..COMMIT p99 (max {r['commit_max_ms']:.1f} ms)", "ms", "lower",
+               single(r["commit_p99_ms"]), None, shown(cmd)),
+        record("scale-writer-busy", "scale", "SQLite writer: share of the wall time inside transactions", "%", "lower",
+               single(100 * r["writer_busy"]), None, shown(cmd)),
+        record("scale-grain-busy", "scale", "each sweep coordinator grain: share of the wall time in its turns", "%", "lower",
+               single(100 * r["coordinator_grain_busy"]), None, shown(cmd)),
+        record("scale-workers-cpu", "scale", f"worker silos' process CPU (RSS {r['workers_rss_mb']:.0f} MB); redis {r['redis_cpu_cores']:.2f} cores",
+               "cores", "lower", single(r["workers_cpu_cores"]), None, shown(cmd)),
+    ]
+    for workers, slots, sweeps, processes in p["scale_ceiling"]:
+        v, vcmd = scale_run(dll, workers, slots, sweeps, p["scale_ceiling_trials"], size["epochs"], size["warmup"], processes)
+        where = f"{processes} processes" if processes > 1 else "one process"
+        rows.append(record(f"scale-ceiling-{workers}w{slots}s{sweeps}x{processes}p", "scale",
+                           f"ceiling: {workers} workers x {slots} slots ({where}), {sweeps} sweep(s), {v['trials']} trials: completions/s "
+                           f"(reports/s {v['epoch_reports_per_s']:.0f}; coordinator {v['coordinator_cpu_cores']:.2f} cores, grain busy "
+                           f"{100 * v['coordinator_grain_busy']:.0f}%, writer busy {100 * v['writer_busy']:.0f}%; lost + dup {v['lost'] + v['duplicated']}; "
+                           f"joined in {v['startup_s']:.0f} s, workers' RSS {v['workers_rss_mb']:.0f} MB)",
+                           "trials/s", "higher", single(v["completions_per_s"]), None, shown(vcmd), extra={"run": {k: x for k, x in v.items() if k != "timeline"}}))
+    return rows
 
 
 # ---------------------------------------------------------------- machine and main

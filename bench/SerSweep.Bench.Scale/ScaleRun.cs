@@ -1,0 +1,161 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using SerSweep.Cluster;
+using SerSweep.Cluster.Contracts;
+using SerSweep.Host;
+using SerSweep.Storage;
+using SerSweep.Testing;
+
+namespace SerSweep.Bench.Scale;
+
+/// <summary>What one run measured (see Program.cs for what each figure is).</summary>
+internal sealed record ScaleResult(
+    ScaleOptions Options, double StartupSeconds, double WallSeconds, int TrialsStored, int EpochsStored, int Lost, int Duplicated,
+    int EpochsExpected, IReadOnlyList<string> Violations, double CoordinatorCpuSeconds, double CoordinatorRssMaxMb, double CoordinatorRssPeakMb,
+    double CoordinatorGcHeapMb, double WorkersCpuSeconds, double WorkersRssMb, double RedisCpuSeconds,
+    (int Commits, double P50Ms, double P99Ms, double MaxMs, double MeanWrites, double BusySeconds) Writer,
+    IReadOnlyList<(string Name, double Seconds)> CoordinatorThreads, double StrategyStateKb,
+    IReadOnlyList<(string Grain, string Method, long Calls, double Seconds)> Turns, IReadOnlyList<(double Seconds, int Finished)> Timeline)
+{
+    public double CompletionsPerSecond => TrialsStored / WallSeconds;
+    public double EpochReportsPerSecond => EpochsStored / WallSeconds;
+    public bool Ok => Lost == 0 && Duplicated == 0 && Violations.Count == 0 && EpochsStored == EpochsExpected;
+
+    /// <summary>Seconds in turns of one grain class over the run, per activation, as a share of the wall time.</summary>
+    public double Busy(string grain, int activations) =>
+        Turns.Where(t => t.Grain == grain && t.Method != nameof(ISweepCoordinatorGrain.GetProgress)).Sum(t => t.Seconds) / activations / WallSeconds;
+}
+
+/// <summary>
+/// One run: a private Redis, the coordinator silo in this process (so that this process's CPU and memory are the
+/// coordinator's), the worker silos in child processes, a warm-up sweep, then the measured sweeps, and the
+/// database's invariants at the end.
+/// </summary>
+internal static class ScaleRun
+{
+    private static readonly TimeSpan JoinDeadline = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
+
+    public static async Task<ScaleResult> RunAsync(ScaleOptions o)
+    {
+        var dir = TestPaths.NewTempDir("sersweep-scale");
+        var clusterId = $"scale-{Guid.NewGuid():N}"[..16];
+        using var redis = await RedisServer.StartAsync(dir);
+        var turns = new GrainTurns();
+        using var commits = new CommitLatency();
+        var dbPath = Path.Combine(dir, "sersweep.db");
+        using var host = SerSweepHost.Build(new SiloHostOptions
+        {
+            Role = SiloRoles.Coordinator, Redis = redis.Endpoint, ClusterId = clusterId, SiloPort = Ports.Free(), GatewayPort = Ports.Free(),
+            DbPath = dbPath, ArtifactsDir = Path.Combine(dir, "coordinator", "artifacts"), CacheDir = Path.Combine(dir, "coordinator", "cache"),
+            Urls = "http://127.0.0.1:0",
+        }, services => services.AddSingleton<IIncomingGrainCallFilter>(turns));
+        await host.StartAsync();
+        var clock = Stopwatch.StartNew();
+        var workers = await WorkerProcesses.StartAsync(o, redis.Endpoint, clusterId, dir);
+        try
+        {
+            var grains = host.Services.GetRequiredService<IGrainFactory>();
+            var launcher = host.Services.GetRequiredService<SweepLauncher>();
+            await WaitForWorkersAsync(grains, o.Workers);
+            var startup = clock.Elapsed.TotalSeconds;
+            await RunSweepsAsync(launcher, "warm-up", 1, o.WarmupTrials, o, _ => { });
+
+            turns.Reset();
+            commits.Reset();
+            var self = Environment.ProcessId;
+            var (cpu, workersCpu, redisCpu) = (ProcFs.CpuSeconds(self), workers.CpuSeconds(), ProcFs.CpuSeconds(redis.Pid));
+            var threads = ProcFs.ThreadCpu(self);
+            var (rssMax, heapMax) = (0.0, 0.0);
+            var (wall, timeline) = await RunSweepsAsync(launcher, "scale", o.Sweeps, o.Trials, o, _ =>
+            {
+                rssMax = Math.Max(rssMax, ProcFs.MemoryMb(self, "VmRSS"));
+                heapMax = Math.Max(heapMax, GC.GetTotalMemory(false) / 1048576.0);
+            });
+            (cpu, workersCpu, redisCpu) = (ProcFs.CpuSeconds(self) - cpu, workers.CpuSeconds() - workersCpu, ProcFs.CpuSeconds(redis.Pid) - redisCpu);
+            var workersRss = workers.RssMb();
+            var threadCpu = ProcFs.ThreadCpuSince(threads, self);
+
+            await using var db = new SerSweepDbContext(SqliteDatabase.Options(dbPath));
+            var report = await SweepInvariants.CheckAsync(db);
+            var measured = report.Sweeps.Where(s => s.Name.StartsWith("scale-", StringComparison.Ordinal)).ToList();
+            var withResult = measured.Sum(s => s.TrialsWithResult);
+            // The search strategy's saved state, rewritten with every new trial and every result.
+            var stateKb = (await db.Sweeps.Where(s => s.Name.StartsWith("scale-")).Select(s => s.StrategyState!.Length).ToListAsync()).Max() / 1024.0;
+            return new ScaleResult(o, startup, wall, withResult, measured.Sum(s => s.Epochs), o.Trials - withResult,
+                measured.Sum(s => s.Results) - withResult, o.Trials * o.Epochs, [.. report.Violations.Select(v => v.ToString())],
+                cpu, rssMax, ProcFs.MemoryMb(self, "VmHWM"), heapMax, workersCpu, workersRss, redisCpu, commits.Summary(), threadCpu, stateKb, turns.Snapshot(), timeline);
+        }
+        finally
+        {
+            await workers.DisposeAsync();
+            await host.StopAsync();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static async Task WaitForWorkersAsync(IGrainFactory grains, int workers)
+    {
+        var deadline = DateTime.UtcNow + JoinDeadline;
+        while (true)
+        {
+            var silos = await grains.GetGrain<ISlotSchedulerGrain>(0).GetSilos();
+            var active = silos.Count(s => s.Role == SiloRoles.Worker && s.Status == nameof(SiloStatus.Active));
+            if (active == workers) return;
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"{active} of {workers} worker silos active after {JoinDeadline}");
+            await Task.Delay(Poll);
+        }
+    }
+
+    /// <summary>
+    /// Launches <paramref name="sweeps"/> sweeps sharing <paramref name="trials"/> trials, each allowed every slot of the
+    /// cluster (the slot scheduler shares them), and waits for all to end; the wall time from the first launch to the
+    /// end of the last, and the finished trials once a second. <paramref name="sample"/> runs at every poll.
+    /// </summary>
+    private static async Task<(double Wall, List<(double Seconds, int Finished)> Timeline)> RunSweepsAsync(
+        SweepLauncher launcher, string name, int sweeps, int trials, ScaleOptions o, Action<TimeSpan> sample)
+    {
+        // A deadline no sane run reaches: 20 trials a second.
+        var deadline = TimeSpan.FromSeconds(60 + trials / 20.0);
+        var clock = Stopwatch.StartNew();
+        var launched = await Task.WhenAll(Enumerable.Range(0, sweeps).Select(i =>
+            launcher.LaunchAsync(Yaml($"{name}-{i}", trials / sweeps + (i < trials % sweeps ? 1 : 0), o.SlotsTotal, o.Epochs), null)));
+        var coordinators = launched.Select(l => l.Sweep is { } s ? launcher.Coordinator(s.Id) : throw new InvalidOperationException(string.Join("\n", l.Errors))).ToList();
+        var timeline = new List<(double, int)>();
+        var nextSample = TimeSpan.Zero;
+        while (true)
+        {
+            var progress = await Task.WhenAll(coordinators.Select(c => c.GetProgress()));
+            sample(clock.Elapsed);
+            if (progress.All(p => p.IsOver)) return (clock.Elapsed.TotalSeconds, timeline);
+            if (clock.Elapsed >= nextSample)
+            {
+                timeline.Add((Math.Round(clock.Elapsed.TotalSeconds, 1), progress.Sum(p => p.Finished + p.Failed)));
+                nextSample += TimeSpan.FromSeconds(1);
+            }
+            if (clock.Elapsed > deadline) throw new TimeoutException($"{name}: sweeps not over after {deadline}: {string.Join("; ", progress)}");
+            await Task.Delay(Poll);
+        }
+    }
+
+    private static string Yaml(string name, int trials, int concurrent, int epochs) => $"""
+        name: {name}
+        seed: 1
+        training:
+          epochs: {epochs}
+        search:
+          method: random
+          max_trials: {trials}
+          max_concurrent: {concurrent}
+          objective:
+            metric: val_accuracy
+            direction: maximize
+        parameters:
+          training.learning_rate:
+            loguniform: [1.0e-5, 1.0e-1]
+          model.dropout:
+            uniform: [0.0, 0.5]
+        """;
+}
