@@ -21,11 +21,13 @@ public partial class BrokenSweepFilesTests
     }
 
     [Fact]
-    public void The_corpus_holds_about_thirty_files_each_with_expectations()
+    public void The_corpus_holds_at_least_thirty_files_each_with_expectations()
     {
         var files = Directory.GetFiles(Folder, "*.yaml");
 
-        Assert.InRange(files.Length, 30, 60);
+        // At least the thirty the corpus started with: fewer means the folder or the glob is wrong. No upper bound: every
+        // new key brings its broken files (the merge of enqueue, hyperband and objectives passed sixty).
+        Assert.True(files.Length >= 30, $"{files.Length} broken files in {Folder}");
         Assert.All(files, f => Assert.NotEmpty(Expectations(File.ReadAllText(f))));
     }
 
