@@ -5,11 +5,11 @@ using SerSweep.Testing;
 
 namespace SerSweep.Cli.Tests;
 
-/// <summary>A sweep with several objectives end to end on the synthetic trainer: its front in --json, and export asking which member.</summary>
+/// <summary>A sweep with several objectives end to end on the synthetic trainer: its front in --json, no "best" model exported for it, and export asking which member.</summary>
 public class MultiObjectiveSweepTests
 {
     [Fact]
-    public async Task The_leaderboard_carries_the_front_and_export_names_its_trials_until_one_is_chosen()
+    public async Task The_leaderboard_carries_the_front_no_best_is_exported_and_export_names_its_trials_until_one_is_chosen()
     {
         var dir = TestPaths.NewTempDir();
         var db = Path.Combine(dir, "s.db");
@@ -36,6 +36,9 @@ public class MultiObjectiveSweepTests
         var front = report.RootElement.GetProperty("pareto_front").EnumerateArray().ToList();
         Assert.Equal(6, rows.Count);
         Assert.NotEmpty(front);
+        // Its best is the front: the sweep exports no model of its own choosing (the user picks one below).
+        Assert.Equal(JsonValueKind.Null, report.RootElement.GetProperty("best").ValueKind);
+        Assert.Empty(Directory.GetFiles(Path.Combine(dir, "artifacts"), "best-*.zip"));
         var onFront = front.Select(f => f.GetProperty("trial_id").GetInt64()).ToHashSet();
         Assert.All(rows, r => Assert.Equal(onFront.Contains(r.GetProperty("trial_id").GetInt64()), r.GetProperty("on_front").GetBoolean()));
         Assert.All(front, f => Assert.Equal(["val_uar", "latency_ms"], f.GetProperty("values").EnumerateObject().Select(v => v.Name)));

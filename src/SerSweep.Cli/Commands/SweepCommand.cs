@@ -121,9 +121,9 @@ public static class SweepCommand
             var summary = (await queries.GetSweepSummaryAsync(sweep.Id))!;
             var board = await queries.LeaderboardAsync(sweep.Id, new LeaderboardQuery { PageSize = Math.Max(1, parse.GetValue(top)) });
             var stored = (await queries.GetSweepAsync(sweep.Id))!;
-            var best = await BestBundle.ExportAsync(queries, stored, BestBundle.DefaultPath(options.ArtifactsDir, stored));
-
             var front = (await SweepFront.OfAsync(queries, stored))?.Members;
+            // A multi-objective sweep has no one best: its best is the front, and the user picks the model to export.
+            var best = front is null ? await BestBundle.ExportAsync(queries, stored, BestBundle.DefaultPath(options.ArtifactsDir, stored)) : null;
             var folds = definition.CrossValidation?.Folds ?? 0;
             var summaries = new Dictionary<long, CrossValidationSummary>();
             if (folds > 0)
@@ -150,7 +150,8 @@ public static class SweepCommand
             }
             else Console.Error.WriteLine($"the dashboard closed with the sweep; reopen it with: {DashboardCommand.ReopenCommand(options.DbPath)}");
             await host.StopAsync(CancellationToken.None);
-            return report.Status == "Completed" && best is not null ? ExitCodes.Ok : ExitCodes.RunFailed;
+            // Done when it completed with a model to hand out: the best bundle, or a front to choose from.
+            return report.Status == "Completed" && (best is not null || front is { Count: > 0 }) ? ExitCodes.Ok : ExitCodes.RunFailed;
         });
         return command;
     }
@@ -195,9 +196,10 @@ public static class SweepCommand
         if (report.ParetoFront is { } front)
             Console.WriteLine($"Pareto front ({front.Count} trials; export one with: sersweep export --sweep {report.SweepId} --trial ID): "
                 + string.Join("; ", front.Select(m => $"id {m.TrialId} (#{m.Index}) {string.Join(" ", m.Values.Select(v => $"{v.Key} {Format(v.Value)}"))}")));
-        Console.WriteLine(report.Best is { } best
-            ? $"best model: trial {best.TrialIndex} ({objective} {Format(best.Value)}) -> {best.Path} (sha256 {best.Sha256})"
-            : "best model: none (no trial finished with a bundle)");
+        if (report.ParetoFront is null)
+            Console.WriteLine(report.Best is { } best
+                ? $"best model: trial {best.TrialIndex} ({objective} {Format(best.Value)}) -> {best.Path} (sha256 {best.Sha256})"
+                : "best model: none (no trial finished with a bundle)");
         Console.WriteLine($"database: {report.Database}");
     }
 
