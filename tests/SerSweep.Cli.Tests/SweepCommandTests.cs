@@ -29,12 +29,8 @@ public class SweepCommandTests
         Assert.False(File.Exists(Path.Combine(dir, "s.db")), "nothing may be stored for a sweep that cannot run");
     }
 
-    internal static string FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
-    }
+    /// <summary>A free loopback port (<see cref="Ports.Free"/>) as a command-line argument.</summary>
+    internal static string FreePort() => Ports.Free().ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static async Task<string> SyntheticSweepAsync(string dir)
     {

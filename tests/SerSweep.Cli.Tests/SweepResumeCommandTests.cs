@@ -21,11 +21,9 @@ public class SweepResumeCommandTests
             loguniform: [1.0e-4, 1.0e-2]
         """;
 
-    private static string FreePort() => Ports.Free().ToString(System.Globalization.CultureInfo.InvariantCulture);
-
     private static Task<ChildProcess.Result> SweepAsync(string dir, params string[] args) => CliProcess.RunAsync(
         ["sweep", .. args, "--db", Path.Combine(dir, "s.db"), "--artifacts", Path.Combine(dir, "artifacts"), "--trainer", "synthetic", "--synthetic-epoch-ms", "20",
-         "--urls", "http://127.0.0.1:0", "--silo-port", FreePort(), "--gateway-port", FreePort()]);
+         "--urls", "http://127.0.0.1:0", "--silo-port", SweepCommandTests.FreePort(), "--gateway-port", SweepCommandTests.FreePort()]);
 
     [Fact]
     public async Task A_completed_sweep_resumed_with_more_trials_goes_on_and_what_cannot_go_on_is_exit_2_with_the_reason()
