@@ -7,7 +7,7 @@ using SerSweep.Search.Strategies;
 
 /// <summary>
 /// Hypervolume after a fixed number of trials on ZDT1 (Zitzler, Deb and Thiele 2000), a 2-objective problem with a known
-/// front (f2 = 1 − √f1 where x2..xn = 0): SerSweep's NSGA-II (and random search, as the floor) against Optuna 3.1's
+/// front (f2 = 1 − √f1 where x2..xn = 0): SerSweep's NSGA-II and MOTPE (and random search, as the floor) against Optuna 3.1's
 /// NSGAIISampler and MOTPESampler (optuna_pareto.py) in the same run, each over the same seeds. Both sides' hypervolumes
 /// are computed by SerSweep's <see cref="Hypervolume"/> from the points; Optuna's own WFG figure is checked against it.
 /// </summary>
@@ -19,12 +19,15 @@ internal static class ParetoBenchmark
     /// <summary>The hypervolume of the true front against <see cref="Reference"/>: r1·r2 − ∫₀¹ (1 − √a) da.</summary>
     private static double Optimum => Reference[0] * Reference[1] - 1.0 / 3;
 
-    public static int Run(int firstSeed, int seeds, int trials, int dims, Nsga2Settings nsga2, bool withPython, bool json)
+    public static int Run(int firstSeed, int seeds, int trials, int dims, Nsga2Settings nsga2, TpeSettings tpe, bool withPython, bool json)
     {
+        double[] Hypervolumes(SearchMethod method) =>
+            [.. Enumerable.Range(firstSeed, seeds).Select(s => Hypervolume.Of(Study(method, s, trials, dims, nsga2, tpe), Reference, Minimize))];
         var rows = new List<(string Side, string Sampler, double[] Hypervolumes)>
         {
-            ("SerSweep", "nsga2", [.. Enumerable.Range(firstSeed, seeds).Select(s => Hypervolume.Of(Study(SearchMethod.Nsga2, s, trials, dims, nsga2), Reference, Minimize))]),
-            ("SerSweep", "random", [.. Enumerable.Range(firstSeed, seeds).Select(s => Hypervolume.Of(Study(SearchMethod.Random, s, trials, dims, nsga2), Reference, Minimize))]),
+            ("SerSweep", "nsga2", Hypervolumes(SearchMethod.Nsga2)),
+            ("SerSweep", "motpe", Hypervolumes(SearchMethod.Motpe)),
+            ("SerSweep", "random", Hypervolumes(SearchMethod.Random)),
         };
         var largestDifference = 0.0;
         if (withPython)
@@ -45,13 +48,14 @@ internal static class ParetoBenchmark
         {
             Console.WriteLine(JsonSerializer.Serialize(new
             {
-                bench = "pareto", problem = $"ZDT1, {dims} variables", trials, first_seed = firstSeed, seeds, population = nsga2.PopulationSize, mutation_scale = nsga2.MutationScale, mutation_prob = nsga2.MutationProb, reference = Reference, optimum = Optimum,
+                bench = "pareto", problem = $"ZDT1, {dims} variables", trials, first_seed = firstSeed, seeds, population = nsga2.PopulationSize, mutation_scale = nsga2.MutationScale, mutation_prob = nsga2.MutationProb,
+                motpe_startup = tpe.NStartupTrials, motpe_candidates = tpe.NEiCandidates, reference = Reference, optimum = Optimum,
                 hypervolume_check_max_abs_diff = largestDifference,
                 rows = rows.Select(r => new { side = r.Side, sampler = r.Sampler, hypervolume_runs = r.Hypervolumes }),
             }));
             return 0;
         }
-        Console.WriteLine(Text($"ZDT1 ({dims} variables), {trials} trials, seeds {firstSeed}..{firstSeed + seeds - 1}; hypervolume against ({Reference[0]}, {Reference[1]}), the true front's {Optimum:0.0000}; SerSweep NSGA-II population {nsga2.PopulationSize}, mutation_scale {nsga2.MutationScale}, mutation_prob {nsga2.MutationProb?.ToString(CultureInfo.InvariantCulture) ?? "1/n"}"));
+        Console.WriteLine(Text($"ZDT1 ({dims} variables), {trials} trials, seeds {firstSeed}..{firstSeed + seeds - 1}; hypervolume against ({Reference[0]}, {Reference[1]}), the true front's {Optimum:0.0000}; SerSweep NSGA-II population {nsga2.PopulationSize}, mutation_scale {nsga2.MutationScale}, mutation_prob {nsga2.MutationProb?.ToString(CultureInfo.InvariantCulture) ?? "1/n"}; SerSweep MOTPE n_startup_trials {tpe.NStartupTrials}, n_ei_candidates {tpe.NEiCandidates}"));
         Console.WriteLine("| side | sampler | median | min | max |");
         Console.WriteLine("|---|---|---:|---:|---:|");
         foreach (var (side, sampler, hv) in rows)
@@ -65,7 +69,7 @@ internal static class ParetoBenchmark
     private static string Text(double x) => x.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The objective values of every trial of one study.</summary>
-    private static List<IReadOnlyList<double>> Study(SearchMethod method, int seed, int trials, int dims, Nsga2Settings nsga2)
+    private static List<IReadOnlyList<double>> Study(SearchMethod method, int seed, int trials, int dims, Nsga2Settings nsga2, TpeSettings tpe)
     {
         Objective[] objectives = [new("f1", Direction.Minimize), new("f2", Direction.Minimize)];
         var strategy = SearchStrategies.Create(new SweepDefinition
@@ -74,7 +78,7 @@ internal static class ParetoBenchmark
             Search = new SearchSettings
             {
                 Method = method, MaxTrials = trials, Objective = objectives[0], Objectives = objectives,
-                Nsga2 = nsga2,
+                Nsga2 = nsga2, Tpe = tpe,
             },
             Parameters = [.. Enumerable.Range(0, dims).Select(i => new ParameterSpec
             {

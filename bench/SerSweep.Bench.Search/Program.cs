@@ -14,7 +14,8 @@ using SerSweep.Testing;
 //   per ask:    with 300 completed trials of history, --asks further suggestions (never told, so the
 //               history stays at 300), what optuna_suggest_at_history.py reports as ms_per_ask.
 // Usage: dotnet run -c Release --project bench/SerSweep.Bench.Search [-- --runs 3 --asks 200 --no-python --json]
-// With --pareto [--first-seed 0 --seeds 10 --trials 100 --dims 5 --population 50 --mutation-scale 0.1 --mutation-prob P]: the multi-objective benchmark instead (ParetoBenchmark.cs).
+// With --pareto [--first-seed 0 --seeds 10 --trials 100 --dims 5 --population 50 --mutation-scale 0.1 --mutation-prob P
+//   --startup 10 --candidates 24]: the multi-objective benchmark instead (ParetoBenchmark.cs; --startup and --candidates are MOTPE's tpe settings).
 // --json: one JSON line (each row with the wall ms of every run) instead of the table, for deploy/bench.
 var options = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--", StringComparison.Ordinal)).ToDictionary(p => p.a, p => p.i);
 int Option(string name, int fallback) => options.TryGetValue(name, out var i) ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
@@ -28,7 +29,7 @@ if (options.ContainsKey("--pareto"))
         PopulationSize = Option("--population", 50),
         MutationScale = options.TryGetValue("--mutation-scale", out var scale) ? double.Parse(args[scale + 1], CultureInfo.InvariantCulture) : new Nsga2Settings().MutationScale,
         MutationProb = options.TryGetValue("--mutation-prob", out var prob) ? double.Parse(args[prob + 1], CultureInfo.InvariantCulture) : null,
-    }, withPython, options.ContainsKey("--json"));
+    }, new TpeSettings { NStartupTrials = Option("--startup", 10), NEiCandidates = Option("--candidates", 24) }, withPython, options.ContainsKey("--json"));
 
 var rows = new List<(string Measure, string Sampler, Timing SerSweep, double[] WallRunsMs, double? OptunaMs)>();
 foreach (var sampler in new[] { "tpe", "random" })

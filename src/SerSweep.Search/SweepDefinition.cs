@@ -37,7 +37,7 @@ public sealed record SweepDefinition
     }
 }
 
-public enum SearchMethod { Grid, Random, Tpe, Nsga2 }
+public enum SearchMethod { Grid, Random, Tpe, Nsga2, Motpe }
 
 public enum Direction { Maximize, Minimize }
 
@@ -67,7 +67,7 @@ public sealed record SearchSettings
     public int CheckpointEvery { get; init; } = 5;
 }
 
-/// <summary>TPE settings, with Optuna's defaults.</summary>
+/// <summary>TPE settings, with Optuna's defaults; MOTPE reads them too.</summary>
 public sealed record TpeSettings
 {
     /// <summary>Trials sampled at random before the model is used.</summary>

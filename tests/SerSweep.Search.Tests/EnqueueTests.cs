@@ -32,6 +32,7 @@ public class EnqueueTests
     [Theory]
     [InlineData("random")]
     [InlineData("tpe")]
+    [InlineData("motpe")]
     public void Enqueued_trials_come_first_in_order_and_the_rest_of_the_sweep_is_unchanged(string method)
     {
         var plain = Sweeps.AskAll(Sweep(method, ""));

@@ -1,41 +1,14 @@
 using SerSweep.Core;
 using SerSweep.Search.MultiObjective;
 using SerSweep.Search.Strategies;
+using static SerSweep.Search.Tests.TwoObjectiveRuns;
 
 namespace SerSweep.Search.Tests;
 
 public class Nsga2SearchTests
 {
-    private static string Key(TrialSuggestion t) => $"{t.Index}/{t.Seed}/" + string.Join(",", t.ParametersAsText.Select(p => $"{p.Key}={p.Value}"));
-
-    /// <summary>Every kind of parameter, two objectives, small generations.</summary>
     private static SweepDefinition Sweep(string nsga2 = "{population_size: 6}", int maxTrials = 40, int seed = 7, string method = "nsga2") =>
-        Sweeps.Mixed(method, maxTrials, seed, $"objectives: [{{metric: val_uar}}, {{metric: latency_ms}}]\n  nsga2: {nsga2}");
-
-    // A made-up trade-off: accuracy grows with the learning rate's closeness to 1e-3 and with the batch size, latency with the batch size.
-    private static FinishedTrial Outcome(TrialSuggestion t)
-    {
-        var lr = (double)t.Parameters["training.learning_rate"]!;
-        var batch = (int)t.Parameters["training.batch_size"]!;
-        var uar = 1 / (1 + Math.Pow(Math.Log10(lr) + 3, 2)) * (0.5 + batch / 256.0);
-        var latency = batch / 16.0 + (double)t.Parameters["model.dropout"]!;
-        return (t.Index % 9) switch
-        {
-            4 => new FinishedTrial(t.Index, TrialState.Failed, null),
-            7 => new FinishedTrial(t.Index, TrialState.Pruned, uar, Epochs: 2),
-            _ => FinishedTrial.WithValues(t.Index, TrialState.Completed, [uar, latency], epochs: 5),
-        };
-    }
-
-    private static List<string> Drive(ISearchStrategy strategy, int asks, List<string> log, Func<TrialSuggestion, FinishedTrial>? outcome = null)
-    {
-        for (var i = 0; i < asks && strategy.Ask() is { } trial; i++)
-        {
-            log.Add(Key(trial));
-            strategy.Tell((outcome ?? Outcome)(trial));
-        }
-        return log;
-    }
+        TwoObjectiveRuns.Sweep(method, nsga2, maxTrials, seed);
 
     [Fact]
     public void The_first_generation_is_random_search()
@@ -44,22 +17,6 @@ public class Nsga2SearchTests
         var random = Sweeps.AskAll(Sweep(method: "random")).Take(6).Select(Key);
 
         Assert.Equal(random, nsga2);
-    }
-
-    [Fact]
-    public void Save_restore_continue_equals_an_uninterrupted_run()
-    {
-        var uninterrupted = SearchStrategies.Create(Sweep());
-        var expected = Drive(uninterrupted, 40, []);
-
-        var first = SearchStrategies.Create(Sweep());
-        var log = Drive(first, 17, []);
-        var resumed = SearchStrategies.Restore(Sweep(), first.SaveState());
-        Drive(resumed, 40, log);
-
-        Assert.Equal(expected, log);
-        Assert.Equal(uninterrupted.SaveState(), resumed.SaveState());
-        Assert.NotEqual(Drive(SearchStrategies.Create(Sweep(seed: 8)), 40, []).Skip(6), expected.Skip(6));
     }
 
     [Fact]

@@ -33,6 +33,7 @@ public class ResumeTests
     [InlineData("grid")]
     [InlineData("random")]
     [InlineData("tpe")]
+    [InlineData("motpe")]
     public void Save_restore_continue_equals_an_uninterrupted_run(string method)
     {
         var sweep = method == "grid" ? Sweeps.Conditional("grid") : Sweeps.Mixed(method, maxTrials: 30);
@@ -50,8 +51,27 @@ public class ResumeTests
     }
 
     [Theory]
+    [InlineData("nsga2")]
+    [InlineData("motpe")]
+    public void A_multi_objective_sweep_saved_restored_and_continued_equals_an_uninterrupted_run(string method)
+    {
+        var uninterrupted = SearchStrategies.Create(TwoObjectiveRuns.Sweep(method));
+        var expected = TwoObjectiveRuns.Drive(uninterrupted, 40, []);
+
+        var first = SearchStrategies.Create(TwoObjectiveRuns.Sweep(method));
+        var log = TwoObjectiveRuns.Drive(first, 17, []);
+        var resumed = SearchStrategies.Restore(TwoObjectiveRuns.Sweep(method), first.SaveState());
+        TwoObjectiveRuns.Drive(resumed, 40, log);
+
+        Assert.Equal(expected, log);
+        Assert.Equal(uninterrupted.SaveState(), resumed.SaveState());
+        Assert.NotEqual(TwoObjectiveRuns.Drive(SearchStrategies.Create(TwoObjectiveRuns.Sweep(method, seed: 8)), 40, []).Skip(6), expected.Skip(6));
+    }
+
+    [Theory]
     [InlineData("random")]
     [InlineData("tpe")]
+    [InlineData("motpe")]
     public void A_finished_run_restored_with_a_raised_budget_continues_as_an_uninterrupted_longer_run(string method)
     {
         var expected = Drive(SearchStrategies.Create(Sweeps.Mixed(method, maxTrials: 16)), 16, []);

@@ -95,6 +95,7 @@ public class TpeSearchTests(ITestOutputHelper output)
     [InlineData("grid")]
     [InlineData("random")]
     [InlineData("tpe")]
+    [InlineData("motpe")]
     public void A_step_that_does_not_divide_the_range_yields_only_its_steps(string method)
     {
         var sweep = Sweeps.Parse($$"""

@@ -88,7 +88,7 @@ internal static class SweepApi
             if (await queries.GetTrialAsync(id, cancel) is not { } details)
                 return NoTrial(id);
             var sweep = await queries.GetSweepAsync(details.Trial.SweepId, cancel);
-            return await BundleDownload.ServeAsync(context, sweep!, details.Trial, details.Bundle);
+            return await BundleDownload.ServeAsync(context, sweep!, details.Trial, await ModelOfAsync(queries, details, cancel));
         });
 
         api.MapGet("/trials/{id:long}/onnx", async (long id, SweepQueries queries, CancellationToken cancel) =>
@@ -96,7 +96,7 @@ internal static class SweepApi
             if (await queries.GetTrialAsync(id, cancel) is not { } details)
                 return NoTrial(id);
             var sweep = await queries.GetSweepAsync(details.Trial.SweepId, cancel);
-            return await BundleDownload.ServeOnnxAsync(sweep!, details.Trial, details.Bundle);
+            return await BundleDownload.ServeOnnxAsync(sweep!, details.Trial, await ModelOfAsync(queries, details, cancel));
         });
 
         api.MapPost("/sweeps", async (HttpRequest request, IServiceProvider services, CancellationToken cancel) =>
@@ -145,6 +145,10 @@ internal static class SweepApi
         }).DisableAntiforgery();
 
     private static IResult NoSweep(long id) => Results.Problem($"no sweep with id {id}", statusCode: StatusCodes.Status404NotFound);
+
+    /// <summary>A trial's model: its own bundle (a trial or a fold), or for a cross-validated trial its refit's, as <c>export --trial</c> takes it.</summary>
+    private static async Task<Storage.Entities.Artifact?> ModelOfAsync(SweepQueries queries, TrialDetails details, CancellationToken cancel) =>
+        details.Bundle ?? (await queries.TrialWithBundleAsync(details.Trial.SweepId, details.Trial.Id, cancel))?.Bundle;
 
     private static IResult NoTrial(long id) => Results.Problem($"no trial with id {id}", statusCode: StatusCodes.Status404NotFound);
 

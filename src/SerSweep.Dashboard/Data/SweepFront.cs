@@ -13,8 +13,11 @@ namespace SerSweep.Dashboard.Data;
 /// </summary>
 public sealed record SweepFront(IReadOnlyList<Objective> Objectives, IReadOnlyList<SweepFront.Point> Points)
 {
-    /// <summary>A trial with each objective's value by metric name, in the order of the objectives.</summary>
-    public sealed record Point(long TrialId, int Index, IReadOnlyDictionary<string, double> Values, bool OnFront);
+    /// <summary>
+    /// A trial with each objective's value by metric name, in the order of the objectives. <see cref="HasModel"/>: a member of the
+    /// front whose model can be downloaded (a cross-validated trial has one only when it was refit); not looked up off the front.
+    /// </summary>
+    public sealed record Point(long TrialId, int Index, IReadOnlyDictionary<string, double> Values, bool OnFront, bool HasModel = false);
 
     /// <summary>The front, by trial index (not serialised: <see cref="Point.OnFront"/> says it).</summary>
     [System.Text.Json.Serialization.JsonIgnore]
@@ -29,7 +32,13 @@ public sealed record SweepFront(IReadOnlyList<Objective> Objectives, IReadOnlyLi
         var metrics = objectives.Select(o => definition.CrossValidation is null ? o.Metric : CrossValidationSettings.HeldOut(o.Metric)).ToArray();
         var found = await queries.ObjectivePointsAsync(sweep.Id, metrics, cancel);
         var front = ParetoFront.Of([.. found.Select(p => p.Values)], [.. objectives.Select(o => o.Direction)]).ToHashSet();
-        return new SweepFront(objectives, [.. found.Select((p, i) => new Point(p.TrialId, p.Index,
-            objectives.Select((o, k) => (o.Metric, Value: p.Values[k])).ToDictionary(v => v.Metric, v => v.Value), front.Contains(i)))]);
+        var points = new List<Point>(found.Count);
+        for (var i = 0; i < found.Count; i++)
+        {
+            var p = found[i];
+            var hasModel = front.Contains(i) && (await queries.TrialWithBundleAsync(sweep.Id, p.TrialId, cancel))?.Bundle is not null;
+            points.Add(new Point(p.TrialId, p.Index, objectives.Select((o, k) => (o.Metric, Value: p.Values[k])).ToDictionary(v => v.Metric, v => v.Value), front.Contains(i), hasModel));
+        }
+        return new SweepFront(objectives, points);
     }
 }

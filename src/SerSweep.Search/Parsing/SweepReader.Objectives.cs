@@ -64,7 +64,7 @@ internal sealed partial class SweepReader
                 "keep objective: for one metric, or objectives: [...] for several");
         if (search.Objectives.Count > 1 && search.Method == SearchMethod.Tpe)
             reader.Error(methodNode ?? objectivesNode!, "search.method: tpe optimises one objective, this sweep has several",
-                "use method: nsga2 (or random, or grid), or keep one objective");
+                "use method: motpe or nsga2 (or random, or grid), or keep one objective");
         // ASHA judges the first objective unless told otherwise; a cost has no value until training ends.
         if (asha is not null && ashaMetricNode is null && Metrics.Cost.Contains(asha.Metric))
             reader.Error(ashaNode!, $"early_stopping.asha judges the first objective, {asha.Metric}, which is measured once on the trained model",

@@ -8,11 +8,11 @@ internal sealed class CategoricalEstimator
 {
     private readonly double[] probabilities;
 
-    public CategoricalEstimator(ReadOnlySpan<double> observations, int choices)
+    /// <param name="mixture">The kernels' weights, the prior's last (<see cref="TpeWeights"/>): one more than the observations.</param>
+    public CategoricalEstimator(ReadOnlySpan<double> observations, double[] mixture, int choices)
     {
         probabilities = new double[choices];
         var kernels = observations.Length + 1;
-        var mixture = TpeWeights.Mixture(observations.Length);
         var spread = 1.0 / kernels; // prior_weight (1) / kernels on each choice
         for (var k = 0; k < kernels; k++)
         {

@@ -1,7 +1,7 @@
 namespace SerSweep.Search.Strategies;
 
 /// <summary>
-/// A search strategy (grid, random, TPE, NSGA-II): asked for the next trial, told how trials ended. Deterministic
+/// A search strategy (grid, random, TPE, NSGA-II, MOTPE): asked for the next trial, told how trials ended. Deterministic
 /// for a given sweep seed and history; <see cref="SaveState"/> + <see cref="SearchStrategies.Restore"/>
 /// continue a sweep exactly where it stopped.
 /// </summary>

@@ -15,8 +15,15 @@ internal sealed class ParzenEstimator
     private readonly double low, high, step, truncatedLow, truncatedHigh;
 
     /// <param name="observations">Values in the transformed space, oldest trial first.</param>
-    public ParzenEstimator(ReadOnlySpan<double> observations, double low, double high, double step)
+    /// <param name="mixture">The kernels' weights, the prior's last (<see cref="TpeWeights"/>): one more than the observations.</param>
+    /// <param name="considerEndpoints">
+    /// Whether the outermost kernels also look outward to the range's ends for their bandwidth (Optuna's MOTPE default) or inward
+    /// only (its TPE default).
+    /// </param>
+    public ParzenEstimator(ReadOnlySpan<double> observations, double[] mixture, double low, double high, double step, bool considerEndpoints = false)
     {
+        if (mixture.Length != observations.Length + 1)
+            throw new ArgumentException($"{mixture.Length} weights for {observations.Length} observations and the prior", nameof(mixture));
         this.low = low;
         this.high = high;
         this.step = step;
@@ -26,8 +33,8 @@ internal sealed class ParzenEstimator
         mus = new double[n];
         observations.CopyTo(mus);
         mus[^1] = 0.5 * (low + high);
-        var sigmas = Bandwidths(mus, truncatedLow, truncatedHigh, high - low + step);
-        weights = TpeWeights.Mixture(observations.Length);
+        var sigmas = Bandwidths(mus, truncatedLow, truncatedHigh, high - low + step, considerEndpoints);
+        weights = mixture;
         inverseSigmas = new double[n];
         logCoefficients = new double[n];
         for (var k = 0; k < n; k++)
@@ -109,7 +116,7 @@ internal sealed class ParzenEstimator
     }
 
     /// <summary>Each kernel's bandwidth: the wider gap to its sorted neighbours (the range ends count as neighbours), clipped.</summary>
-    private static double[] Bandwidths(double[] mus, double lowEnd, double highEnd, double range)
+    private static double[] Bandwidths(double[] mus, double lowEnd, double highEnd, double range, bool considerEndpoints)
     {
         var n = mus.Length;
         var order = new int[n];
@@ -122,9 +129,9 @@ internal sealed class ParzenEstimator
         withEnds[^1] = highEnd;
         var sorted = new double[n];
         for (var i = 0; i < n; i++) sorted[i] = Math.Max(withEnds[i + 1] - withEnds[i], withEnds[i + 2] - withEnds[i + 1]);
-        if (n + 2 >= 4)
+        if (!considerEndpoints && n + 2 >= 4)
         {
-            // As Optuna (consider_endpoints=False): the outermost kernels look inward only.
+            // As Optuna's consider_endpoints=False: the outermost kernels look inward only.
             sorted[0] = withEnds[2] - withEnds[1];
             sorted[^1] = withEnds[^2] - withEnds[^3];
         }

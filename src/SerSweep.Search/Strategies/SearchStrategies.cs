@@ -8,6 +8,7 @@ public static class SearchStrategies
         SearchMethod.Grid => new GridSearch(sweep),
         SearchMethod.Random => new RandomSearch(sweep),
         SearchMethod.Nsga2 => new Nsga2Search(sweep),
+        SearchMethod.Motpe => new MotpeSearch(sweep),
         _ => new TpeSearch(sweep),
     };
 

@@ -21,59 +21,14 @@ public sealed class TpeSearch(SweepDefinition sweep) : SearchStrategy(sweep)
         if (finished.Count < Sweep.Search.Tpe.NStartupTrials) return Space.SamplePrior(random);
 
         var (good, bad) = Split(finished);
+        ParzenProposal.Kernels goodKernels = new([.. good.Select(t => t.Params)]), badKernels = new([.. bad.Select(t => t.Params)]);
         var encoded = new Dictionary<string, double>();
         foreach (var p in Space.SamplingOrder)
         {
             if (p.Conditions.Count > 0 && !p.IsActive(Space.Decode(encoded))) continue;
-            encoded[p.Path] = p.Kind == ParameterKind.Constant ? 0 : SuggestOne(p, good, bad, random);
+            encoded[p.Path] = p.Kind == ParameterKind.Constant ? 0 : ParzenProposal.Propose(p, goodKernels, badKernels, Sweep.Search.Tpe.NEiCandidates, random);
         }
         return encoded;
-    }
-
-    private double SuggestOne(ParameterSpec p, List<Suggested> good, List<Suggested> bad, SeededRandom random)
-    {
-        var isLog = p.Kind == ParameterKind.LogUniform;
-        double Transform(double x) => isLog ? Math.Log(x) : x;
-        var goodValues = Observations(p, good, Transform);
-        var badValues = Observations(p, bad, Transform);
-        Func<SeededRandom, double> sample;
-        Func<double, double> score;
-        if (p.IsCategorical)
-        {
-            var l = new CategoricalEstimator(goodValues, p.Choices.Count);
-            var g = new CategoricalEstimator(badValues, p.Choices.Count);
-            sample = l.Sample;
-            score = x => l.LogDensity(x) - g.LogDensity(x);
-        }
-        else
-        {
-            var (low, high) = (Transform(p.Low), Transform(p.Top));
-            var l = new ParzenEstimator(goodValues, low, high, p.Step);
-            var g = new ParzenEstimator(badValues, low, high, p.Step);
-            sample = l.Sample;
-            score = x => l.LogDensity(x) - g.LogDensity(x);
-        }
-        var best = double.NaN;
-        var bestScore = double.NegativeInfinity;
-        for (var i = 0; i < Sweep.Search.Tpe.NEiCandidates; i++)
-        {
-            var candidate = sample(random);
-            var candidateScore = score(candidate);
-            if (candidateScore > bestScore || double.IsNaN(best))
-            {
-                best = candidate;
-                bestScore = candidateScore;
-            }
-        }
-        return p.IsCategorical ? best : SearchSpace.Snap(p, isLog ? Math.Exp(best) : best);
-    }
-
-    private static double[] Observations(ParameterSpec p, List<Suggested> trials, Func<double, double> transform)
-    {
-        var values = new List<double>(trials.Count);
-        foreach (var trial in trials)
-            if (trial.Params.TryGetValue(p.Path, out var x)) values.Add(p.IsCategorical ? x : transform(x));
-        return [.. values];
     }
 
     /// <summary>The γ best finished trials and the rest, each in trial order (the weights favour recent trials).</summary>

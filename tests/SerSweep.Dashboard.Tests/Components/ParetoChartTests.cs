@@ -19,9 +19,9 @@ public sealed class ParetoChartTests : IDisposable
         var front = new SweepFront(
             [new Objective("val_uar", Direction.Maximize), new Objective("latency_ms", Direction.Minimize)],
             [
-                new SweepFront.Point(10, 0, new Dictionary<string, double> { ["val_uar"] = 0.5, ["latency_ms"] = 2 }, true),
+                new SweepFront.Point(10, 0, new Dictionary<string, double> { ["val_uar"] = 0.5, ["latency_ms"] = 2 }, true, HasModel: true),
                 new SweepFront.Point(11, 1, new Dictionary<string, double> { ["val_uar"] = 0.4, ["latency_ms"] = 3 }, false),
-                new SweepFront.Point(12, 2, new Dictionary<string, double> { ["val_uar"] = 0.75, ["latency_ms"] = 5.5 }, true),
+                new SweepFront.Point(12, 2, new Dictionary<string, double> { ["val_uar"] = 0.75, ["latency_ms"] = 5.5 }, true, HasModel: true),
             ]);
 
         var chart = context.Render<ParetoChart>(p => p.Add(c => c.Front, front));

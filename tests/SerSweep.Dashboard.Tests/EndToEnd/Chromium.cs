@@ -33,13 +33,15 @@ public static class Chromium
     /// picture of that page instead (the visible part only, to keep it small): docs/images/NAME.png when
     /// SERSWEEP_DOC_SCREENSHOTS=1 (to refresh the committed ones), else beside the others as docs-NAME.png.
     /// </summary>
-    public static Task ScreenshotAsync(IPage page, string name, bool docs = false)
-    {
-        if (!docs)
-            return page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(ArtifactsDir, $"dashboard-{name}.png"), FullPage = true });
-        var path = Environment.GetEnvironmentVariable("SERSWEEP_DOC_SCREENSHOTS") == "1"
-            ? Path.Combine(TestPaths.RepoRoot, "docs", "images", $"{name}.png")
-            : Path.Combine(ArtifactsDir, $"docs-{name}.png");
-        return page.ScreenshotAsync(new PageScreenshotOptions { Path = path, FullPage = false });
-    }
+    public static Task ScreenshotAsync(IPage page, string name, bool docs = false) =>
+        page.ScreenshotAsync(new PageScreenshotOptions { Path = ScreenshotPath(name, docs), FullPage = !docs });
+
+    /// <summary>One element's screenshot, to the same places as <see cref="ScreenshotAsync(IPage, string, bool)"/>'s.</summary>
+    public static Task ScreenshotAsync(ILocator element, string name, bool docs = false) =>
+        element.ScreenshotAsync(new LocatorScreenshotOptions { Path = ScreenshotPath(name, docs) });
+
+    private static string ScreenshotPath(string name, bool docs) =>
+        !docs ? Path.Combine(ArtifactsDir, $"dashboard-{name}.png")
+        : Environment.GetEnvironmentVariable("SERSWEEP_DOC_SCREENSHOTS") == "1" ? Path.Combine(TestPaths.RepoRoot, "docs", "images", $"{name}.png")
+        : Path.Combine(ArtifactsDir, $"docs-{name}.png");
 }

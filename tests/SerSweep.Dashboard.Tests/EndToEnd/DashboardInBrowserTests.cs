@@ -17,25 +17,14 @@ namespace SerSweep.Dashboard.Tests.EndToEnd;
 /// Expected orders are worked out from the stored trials; numbers come from Storage. Screenshots of every page land in
 /// .cache/test-artifacts/dashboard-*.png.
 /// </summary>
-public sealed class DashboardInBrowserTests : IAsyncLifetime
+public sealed class DashboardInBrowserTests : BrowserOverDatabase
 {
     private RealSweep sweep = default!;
-    private DashboardProcess server = default!;
-    private IPlaywright playwright = default!;
-    private IBrowser browser = default!;
 
-    public async Task InitializeAsync()
+    protected override async Task<string> PrepareDatabaseAsync()
     {
         sweep = await RealSweep.RunAsync();
-        server = await DashboardProcess.StartAsync(sweep.DatabasePath);
-        (playwright, browser) = await Chromium.LaunchAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await browser.DisposeAsync();
-        playwright.Dispose();
-        await server.DisposeAsync();
+        return sweep.DatabasePath;
     }
 
     private static async Task<int[]> LeaderboardIndicesAsync(IPage page) =>
@@ -59,7 +48,7 @@ public sealed class DashboardInBrowserTests : IAsyncLifetime
     /// </summary>
     private async Task<int[]> ExpectedOrderAsync(Func<Storage.Entities.Trial, double?> key, bool descending)
     {
-        var trials = await server.Queries.TrialsAsync(sweep.SweepId);
+        var trials = await Server.Queries.TrialsAsync(sweep.SweepId);
         var withKey = trials.Where(t => key(t) is not null);
         var sorted = descending ? withKey.OrderByDescending(key).ThenBy(t => t.Index) : withKey.OrderBy(key).ThenBy(t => t.Index);
         return [.. sorted.Concat(trials.Where(t => key(t) is null).OrderBy(t => t.Index)).Select(t => t.Index)];
@@ -81,17 +70,8 @@ public sealed class DashboardInBrowserTests : IAsyncLifetime
     [Fact]
     public async Task Open_sweep_sort_open_best_trial_see_heatmap_download_best_model()
     {
-        await using var context = await browser.NewContextAsync(new BrowserNewContextOptions
-        {
-            BaseURL = server.Address.ToString(), AcceptDownloads = true, ViewportSize = new ViewportSize { Width = 1400, Height = 1000 },
-        });
-        var page = await context.NewPageAsync();
-        // Generous on a shared 2-core machine: the first page load JIT-compiles the host and compresses Plotly's script.
-        page.SetDefaultNavigationTimeout(120_000);
-        page.SetDefaultTimeout(90_000);
-        var consoleErrors = new List<string>();
-        page.Console += (_, message) => { if (message.Type == "error") consoleErrors.Add(message.Text); };
-        page.Response += (_, response) => { if (response.Status >= 400) consoleErrors.Add($"{response.Status} {response.Url}"); };
+        var (context, page, consoleErrors) = await OpenPageAsync();
+        await using var closing = context;
 
         // The sweeps list.
         await page.GotoAsync("/");
@@ -109,8 +89,8 @@ public sealed class DashboardInBrowserTests : IAsyncLifetime
         await WaitInteractiveAsync(page);
         Assert.Equal(await ExpectedOrderAsync(Objective, descending: true), await LeaderboardIndicesAsync(page));
         // Every parallel-coordinates axis carries its name: each searched parameter and the objective.
-        var stored = (await server.Queries.GetSweepAsync(sweep.SweepId))!;
-        var searched = StoredJson.ReadParameters((await server.Queries.TrialsAsync(sweep.SweepId))[0].ParametersJson).Keys;
+        var stored = (await Server.Queries.GetSweepAsync(sweep.SweepId))!;
+        var searched = StoredJson.ReadParameters((await Server.Queries.TrialsAsync(sweep.SweepId))[0].ParametersJson).Keys;
         var axisNames = await page.Locator(".figure[data-figure='parallel-coordinates'] svg text.axis-title").AllTextContentsAsync();
         Assert.Equal(searched.Append(stored.ObjectiveMetric).Order(StringComparer.Ordinal), axisNames.Order(StringComparer.Ordinal));
         await Assertions.Expect(page.Locator(".figure[data-figure='parallel-coordinates'] svg text.axis-title").First).ToBeVisibleAsync();
@@ -131,7 +111,7 @@ public sealed class DashboardInBrowserTests : IAsyncLifetime
         await page.Locator("[data-best-trial]").ClickAsync();
         await page.WaitForURLAsync($"**/trials/{sweep.BestTrialId}");
         await WaitInteractiveAsync(page);
-        var details = (await server.Queries.GetTrialAsync(sweep.BestTrialId))!;
+        var details = (await Server.Queries.GetTrialAsync(sweep.BestTrialId))!;
         var confusion = details.Confusion!;
         var heatmap = page.Locator("table.heatmap.counts");
         await Assertions.Expect(heatmap.Locator("tbody tr")).ToHaveCountAsync(confusion.Labels.Count);
@@ -160,7 +140,7 @@ public sealed class DashboardInBrowserTests : IAsyncLifetime
 
         // Compare the best trial with another one, and the cluster page.
         var other = (await ExpectedOrderAsync(Objective, descending: false))[0];
-        var otherId = (await server.Queries.TrialsAsync(sweep.SweepId)).Single(t => t.Index == other).Id;
+        var otherId = (await Server.Queries.TrialsAsync(sweep.SweepId)).Single(t => t.Index == other).Id;
         await page.GotoAsync($"/compare/{otherId}/{sweep.BestTrialId}");
         await Assertions.Expect(page.Locator("table.heatmap.difference tbody tr")).ToHaveCountAsync(confusion.Labels.Count);
         await Chromium.ScreenshotAsync(page, "4-compare");
