@@ -26,8 +26,8 @@ public class FeatureCacheTests
         Assert.Equal([Emotion.Neutral, Emotion.Angry, Emotion.Surprised, Emotion.Happy, Emotion.Sad, Emotion.Sad], set.Labels);
         Assert.Equal([1, 1, 1, 2, 2, 4], set.Actors);
         Assert.Equal(48000, set.WaveformLength);
-        Assert.Equal(6 * 48000, set.Waveforms!.Length);
-        Assert.All(set.Data, x => Assert.True(float.IsFinite(x)));
+        Assert.Equal(6 * 48000, set.Waveforms.Length);
+        Assert.All(set.Data.ToArray(), x => Assert.True(float.IsFinite(x)));
         Assert.Equal(Path.Combine(cache.Directory, set.CacheKey + ".features"), result.CachePath);
         Assert.InRange(result.AudioSeconds, 6 * 3.0, 6 * 5.0);
         Assert.Empty(result.Problems);
@@ -52,8 +52,8 @@ public class FeatureCacheTests
         Assert.Equal(0, otherInstance.Computations);
         Assert.Equal(0, progressReports);
         Assert.Equal(first.Features.CacheKey, second.Features.CacheKey);
-        Assert.Equal(first.Features.Data, second.Features.Data);
-        Assert.Equal(first.Features.Waveforms, third.Features.Waveforms);
+        Assert.Equal(first.Features.Data.ToArray(), second.Features.Data.ToArray());
+        Assert.Equal(first.Features.Waveforms.ToArray(), third.Features.Waveforms.ToArray());
         Assert.Equal(first.Features.Files, third.Features.Files);
         Assert.Equal(first.Features.Labels, third.Features.Labels);
     }
@@ -182,7 +182,7 @@ public class FeatureCacheTests
 
         Assert.True(second.Computed);
         Assert.Equal(2, cache.Computations);
-        Assert.Equal(first.Features.Data, second.Features.Data);
+        Assert.Equal(first.Features.Data.ToArray(), second.Features.Data.ToArray());
         Assert.Equal(bytes.Length, new FileInfo(first.CachePath).Length);
         Assert.NotNull(FeatureCacheFile.TryRead(first.CachePath, out _));
     }
@@ -198,7 +198,7 @@ public class FeatureCacheTests
 
         Assert.Equal(1, caches.Sum(c => c.Computations));
         Assert.Single(results, r => r.Computed);
-        Assert.All(results, r => Assert.Equal(results[0].Features.Data, r.Features.Data));
+        Assert.All(results, r => Assert.Equal(results[0].Features.Data.ToArray(), r.Features.Data.ToArray()));
         Assert.Empty(Directory.GetFiles(dir, "*.tmp-*"));
     }
 

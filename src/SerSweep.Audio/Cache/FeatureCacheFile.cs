@@ -37,6 +37,19 @@ public sealed record FeatureCacheHeader
     /// bench/report/notes/cache-miss.md): reading the blob into fresh memory costs more there than either check.
     /// </summary>
     public required string BlobXxh128 { get; init; }
+
+    /// <summary>The feature set this header describes, over its blob's <paramref name="features"/> and <paramref name="waveforms"/>.</summary>
+    public FeatureSet ToFeatureSet(ReadOnlyMemory<float> features, ReadOnlyMemory<float> waveforms) => new()
+    {
+        Data = features,
+        Shape = Shape,
+        Labels = Labels,
+        Actors = Actors,
+        Files = Files,
+        CacheKey = Key,
+        Waveforms = waveforms,
+        WaveformLength = WaveformLength,
+    };
 }
 
 /// <summary>
@@ -60,7 +73,7 @@ public static class FeatureCacheFile
         {
             FeatureFloats = features.Length,
             WaveformFloats = waveforms.Length,
-            BlobXxh128 = BlobChecksum(features, waveforms),
+            BlobXxh128 = BlobChecksum(MemoryMarshal.AsBytes(features.AsSpan()), MemoryMarshal.AsBytes(waveforms.AsSpan())),
             BlobOffset = 0,
         };
         // The offset is part of the header, whose length depends on the offset's digits: 32 spare bytes absorb that.
@@ -83,65 +96,64 @@ public static class FeatureCacheFile
         return header;
     }
 
-    /// <summary>Reads and verifies an entry; null (with the reason) when it is missing, partial, corrupt or of another format.</summary>
-    public static (FeatureCacheHeader Header, float[] Features, float[] Waveforms)? TryRead(string path, out string? invalidReason)
+    /// <summary>
+    /// Maps and verifies an entry; null (with the reason) when it is missing, partial, corrupt or of another format. The
+    /// set's <see cref="FeatureSet.Data"/> and <see cref="FeatureSet.Waveforms"/> are views of the mapped file, not copies.
+    /// </summary>
+    public static (FeatureCacheHeader Header, FeatureSet Features)? TryRead(string path, out string? invalidReason)
     {
         invalidReason = null;
         FileStream stream;
         try
         {
-            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
         }
         catch (FileNotFoundException)
         {
             return null;
         }
-        using (stream)
+        if (stream.Length is var length && length < Magic.Length + 4)
         {
-            try
-            {
-                Span<byte> prefix = stackalloc byte[12];
-                stream.ReadExactly(prefix);
-                if (!prefix[..8].SequenceEqual(Magic))
-                    return Invalid("wrong magic", out invalidReason);
-                var headerLength = BinaryPrimitives.ReadUInt32LittleEndian(prefix[8..]);
-                if (headerLength > MaxHeaderBytes || headerLength > stream.Length)
-                    return Invalid($"header length {headerLength} is impossible", out invalidReason);
-                var json = new byte[headerLength];
-                stream.ReadExactly(json);
-                var header = JsonSerializer.Deserialize<FeatureCacheHeader>(json, Json);
-                if (header is null || header.Format != FeatureCacheHeader.CurrentFormat)
-                    return Invalid($"format {header?.Format} is not {FeatureCacheHeader.CurrentFormat}", out invalidReason);
-                var expectedLength = header.BlobOffset + 4 * (header.FeatureFloats + header.WaveformFloats);
-                if (stream.Length != expectedLength)
-                    return Invalid($"file is {stream.Length} bytes, header says {expectedLength} (truncated or partial write)", out invalidReason);
-                stream.Position = header.BlobOffset;
-                // Uninitialised: the read overwrites every element, so zeroing 60 MB first would be wasted work.
-                var features = GC.AllocateUninitializedArray<float>(checked((int)header.FeatureFloats));
-                var waveforms = GC.AllocateUninitializedArray<float>(checked((int)header.WaveformFloats));
-                stream.ReadExactly(MemoryMarshal.AsBytes(features.AsSpan()));
-                stream.ReadExactly(MemoryMarshal.AsBytes(waveforms.AsSpan()));
-                if (BlobChecksum(features, waveforms) != header.BlobXxh128)
-                    return Invalid("blob checksum (XXH128) does not match the header (corrupt)", out invalidReason);
-                return (header, features, waveforms);
-            }
-            catch (Exception e) when (e is EndOfStreamException or JsonException or NotSupportedException)
-            {
-                return Invalid($"unreadable: {e.Message}", out invalidReason);
-            }
+            stream.Dispose();
+            return Invalid($"file is {length} bytes, shorter than its magic and header length", out invalidReason);
+        }
+        var mapped = MappedFile.Open(stream);
+        try
+        {
+            var prefix = mapped.Bytes(0, Magic.Length + 4);
+            if (!prefix[..8].SequenceEqual(Magic))
+                return Invalid("wrong magic", out invalidReason, mapped);
+            var headerLength = BinaryPrimitives.ReadUInt32LittleEndian(prefix[8..]);
+            if (headerLength > MaxHeaderBytes || prefix.Length + headerLength > mapped.Length)
+                return Invalid($"header length {headerLength} is impossible", out invalidReason, mapped);
+            var header = JsonSerializer.Deserialize<FeatureCacheHeader>(mapped.Bytes(prefix.Length, headerLength), Json);
+            if (header is null || header.Format != FeatureCacheHeader.CurrentFormat)
+                return Invalid($"format {header?.Format} is not {FeatureCacheHeader.CurrentFormat}", out invalidReason, mapped);
+            var blobBytes = 4 * (header.FeatureFloats + header.WaveformFloats);
+            if (mapped.Length != header.BlobOffset + blobBytes)
+                return Invalid($"file is {mapped.Length} bytes, header says {header.BlobOffset + blobBytes} (truncated or partial write)", out invalidReason, mapped);
+            if (BlobChecksum(mapped.Bytes(header.BlobOffset, blobBytes), []) != header.BlobXxh128)
+                return Invalid("blob checksum (XXH128) does not match the header (corrupt)", out invalidReason, mapped);
+            var blob = mapped.Floats(header.BlobOffset, header.FeatureFloats + header.WaveformFloats);
+            return (header, header.ToFeatureSet(blob[..(int)header.FeatureFloats], blob[(int)header.FeatureFloats..]));
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException)
+        {
+            return Invalid($"unreadable: {e.Message}", out invalidReason, mapped);
         }
     }
 
-    private static string BlobChecksum(float[] features, float[] waveforms)
+    private static string BlobChecksum(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
     {
         var hash = new XxHash128();
-        hash.Append(MemoryMarshal.AsBytes(features.AsSpan()));
-        hash.Append(MemoryMarshal.AsBytes(waveforms.AsSpan()));
+        hash.Append(first);
+        hash.Append(second);
         return Convert.ToHexStringLower(hash.GetCurrentHash());
     }
 
-    private static (FeatureCacheHeader, float[], float[])? Invalid(string reason, out string? invalidReason)
+    private static (FeatureCacheHeader, FeatureSet)? Invalid(string reason, out string? invalidReason, MappedFile? mapped = null)
     {
+        mapped?.Dispose();
         invalidReason = reason;
         return null;
     }
