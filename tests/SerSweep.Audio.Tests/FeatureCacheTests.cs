@@ -225,6 +225,61 @@ public class FeatureCacheTests
         return root;
     }
 
+    [Fact]
+    public void The_blob_is_checked_again_only_when_the_file_changed_since_it_last_passed()
+    {
+        var path = OldCacheFile();
+
+        var first = FeatureCacheFile.TryRead(path, out _);
+        var second = FeatureCacheFile.TryRead(path, out _);
+        var bytes = File.ReadAllBytes(path);
+        var written = File.GetLastWriteTimeUtc(path);
+        File.WriteAllBytes(path, Flip(bytes, bytes.Length - 1000));
+        File.SetLastWriteTimeUtc(path, written.AddSeconds(1)); // the rewrite's stamp differs, however coarse the clock
+        var flipped = FeatureCacheFile.TryRead(path, out var reason);
+
+        Assert.True(first!.Value.BlobChecked);
+        Assert.False(second!.Value.BlobChecked);
+        Assert.Null(flipped);
+        Assert.Contains("checksum", reason);
+    }
+
+    [Fact]
+    public void A_rewrite_that_keeps_the_size_and_the_times_is_trusted_as_make_would_trust_it()
+    {
+        var path = OldCacheFile();
+        Assert.True(FeatureCacheFile.TryRead(path, out _)!.Value.BlobChecked);
+        var bytes = File.ReadAllBytes(path);
+        var written = File.GetLastWriteTimeUtc(path);
+
+        File.WriteAllBytes(path, Flip(bytes, bytes.Length - 1000));
+        File.SetLastWriteTimeUtc(path, written);
+        var reread = FeatureCacheFile.TryRead(path, out _);
+
+        Assert.NotNull(reread);
+        Assert.False(reread.Value.BlobChecked);
+    }
+
+    [Fact]
+    public void A_check_right_after_the_write_is_not_trusted_for_the_next_load()
+    {
+        var root = RavdessSubset.Create();
+        var path = new FeatureCache(TestPaths.NewTempDir()).GetOrCompute(Data(root), new FeatureConfig()).CachePath;
+        File.SetLastWriteTimeUtc(path, DateTime.UtcNow); // written "now": a same-tick rewrite could follow
+
+        Assert.True(FeatureCacheFile.TryRead(path, out _)!.Value.BlobChecked);
+        Assert.True(FeatureCacheFile.TryRead(path, out _)!.Value.BlobChecked);
+    }
+
+    /// <summary>A computed cache file last written a minute ago, as any is a little while after its sweep started.</summary>
+    private static string OldCacheFile()
+    {
+        var root = RavdessSubset.Create();
+        var path = new FeatureCache(TestPaths.NewTempDir()).GetOrCompute(Data(root), new FeatureConfig()).CachePath;
+        File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddMinutes(-1));
+        return path;
+    }
+
     private static byte[] Flip(byte[] bytes, int index)
     {
         var copy = (byte[])bytes.Clone();

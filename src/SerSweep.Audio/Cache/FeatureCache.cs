@@ -118,7 +118,7 @@ public sealed class FeatureCache(string directory)
     }
 
     private static FeatureCacheResult? TryLoad(string path, Stopwatch clock) =>
-        FeatureCacheFile.TryRead(path, out _) is var (header, features)
+        FeatureCacheFile.TryRead(path, out _) is var (header, features, _)
             ? Result(header, features, computed: false, path, clock)
             : null;
 

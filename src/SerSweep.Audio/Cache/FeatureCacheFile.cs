@@ -99,8 +99,10 @@ public static class FeatureCacheFile
     /// <summary>
     /// Maps and verifies an entry; null (with the reason) when it is missing, partial, corrupt or of another format. The
     /// set's <see cref="FeatureSet.Data"/> and <see cref="FeatureSet.Waveforms"/> are views of the mapped file, not copies.
+    /// The blob's checksum is computed only when the file's <see cref="BlobStamp"/> changed since it last passed
+    /// (<c>BlobChecked</c> says whether it was); the header and the length are always checked.
     /// </summary>
-    public static (FeatureCacheHeader Header, FeatureSet Features)? TryRead(string path, out string? invalidReason)
+    public static (FeatureCacheHeader Header, FeatureSet Features, bool BlobChecked)? TryRead(string path, out string? invalidReason)
     {
         invalidReason = null;
         FileStream stream;
@@ -117,6 +119,7 @@ public static class FeatureCacheFile
             stream.Dispose();
             return Invalid($"file is {length} bytes, shorter than its magic and header length", out invalidReason);
         }
+        var (written, created) = (File.GetLastWriteTimeUtc(stream.SafeFileHandle), File.GetCreationTimeUtc(stream.SafeFileHandle));
         var mapped = MappedFile.Open(stream);
         try
         {
@@ -132,10 +135,17 @@ public static class FeatureCacheFile
             var blobBytes = 4 * (header.FeatureFloats + header.WaveformFloats);
             if (mapped.Length != header.BlobOffset + blobBytes)
                 return Invalid($"file is {mapped.Length} bytes, header says {header.BlobOffset + blobBytes} (truncated or partial write)", out invalidReason, mapped);
-            if (BlobChecksum(mapped.Bytes(header.BlobOffset, blobBytes), []) != header.BlobXxh128)
-                return Invalid("blob checksum (XXH128) does not match the header (corrupt)", out invalidReason, mapped);
+            var stamp = new BlobStamp(mapped.Length, written.Ticks, created.Ticks, header.BlobXxh128);
+            var check = BlobStamp.Recorded(path) != stamp;
+            if (check)
+            {
+                var checkedUtc = DateTime.UtcNow;
+                if (BlobChecksum(mapped.Bytes(header.BlobOffset, blobBytes), []) != header.BlobXxh128)
+                    return Invalid("blob checksum (XXH128) does not match the header (corrupt)", out invalidReason, mapped);
+                stamp.Record(path, checkedUtc);
+            }
             var blob = mapped.Floats(header.BlobOffset, header.FeatureFloats + header.WaveformFloats);
-            return (header, header.ToFeatureSet(blob[..(int)header.FeatureFloats], blob[(int)header.FeatureFloats..]));
+            return (header, header.ToFeatureSet(blob[..(int)header.FeatureFloats], blob[(int)header.FeatureFloats..]), check);
         }
         catch (Exception e) when (e is JsonException or NotSupportedException)
         {
@@ -151,7 +161,7 @@ public static class FeatureCacheFile
         return Convert.ToHexStringLower(hash.GetCurrentHash());
     }
 
-    private static (FeatureCacheHeader, FeatureSet)? Invalid(string reason, out string? invalidReason, MappedFile? mapped = null)
+    private static (FeatureCacheHeader, FeatureSet, bool)? Invalid(string reason, out string? invalidReason, MappedFile? mapped = null)
     {
         mapped?.Dispose();
         invalidReason = reason;

@@ -37,7 +37,7 @@ public sealed class FeatureSetLoader(IGrainFactory grains, SerSweepClusterOption
             SweepMetrics.FeatureSetCopied(location.Bytes);
         }
         SweepMetrics.FeatureSetLoaded();
-        var (_, set) = FeatureCacheFile.TryRead(path, out var invalid)
+        var (_, set, _) = FeatureCacheFile.TryRead(path, out var invalid)
             ?? throw new InvalidDataException($"feature cache file {path} is invalid: {invalid}");
         last = new Loaded(location, set);
         return set;
