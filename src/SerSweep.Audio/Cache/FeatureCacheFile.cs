@@ -33,8 +33,8 @@ public sealed record FeatureCacheHeader
     /// <summary>
     /// XXH128 (hex) of the blob's bytes: a truncated or corrupted file fails this and is rebuilt. A checksum, not a
     /// cryptographic hash: it guards against bad disks and partial copies, not forgers (the cache folder is the user's
-    /// own). It did not make reloads measurably faster on the machine it was measured on (0.496 -> 0.477 s, see
-    /// bench/report/notes/cache-miss.md): reading the blob into fresh memory costs more there than either check.
+    /// own). Computed on load only when the file changed since it last passed (<see cref="BlobStamp"/>): even XXH128
+    /// over 64 MB costs more than the rest of a reload (bench/report/notes/cache-miss.md).
     /// </summary>
     public required string BlobXxh128 { get; init; }
 
