@@ -4,11 +4,12 @@ namespace SerSweep.Core;
 /// Features of a selected set of files, as the audio pipeline computes and caches them and as training
 /// consumes them: one row-major float32 block of shape [Count, Channels, Height, Width]
 /// (log-mel: [N, 1, n_mels, frames]; MFCC: [N, 1, n_mfcc, frames]), and per item its label and actor.
-/// Plain arrays so that this contract needs neither TorchSharp nor Orleans.
+/// Plain memory so that this contract needs neither TorchSharp nor Orleans: an array when computed, a read-only view
+/// of the memory-mapped cache file when loaded (the mapping lives as long as this set is reachable; see docs/audio.md).
 /// </summary>
 public sealed record FeatureSet
 {
-    public required float[] Data { get; init; }
+    public required ReadOnlyMemory<float> Data { get; init; }
     public required int[] Shape { get; init; }
     public required Emotion[] Labels { get; init; }
     public required int[] Actors { get; init; }
@@ -18,9 +19,9 @@ public sealed record FeatureSet
     public required string CacheKey { get; init; }
     /// <summary>
     /// The resampled, trimmed, offset and cropped/padded clip of each item, row-major [Count, WaveformLength], so that
-    /// training can augment waveforms per batch and recompute features on the fly; null when not kept.
+    /// training can augment waveforms per batch and recompute features on the fly; empty when not kept.
     /// </summary>
-    public float[]? Waveforms { get; init; }
+    public ReadOnlyMemory<float> Waveforms { get; init; }
     /// <summary>Samples per item in <see cref="Waveforms"/> (clip_seconds * sample_rate); 0 when there are none.</summary>
     public int WaveformLength { get; init; }
 

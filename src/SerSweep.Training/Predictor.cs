@@ -85,7 +85,7 @@ public sealed class Predictor : IDisposable
     /// item by its training speakers' average statistics (its <see cref="ModelBundle.Normalization"/>). The other
     /// modes ignore it.
     /// </summary>
-    public Prediction[] Predict(float[] items, IReadOnlyList<int>? sessions = null)
+    public Prediction[] Predict(ReadOnlySpan<float> items, IReadOnlyList<int>? sessions = null)
     {
         var itemLength = Bundle.ItemShape.Aggregate(1, (a, b) => a * b);
         if (items.Length == 0 || items.Length % itemLength != 0)
@@ -103,7 +103,7 @@ public sealed class Predictor : IDisposable
         {
             using var scope = NewDisposeScope();
             var batch = Math.Min(BatchSize, count - start);
-            var input = TensorData.FromFloats(items.AsSpan(start * itemLength, batch * itemLength), [batch, .. Bundle.ItemShape.Select(d => (long)d)]);
+            var input = TensorData.FromFloats(items.Slice(start * itemLength, batch * itemLength), [batch, .. Bundle.ItemShape.Select(d => (long)d)]);
             if (statistics is not null) input = statistics.Apply(input);
             TensorData.CopyTo(nn.functional.softmax(model.forward(input), 1), probabilities.AsSpan(start * classes.Length, batch * classes.Length));
         }

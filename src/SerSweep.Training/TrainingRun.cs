@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using SerSweep.Audio.Torch;
 using SerSweep.Core;
 using SerSweep.Training.Data;
 using SerSweep.Training.Evaluation;
@@ -63,8 +64,10 @@ internal sealed class TrainingRun : IDisposable
             itemShape = features.Shape[1..];
             var (rows, width) = (features.Shape[1] * features.Shape[2], features.Shape[3]);
             var cmvnGroups = Cmvn.TrainingGroups(config.Features.Normalize, features.Actors, split.Test);
-            var cmvn = cmvnGroups is null ? null : new TrainingCmvn(cmvnGroups, Cmvn.Statistics(features.Data, rows, width, cmvnGroups), rows, width);
-            using var rawData = tensor(cmvn?.Normalize(features.Data, [.. Enumerable.Range(0, features.Count).Select(i => (long)i)]) ?? features.Data,
+            var cmvn = cmvnGroups is null ? null : new TrainingCmvn(cmvnGroups, Cmvn.Statistics(features.Data.Span, rows, width, cmvnGroups), rows, width);
+            // The one copy of the features into memory of the run's own (from the cache file's mapping, when loaded).
+            using var rawData = TensorData.FromFloats(
+                cmvn is null ? features.Data.Span : cmvn.Normalize(features.Data.Span, [.. Enumerable.Range(0, features.Count).Select(i => (long)i)]),
                 features.Shape.Select(d => (long)d).ToArray());
             normalization = config.Features.Normalize == Normalization.Dataset ? NormalizationStats.Compute(rawData, split.Train) : null;
             // What the bundle's predictor applies to files without a session: the dataset statistics, or for `speaker` the

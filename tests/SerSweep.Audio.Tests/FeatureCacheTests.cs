@@ -26,8 +26,8 @@ public class FeatureCacheTests
         Assert.Equal([Emotion.Neutral, Emotion.Angry, Emotion.Surprised, Emotion.Happy, Emotion.Sad, Emotion.Sad], set.Labels);
         Assert.Equal([1, 1, 1, 2, 2, 4], set.Actors);
         Assert.Equal(48000, set.WaveformLength);
-        Assert.Equal(6 * 48000, set.Waveforms!.Length);
-        Assert.All(set.Data, x => Assert.True(float.IsFinite(x)));
+        Assert.Equal(6 * 48000, set.Waveforms.Length);
+        Assert.All(set.Data.ToArray(), x => Assert.True(float.IsFinite(x)));
         Assert.Equal(Path.Combine(cache.Directory, set.CacheKey + ".features"), result.CachePath);
         Assert.InRange(result.AudioSeconds, 6 * 3.0, 6 * 5.0);
         Assert.Empty(result.Problems);
@@ -52,8 +52,8 @@ public class FeatureCacheTests
         Assert.Equal(0, otherInstance.Computations);
         Assert.Equal(0, progressReports);
         Assert.Equal(first.Features.CacheKey, second.Features.CacheKey);
-        Assert.Equal(first.Features.Data, second.Features.Data);
-        Assert.Equal(first.Features.Waveforms, third.Features.Waveforms);
+        Assert.Equal(first.Features.Data.ToArray(), second.Features.Data.ToArray());
+        Assert.Equal(first.Features.Waveforms.ToArray(), third.Features.Waveforms.ToArray());
         Assert.Equal(first.Features.Files, third.Features.Files);
         Assert.Equal(first.Features.Labels, third.Features.Labels);
     }
@@ -182,7 +182,7 @@ public class FeatureCacheTests
 
         Assert.True(second.Computed);
         Assert.Equal(2, cache.Computations);
-        Assert.Equal(first.Features.Data, second.Features.Data);
+        Assert.Equal(first.Features.Data.ToArray(), second.Features.Data.ToArray());
         Assert.Equal(bytes.Length, new FileInfo(first.CachePath).Length);
         Assert.NotNull(FeatureCacheFile.TryRead(first.CachePath, out _));
     }
@@ -198,7 +198,7 @@ public class FeatureCacheTests
 
         Assert.Equal(1, caches.Sum(c => c.Computations));
         Assert.Single(results, r => r.Computed);
-        Assert.All(results, r => Assert.Equal(results[0].Features.Data, r.Features.Data));
+        Assert.All(results, r => Assert.Equal(results[0].Features.Data.ToArray(), r.Features.Data.ToArray()));
         Assert.Empty(Directory.GetFiles(dir, "*.tmp-*"));
     }
 
@@ -223,6 +223,61 @@ public class FeatureCacheTests
         var hourAgo = DateTime.UtcNow.AddHours(-1);
         foreach (var file in Directory.EnumerateFiles(root, "*.wav", SearchOption.AllDirectories)) File.SetLastWriteTimeUtc(file, hourAgo);
         return root;
+    }
+
+    [Fact]
+    public void The_blob_is_checked_again_only_when_the_file_changed_since_it_last_passed()
+    {
+        var path = OldCacheFile();
+
+        var first = FeatureCacheFile.TryRead(path, out _);
+        var second = FeatureCacheFile.TryRead(path, out _);
+        var bytes = File.ReadAllBytes(path);
+        var written = File.GetLastWriteTimeUtc(path);
+        File.WriteAllBytes(path, Flip(bytes, bytes.Length - 1000));
+        File.SetLastWriteTimeUtc(path, written.AddSeconds(1)); // the rewrite's stamp differs, however coarse the clock
+        var flipped = FeatureCacheFile.TryRead(path, out var reason);
+
+        Assert.True(first!.Value.BlobChecked);
+        Assert.False(second!.Value.BlobChecked);
+        Assert.Null(flipped);
+        Assert.Contains("checksum", reason);
+    }
+
+    [Fact]
+    public void A_rewrite_that_keeps_the_size_and_the_times_is_trusted_as_make_would_trust_it()
+    {
+        var path = OldCacheFile();
+        Assert.True(FeatureCacheFile.TryRead(path, out _)!.Value.BlobChecked);
+        var bytes = File.ReadAllBytes(path);
+        var written = File.GetLastWriteTimeUtc(path);
+
+        File.WriteAllBytes(path, Flip(bytes, bytes.Length - 1000));
+        File.SetLastWriteTimeUtc(path, written);
+        var reread = FeatureCacheFile.TryRead(path, out _);
+
+        Assert.NotNull(reread);
+        Assert.False(reread.Value.BlobChecked);
+    }
+
+    [Fact]
+    public void A_check_right_after_the_write_is_not_trusted_for_the_next_load()
+    {
+        var root = RavdessSubset.Create();
+        var path = new FeatureCache(TestPaths.NewTempDir()).GetOrCompute(Data(root), new FeatureConfig()).CachePath;
+        File.SetLastWriteTimeUtc(path, DateTime.UtcNow); // written "now": a same-tick rewrite could follow
+
+        Assert.True(FeatureCacheFile.TryRead(path, out _)!.Value.BlobChecked);
+        Assert.True(FeatureCacheFile.TryRead(path, out _)!.Value.BlobChecked);
+    }
+
+    /// <summary>A computed cache file last written a minute ago, as any is a little while after its sweep started.</summary>
+    private static string OldCacheFile()
+    {
+        var root = RavdessSubset.Create();
+        var path = new FeatureCache(TestPaths.NewTempDir()).GetOrCompute(Data(root), new FeatureConfig()).CachePath;
+        File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddMinutes(-1));
+        return path;
     }
 
     private static byte[] Flip(byte[] bytes, int index)

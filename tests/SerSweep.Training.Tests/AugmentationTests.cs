@@ -29,7 +29,7 @@ public class AugmentationTests
     private static (TrainingInputs Inputs, Tensor Normalized, NormalizationStats Stats) Inputs(AugmentConfig augment)
     {
         var features = RealFeatures.Actors1To4;
-        using var raw = tensor(features.Data, features.Shape.Select(d => (long)d).ToArray());
+        using var raw = tensor(features.Data.ToArray(), features.Shape.Select(d => (long)d).ToArray());
         var stats = NormalizationStats.Compute(raw, Enumerable.Range(0, 100).ToArray());
         var normalized = stats.Apply(raw);
         return (new TrainingInputs(features, normalized, stats, RealFeatures.Config with { Augment = augment }), normalized, stats);
@@ -137,7 +137,7 @@ public class AugmentationTests
     public void Waveform_augmentation_without_clips_is_refused_with_the_keys_named()
     {
         var features = SyntheticFeatures.Create();
-        using var data = tensor(features.Data, features.Shape.Select(d => (long)d).ToArray());
+        using var data = tensor(features.Data.ToArray(), features.Shape.Select(d => (long)d).ToArray());
 
         var error = Assert.Throws<ArgumentException>(() => new TrainingInputs(features, data, null, new FeatureConfig { Augment = new AugmentConfig { NoiseSnrDb = 10 } }));
 
@@ -165,7 +165,7 @@ public class AugmentationTests
         var features = RealFeatures.Actors1To4;
         var split = Splits.Create(augmented.Data.Split, features.Labels, features.Actors);
         using var predictor = Predictor.Load(path);
-        var valRows = split.Val.SelectMany(i => features.Data.AsSpan(i * features.ItemLength, features.ItemLength).ToArray()).ToArray();
+        var valRows = split.Val.SelectMany(i => features.Data.Slice(i * features.ItemLength, features.ItemLength).ToArray()).ToArray();
         var correct = predictor.Predict(valRows).Zip(split.Val).Count(p => p.First.Emotion == features.Labels[p.Second]);
         Assert.Equal(first.Val!.Accuracy, (double)correct / split.Val.Length, 6);
     }

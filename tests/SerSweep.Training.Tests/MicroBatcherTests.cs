@@ -20,14 +20,14 @@ public class MicroBatcherTests
         return Predictor.Load(path);
     }
 
-    private static float[] Item(int i) => Features.Data.AsSpan(i * Features.ItemLength, Features.ItemLength).ToArray();
+    private static float[] Item(int i) => Features.Data.Slice(i * Features.ItemLength, Features.ItemLength).ToArray();
 
     [Fact]
     public async Task Concurrent_items_get_the_predictions_of_one_whole_predict_in_fewer_forward_passes()
     {
         using var predictor = TrainedPredictor();
         var count = Math.Min(Features.Count, 48);
-        var expected = predictor.Predict(Features.Data.AsSpan(0, count * Features.ItemLength).ToArray());
+        var expected = predictor.Predict(Features.Data.Span[..(count * Features.ItemLength)]);
         using var batcher = new MicroBatcher(predictor, new MicroBatchOptions(MaxBatch: 8, MaxWait: TimeSpan.FromMilliseconds(50), QueueLimit: 64));
 
         var served = await Task.WhenAll(Enumerable.Range(0, count).Select(i => Task.Run(() => batcher.TryPredict(Item(i))!)))

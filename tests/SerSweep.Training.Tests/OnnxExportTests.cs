@@ -114,7 +114,7 @@ public class OnnxExportTests(ITestOutputHelper output)
     private static float[] FirstItems(int count)
     {
         var set = RealFeatures.Actors1To4;
-        return set.Data.AsSpan(0, count * set.ItemLength).ToArray();
+        return set.Data[..(count * set.ItemLength)].ToArray();
     }
 
     /// <summary>A bundle of a model with random weights and random batch-norm running statistics, with a random normalisation.</summary>

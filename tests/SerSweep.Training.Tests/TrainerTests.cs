@@ -236,7 +236,7 @@ public class TrainerTests
         var items = Enumerable.Range(0, set.Count).Where(keep).ToArray();
         return set with
         {
-            Data = [.. items.SelectMany(i => set.Data.AsSpan(i * set.ItemLength, set.ItemLength).ToArray())],
+            Data = items.SelectMany(i => set.Data.Slice(i * set.ItemLength, set.ItemLength).ToArray()).ToArray(),
             Shape = [items.Length, .. set.Shape[1..]],
             Labels = [.. items.Select(i => set.Labels[i])],
             Actors = [.. items.Select(i => set.Actors[i])],
@@ -252,7 +252,7 @@ public class TrainerTests
         var outcome = await Run(SyntheticFeatures.SmallConfig(epochs: 2), bundlePath: path);
 
         using var predictor = Predictor.Load(path);
-        var predictions = predictor.Predict(Features.Data);
+        var predictions = predictor.Predict(Features.Data.Span);
 
         Assert.Equal(path, outcome.BundlePath);
         Assert.Equal(Features.Count, predictions.Length);
@@ -308,7 +308,7 @@ public class TrainerTests
         using var predictor = Predictor.Load(path);
         var test = Data.Splits.Create(config.Data.Split, Features.Labels, Features.Actors).Test;
         var itemLength = Features.ItemLength;
-        var rows = test.SelectMany(i => Features.Data.AsSpan(i * itemLength, itemLength).ToArray()).ToArray();
+        var rows = test.SelectMany(i => Features.Data.Slice(i * itemLength, itemLength).ToArray()).ToArray();
         int[] sessions = [.. test.Select(i => Features.Actors[i])];
         var predicted = predictor.Predict(rows, sessions);
 

@@ -113,30 +113,17 @@ public sealed class FeatureCache(string directory)
             {
                 File.Delete(temp);
             }
-            return Result(header, run.Features, run.Waveforms, computed: true, path, clock);
+            return Result(header, header.ToFeatureSet(run.Features, run.Waveforms), computed: true, path, clock);
         }
     }
 
     private static FeatureCacheResult? TryLoad(string path, Stopwatch clock) =>
-        FeatureCacheFile.TryRead(path, out _) is var (header, features, waveforms)
-            ? Result(header, features, waveforms, computed: false, path, clock)
+        FeatureCacheFile.TryRead(path, out _) is var (header, features, _)
+            ? Result(header, features, computed: false, path, clock)
             : null;
 
-    private static FeatureCacheResult Result(FeatureCacheHeader header, float[] features, float[] waveforms, bool computed, string path, Stopwatch clock)
-    {
-        var set = new FeatureSet
-        {
-            Data = features,
-            Shape = header.Shape,
-            Labels = header.Labels,
-            Actors = header.Actors,
-            Files = header.Files,
-            CacheKey = header.Key,
-            Waveforms = waveforms,
-            WaveformLength = header.WaveformLength,
-        };
-        return new FeatureCacheResult(set, computed, path, header.AudioSeconds, header.Problems, clock.Elapsed);
-    }
+    private static FeatureCacheResult Result(FeatureCacheHeader header, FeatureSet features, bool computed, string path, Stopwatch clock) =>
+        new(features, computed, path, header.AudioSeconds, header.Problems, clock.Elapsed);
 
     /// <summary>
     /// An exclusive lock across processes: FileShare.None is an flock(LOCK_EX) on Unix and a sharing lock on Windows;

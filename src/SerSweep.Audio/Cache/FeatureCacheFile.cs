@@ -33,10 +33,23 @@ public sealed record FeatureCacheHeader
     /// <summary>
     /// XXH128 (hex) of the blob's bytes: a truncated or corrupted file fails this and is rebuilt. A checksum, not a
     /// cryptographic hash: it guards against bad disks and partial copies, not forgers (the cache folder is the user's
-    /// own). It did not make reloads measurably faster on the machine it was measured on (0.496 -> 0.477 s, see
-    /// bench/report/notes/cache-miss.md): reading the blob into fresh memory costs more there than either check.
+    /// own). Computed on load only when the file changed since it last passed (<see cref="BlobStamp"/>): even XXH128
+    /// over 64 MB costs more than the rest of a reload (bench/report/notes/cache-miss.md).
     /// </summary>
     public required string BlobXxh128 { get; init; }
+
+    /// <summary>The feature set this header describes, over its blob's <paramref name="features"/> and <paramref name="waveforms"/>.</summary>
+    public FeatureSet ToFeatureSet(ReadOnlyMemory<float> features, ReadOnlyMemory<float> waveforms) => new()
+    {
+        Data = features,
+        Shape = Shape,
+        Labels = Labels,
+        Actors = Actors,
+        Files = Files,
+        CacheKey = Key,
+        Waveforms = waveforms,
+        WaveformLength = WaveformLength,
+    };
 }
 
 /// <summary>
@@ -60,7 +73,7 @@ public static class FeatureCacheFile
         {
             FeatureFloats = features.Length,
             WaveformFloats = waveforms.Length,
-            BlobXxh128 = BlobChecksum(features, waveforms),
+            BlobXxh128 = BlobChecksum(MemoryMarshal.AsBytes(features.AsSpan()), MemoryMarshal.AsBytes(waveforms.AsSpan())),
             BlobOffset = 0,
         };
         // The offset is part of the header, whose length depends on the offset's digits: 32 spare bytes absorb that.
@@ -83,65 +96,74 @@ public static class FeatureCacheFile
         return header;
     }
 
-    /// <summary>Reads and verifies an entry; null (with the reason) when it is missing, partial, corrupt or of another format.</summary>
-    public static (FeatureCacheHeader Header, float[] Features, float[] Waveforms)? TryRead(string path, out string? invalidReason)
+    /// <summary>
+    /// Maps and verifies an entry; null (with the reason) when it is missing, partial, corrupt or of another format. The
+    /// set's <see cref="FeatureSet.Data"/> and <see cref="FeatureSet.Waveforms"/> are views of the mapped file, not copies.
+    /// The blob's checksum is computed only when the file's <see cref="BlobStamp"/> changed since it last passed
+    /// (<c>BlobChecked</c> says whether it was); the header and the length are always checked.
+    /// </summary>
+    public static (FeatureCacheHeader Header, FeatureSet Features, bool BlobChecked)? TryRead(string path, out string? invalidReason)
     {
         invalidReason = null;
         FileStream stream;
         try
         {
-            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan);
+            stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
         }
         catch (FileNotFoundException)
         {
             return null;
         }
-        using (stream)
+        if (stream.Length is var length && length < Magic.Length + 4)
         {
-            try
+            stream.Dispose();
+            return Invalid($"file is {length} bytes, shorter than its magic and header length", out invalidReason);
+        }
+        var (written, created) = (File.GetLastWriteTimeUtc(stream.SafeFileHandle), File.GetCreationTimeUtc(stream.SafeFileHandle));
+        var mapped = MappedFile.Open(stream);
+        try
+        {
+            var prefix = mapped.Bytes(0, Magic.Length + 4);
+            if (!prefix[..8].SequenceEqual(Magic))
+                return Invalid("wrong magic", out invalidReason, mapped);
+            var headerLength = BinaryPrimitives.ReadUInt32LittleEndian(prefix[8..]);
+            if (headerLength > MaxHeaderBytes || prefix.Length + headerLength > mapped.Length)
+                return Invalid($"header length {headerLength} is impossible", out invalidReason, mapped);
+            var header = JsonSerializer.Deserialize<FeatureCacheHeader>(mapped.Bytes(prefix.Length, headerLength), Json);
+            if (header is null || header.Format != FeatureCacheHeader.CurrentFormat)
+                return Invalid($"format {header?.Format} is not {FeatureCacheHeader.CurrentFormat}", out invalidReason, mapped);
+            var blobBytes = 4 * (header.FeatureFloats + header.WaveformFloats);
+            if (mapped.Length != header.BlobOffset + blobBytes)
+                return Invalid($"file is {mapped.Length} bytes, header says {header.BlobOffset + blobBytes} (truncated or partial write)", out invalidReason, mapped);
+            var stamp = new BlobStamp(mapped.Length, written.Ticks, created.Ticks, header.BlobXxh128);
+            var check = BlobStamp.Recorded(path) != stamp;
+            if (check)
             {
-                Span<byte> prefix = stackalloc byte[12];
-                stream.ReadExactly(prefix);
-                if (!prefix[..8].SequenceEqual(Magic))
-                    return Invalid("wrong magic", out invalidReason);
-                var headerLength = BinaryPrimitives.ReadUInt32LittleEndian(prefix[8..]);
-                if (headerLength > MaxHeaderBytes || headerLength > stream.Length)
-                    return Invalid($"header length {headerLength} is impossible", out invalidReason);
-                var json = new byte[headerLength];
-                stream.ReadExactly(json);
-                var header = JsonSerializer.Deserialize<FeatureCacheHeader>(json, Json);
-                if (header is null || header.Format != FeatureCacheHeader.CurrentFormat)
-                    return Invalid($"format {header?.Format} is not {FeatureCacheHeader.CurrentFormat}", out invalidReason);
-                var expectedLength = header.BlobOffset + 4 * (header.FeatureFloats + header.WaveformFloats);
-                if (stream.Length != expectedLength)
-                    return Invalid($"file is {stream.Length} bytes, header says {expectedLength} (truncated or partial write)", out invalidReason);
-                stream.Position = header.BlobOffset;
-                // Uninitialised: the read overwrites every element, so zeroing 60 MB first would be wasted work.
-                var features = GC.AllocateUninitializedArray<float>(checked((int)header.FeatureFloats));
-                var waveforms = GC.AllocateUninitializedArray<float>(checked((int)header.WaveformFloats));
-                stream.ReadExactly(MemoryMarshal.AsBytes(features.AsSpan()));
-                stream.ReadExactly(MemoryMarshal.AsBytes(waveforms.AsSpan()));
-                if (BlobChecksum(features, waveforms) != header.BlobXxh128)
-                    return Invalid("blob checksum (XXH128) does not match the header (corrupt)", out invalidReason);
-                return (header, features, waveforms);
+                var checkedUtc = DateTime.UtcNow;
+                if (BlobChecksum(mapped.Bytes(header.BlobOffset, blobBytes), []) != header.BlobXxh128)
+                    return Invalid("blob checksum (XXH128) does not match the header (corrupt)", out invalidReason, mapped);
+                stamp.Record(path, checkedUtc);
             }
-            catch (Exception e) when (e is EndOfStreamException or JsonException or NotSupportedException)
-            {
-                return Invalid($"unreadable: {e.Message}", out invalidReason);
-            }
+            var blob = mapped.Floats(header.BlobOffset, header.FeatureFloats + header.WaveformFloats);
+            return (header, header.ToFeatureSet(blob[..(int)header.FeatureFloats], blob[(int)header.FeatureFloats..]), check);
+        }
+        catch (Exception e) when (e is JsonException or NotSupportedException)
+        {
+            return Invalid($"unreadable: {e.Message}", out invalidReason, mapped);
         }
     }
 
-    private static string BlobChecksum(float[] features, float[] waveforms)
+    private static string BlobChecksum(ReadOnlySpan<byte> first, ReadOnlySpan<byte> second)
     {
         var hash = new XxHash128();
-        hash.Append(MemoryMarshal.AsBytes(features.AsSpan()));
-        hash.Append(MemoryMarshal.AsBytes(waveforms.AsSpan()));
+        hash.Append(first);
+        hash.Append(second);
         return Convert.ToHexStringLower(hash.GetCurrentHash());
     }
 
-    private static (FeatureCacheHeader, float[], float[])? Invalid(string reason, out string? invalidReason)
+    private static (FeatureCacheHeader, FeatureSet, bool)? Invalid(string reason, out string? invalidReason, MappedFile? mapped = null)
     {
+        mapped?.Dispose();
         invalidReason = reason;
         return null;
     }

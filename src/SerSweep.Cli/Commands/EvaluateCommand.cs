@@ -60,7 +60,7 @@ public static class EvaluateCommand
         }
         var set = features.Features;
         // A speaker-normalised bundle normalises each actor's files together: RAVDESS names the speaker of every file.
-        var predicted = predictor.Predict(set.Data, sessions: set.Actors);
+        var predicted = predictor.Predict(set.Data.Span, sessions: set.Actors);
         var classIndex = bundle.Classes.Select((e, i) => (e, i)).ToDictionary(p => p.e, p => p.i);
         var truth = LabelMap.Indices(bundle.Classes, set.Labels, set.Files);
         var metrics = ClassificationMetrics.Compute(bundle.Classes, truth, predicted.Select(p => classIndex[p.Emotion]).ToArray(), set.Actors);

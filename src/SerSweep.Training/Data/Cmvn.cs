@@ -154,6 +154,6 @@ public static class Cmvn
 public sealed record TrainingCmvn(int[] Groups, IReadOnlyDictionary<int, RowStats> Statistics, int Rows, int Width)
 {
     /// <summary>The normalised copy of the rows of <paramref name="items"/> (row-major, item after item).</summary>
-    public float[] Normalize(float[] itemRows, long[] items) =>
+    public float[] Normalize(ReadOnlySpan<float> itemRows, long[] items) =>
         Cmvn.Normalize(itemRows, Rows, Width, [.. items.Select(i => Groups[i])], Statistics);
 }

@@ -37,7 +37,7 @@ public sealed class TrainingInputs : IDisposable
         var probe = new Augmenter(augment, sampleRate, 0);
         Augments = probe.RecomputesFeatures || probe.MasksFeatures;
         if (!probe.RecomputesFeatures) return;
-        if (features.Waveforms is null || features.WaveformLength == 0)
+        if (features.Waveforms.IsEmpty || features.WaveformLength == 0)
             throw new ArgumentException("features.augment recomputes features from the clips (noise_snr_db, time_shift_seconds, speed_factors or vtlp_factors) but the feature set holds no clips: recompute the feature cache");
         extractor = new FeatureExtractor(config);
         if (!extractor.ItemShape.SequenceEqual(features.Shape[1..]) || extractor.ClipSamples != features.WaveformLength)
@@ -63,7 +63,7 @@ public sealed class TrainingInputs : IDisposable
             return normalized.index_select(0, index);
         }
         var shape = new long[] { items.Length, features.Shape[1], features.Shape[2], features.Shape[3] };
-        var raw = augmenter.RecomputesFeatures ? AugmentedFeatures(items) : Rows(features.Data, items, features.ItemLength);
+        var raw = augmenter.RecomputesFeatures ? AugmentedFeatures(items) : Rows(features.Data.Span, items, features.ItemLength);
         if (cmvn is not null) raw = cmvn.Normalize(raw, items);
         using var rawTensor = tensor(raw, shape);
         var input = normalization?.Apply(rawTensor) ?? rawTensor.clone();
@@ -78,16 +78,16 @@ public sealed class TrainingInputs : IDisposable
 
     private float[] AugmentedFeatures(long[] items)
     {
-        var clips = Rows(features.Waveforms!, items, features.WaveformLength);
+        var clips = Rows(features.Waveforms.Span, items, features.WaveformLength);
         augmenter!.AugmentWaveforms(clips, items.Length, features.WaveformLength);
         return FeaturePipeline.Extract(extractor!, clips, items.Length, augmenter.DrawWarps(items.Length));
     }
 
-    private static float[] Rows(float[] source, long[] items, int rowLength)
+    private static float[] Rows(ReadOnlySpan<float> source, long[] items, int rowLength)
     {
         var rows = new float[items.Length * (long)rowLength];
         for (var i = 0; i < items.Length; i++)
-            source.AsSpan((int)(items[i] * rowLength), rowLength).CopyTo(rows.AsSpan(i * rowLength, rowLength));
+            source.Slice((int)(items[i] * rowLength), rowLength).CopyTo(rows.AsSpan(i * rowLength, rowLength));
         return rows;
     }
 
