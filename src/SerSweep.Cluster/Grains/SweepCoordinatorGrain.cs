@@ -47,7 +47,6 @@ public sealed partial class SweepCoordinatorGrain(
     private SweepDefinition _definition = null!;
     private ISearchStrategy _strategy = null!;
     private IPruner _pruner = NopPruner.Instance;
-    private string? _savedStrategyState;
     private bool _exhausted;
     private int _finished;
     private int _failed;
@@ -176,11 +175,11 @@ public sealed partial class SweepCoordinatorGrain(
     {
         _sweep = await queries.GetSweepAsync(SweepId) ?? throw new ArgumentException($"No sweep with id {SweepId} in the database.");
         _definition = SweepDefinitions.FromStored(_sweep);
-        _savedStrategyState = _sweep.StrategyState;
-        _strategy = _savedStrategyState is null ? SearchStrategies.Create(_definition) : SearchStrategies.Restore(_definition, _savedStrategyState);
+        var trials = await queries.TrialsAsync(SweepId);
+        _strategy = SearchStrategies.Restore(_definition, _sweep.StrategyState, trials.Where(t => t.SearchJson is not null).Select(t => t.SearchJson!));
         _pruner = Pruners.For(_definition, _sweep.PrunerState);
         _exhausted = IsOver(_sweep.Status);
-        foreach (var trial in await queries.TrialsAsync(SweepId))
+        foreach (var trial in trials)
         {
             // A cross-validated trial is never scheduled itself: its folds are.
             if (!TrackCrossValidation(trial))
@@ -314,10 +313,9 @@ public sealed partial class SweepCoordinatorGrain(
             _exhausted = true;
             return null;
         }
-        var state = _strategy.SaveState();
-        if (_definition.CrossValidation is { } folds) return await AddFoldsAsync(suggestion, folds, state);
-        var trial = await writer.AddTrialAsync(SweepId, suggestion.Index, StoredJson.WriteParameters(suggestion.ParametersToStore), suggestion.Seed, state);
-        _savedStrategyState = state;
+        var record = _strategy.SaveTrial(suggestion.Index);
+        if (_definition.CrossValidation is { } folds) return await AddFoldsAsync(suggestion, folds, record);
+        var trial = await writer.AddTrialAsync(SweepId, suggestion.Index, StoredJson.WriteParameters(suggestion.ParametersToStore), suggestion.Seed, record);
         _trials[trial.Id] = (trial.Index, trial.Seed, trial.ParametersJson);
         return trial.Id;
     }
@@ -341,14 +339,13 @@ public sealed partial class SweepCoordinatorGrain(
         var status = outcome.State;
         var told = TellStrategy(run.Index, status, objective, outcome.Epochs, ObjectiveValues(metric => outcome.Metrics[metric]));
         var stopReason = status == TrialState.Completed ? null : outcome.Reason;
-        var committed = await writer.CommitResultAsync(ResultOf(outcome, status), objective, stopReason, BundleOf(outcome, run), told);
+        var committed = await writer.CommitResultAsync(ResultOf(outcome, status), objective, stopReason, BundleOf(outcome, run), told.Record);
         if (committed == CommitOutcome.Committed)
         {
-            _savedStrategyState = told;
             Count(outcome.TrialId, status, objective);
             SweepMetrics.TrialFinished(status.ToString());
         }
-        else UndoTell();
+        else UndoTell(told);
     }
 
     private static Storage.Entities.TrialResult ResultOf(TrialOutcome outcome, TrialState status) => new()
@@ -391,17 +388,13 @@ public sealed partial class SweepCoordinatorGrain(
             return;
         }
         var told = retry ? null : TellStrategy(index, TrialState.Failed, null, 0);
-        if (await writer.FailAttemptAsync(trialId, attempt, failure, message, retry, told))
+        if (await writer.FailAttemptAsync(trialId, attempt, failure, message, retry, told?.Record))
         {
             SweepMetrics.AttemptFailed(failure == FailureClass.Preempted, retry);
             if (retry) _waiting.AddLast(trialId);
-            else
-            {
-                _savedStrategyState = told;
-                _failed++;
-            }
+            else _failed++;
         }
-        else if (told is not null) UndoTell();
+        else if (told is not null) UndoTell(told);
     }
 
     private async Task<bool> ShouldRetryAsync(long trialId, FailureClass failure) =>
@@ -417,22 +410,25 @@ public sealed partial class SweepCoordinatorGrain(
     }
 
     /// <summary>
-    /// Tells the strategy and returns its new state; the state is stored in the same transaction as the result. The
+    /// Tells the strategy and returns its new record of the trial, stored in the same transaction as the result. The
     /// strategy ranks an early-stopped trial as completed (both ran to their own end) and one without a finite value as failed;
     /// <paramref name="values"/> are every objective's of a multi-objective sweep (<see cref="ObjectiveValues"/>).
     /// </summary>
-    private string TellStrategy(int index, TrialState state, double? value, int epochs, IReadOnlyList<double>? values = null)
+    private Told TellStrategy(int index, TrialState state, double? value, int epochs, IReadOnlyList<double>? values = null)
     {
         var told = value is not { } v || !double.IsFinite(v) ? TrialState.Failed : state == TrialState.EarlyStopped ? TrialState.Completed : state;
         // A completed trial of a multi-objective sweep that lacks a value of some objective cannot be ranked: as failed.
         if (told == TrialState.Completed && _definition.Search.Objectives.Count > 0 && values is null) told = TrialState.Failed;
+        var before = _strategy.SaveTrial(index);
         _strategy.Tell(new FinishedTrial(index, told, told == TrialState.Failed ? null : value, epochs, told == TrialState.Failed ? null : values));
-        return _strategy.SaveState();
+        return new Told(before, _strategy.SaveTrial(index));
     }
 
-    /// <summary>The result was not stored (a racing or late report): forget the tell by going back to the stored state.</summary>
-    private void UndoTell() =>
-        _strategy = _savedStrategyState is null ? SearchStrategies.Create(_definition) : SearchStrategies.Restore(_definition, _savedStrategyState);
+    /// <summary>The strategy's record of a trial before and after it was told (<see cref="ISearchStrategy.SaveTrial"/>).</summary>
+    private sealed record Told(string Before, string Record);
+
+    /// <summary>The result was not stored (a racing or late report): forget the tell by taking back the record from before it.</summary>
+    private void UndoTell(Told told) => _strategy.RestoreTrial(told.Before);
 
     /// <summary>An attempt cancelled without the coordinator asking (its worker stopped) was preempted: it is retried.</summary>
     private static FailureClass Classify(TrialOutcome outcome) =>
