@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+using Orleans.Serialization.Invocation;
 using SerSweep.Cluster.Contracts;
 using SerSweep.Cluster.Placement;
 using SerSweep.Cluster.Telemetry;
@@ -18,6 +20,7 @@ namespace SerSweep.Cluster.Grains;
 /// has a free worker slot, and records every report through the single <see cref="StoreWriter"/>.
 /// </summary>
 [CoordinatorPlacement]
+[MayInterleave(nameof(MayInterleave))]
 public sealed partial class SweepCoordinatorGrain(
     StoreWriter writer, SweepQueries queries, SerSweepClusterOptions options, ILogger<SweepCoordinatorGrain> logger)
     : Grain, ISweepCoordinatorGrain, IRemindable
@@ -111,6 +114,15 @@ public sealed partial class SweepCoordinatorGrain(
 
     public Task<SweepProgress> GetProgress() => Task.FromResult(new SweepProgress(SweepId, _sweep.Name, _sweep.Status.ToString(), _strategy.Budget,
         StartedTrials, _running.Count, _finished, _failed, _best?.Value, _best?.TrialId));
+
+    /// <summary>
+    /// The epoch reports of trials that are not folds interleave with every other call: such a report changes no state across
+    /// an await (ASHA judges it synchronously, and it is answered only once its row is committed, so an acknowledged epoch
+    /// is durable), and many reports waiting on the writer together share its transactions instead of each holding this
+    /// grain for a commit. A fold's report stays serial: ASHA judges it with its siblings' rows, read from the database.
+    /// </summary>
+    public static bool MayInterleave(IInvokable request) =>
+        request.GetMethodName() == nameof(ReportEpoch) && request.GetArgument(0) is EpochProgress { IsFold: false };
 
     public async Task<EpochAnswer> ReportEpoch(EpochProgress epoch)
     {
@@ -325,7 +337,7 @@ public sealed partial class SweepCoordinatorGrain(
         var (index, seed, parameters) = _trials[trialId];
         var config = ConfigOf(trialId, _definition.ConfigFor(new TrialSuggestion(index, seed, StoredJson.ReadParameterValues(parameters))));
         return new TrialAssignment(SweepId, trialId, index, lease.Attempt, ConfigJson.Write(config), lease.ResumeFromEpoch, _sweep.ObjectiveMetric,
-            _definition.Search.CheckpointEvery) { CrossValidationJson = RefitSummary(trialId) };
+            _definition.Search.CheckpointEvery) { CrossValidationJson = RefitSummary(trialId), IsFold = _children.TryGetValue(trialId, out var child) && child.Fold is not null };
     }
 
     private async Task CommitAsync(TrialOutcome outcome, Running run)
