@@ -56,6 +56,7 @@ public sealed partial class SweepCoordinatorGrain(
     private (double Value, long TrialId)? _best;
     private IGrainTimer? _timer;
     private bool _watchdog;
+    private bool _pumpQueued;
 
     private long SweepId => this.GetPrimaryKeyLong();
     private ISlotSchedulerGrain Scheduler => GrainFactory.GetGrain<ISlotSchedulerGrain>(0);
@@ -161,7 +162,7 @@ public sealed partial class SweepCoordinatorGrain(
         else if (outcome.State == TrialState.Cancelled && (run.Cancelling || _sweep.Status == SweepStatus.Stopped))
             await writer.FailAttemptAsync(outcome.TrialId, outcome.Attempt, FailureClass.Preempted, outcome.Reason ?? "cancelled", retry: false);
         else await FailAsync(outcome.TrialId, outcome.Attempt, run.Index, Classify(outcome), outcome.Reason ?? outcome.Ending);
-        await PumpAsync();
+        PumpLater();
     }
 
     public Task Heartbeat(long trialId, int attempt)
@@ -170,7 +171,22 @@ public sealed partial class SweepCoordinatorGrain(
         return Task.CompletedTask;
     }
 
-    public Task SlotFreed() => PumpAsync();
+    public Task SlotFreed()
+    {
+        _pumpQueued = false;
+        return PumpAsync();
+    }
+
+    /// <summary>
+    /// Starts the next trials in a turn of their own (a <see cref="SlotFreed"/> to itself), not in the turn that ended a trial:
+    /// the ends queued meanwhile are answered first, and one pump then starts the trials of all of them side by side.
+    /// </summary>
+    private void PumpLater()
+    {
+        if (_pumpQueued) return;
+        _pumpQueued = true;
+        this.AsReference<ISweepCoordinatorGrain>().SlotFreed().Ignore();
+    }
 
     public async Task AttemptsLost(IReadOnlyList<TrialAttemptRef> attempts, string reason)
     {
@@ -253,44 +269,30 @@ public sealed partial class SweepCoordinatorGrain(
     /// <summary>Starts attempts while the sweep may run more and a worker has a free slot; completes the sweep when nothing is left.</summary>
     private async Task PumpAsync()
     {
-        while (_sweep.Status == SweepStatus.Running && _running.Count < Math.Max(1, _sweep.MaxConcurrent))
+        while (_sweep.Status == SweepStatus.Running)
         {
-            var trialId = await NextTrialAsync();
-            if (trialId is null) break;
-            var (index, _, _) = _trials[trialId.Value];
-            // Reserved under attempt 0 until the database has numbered the attempt; Adopt then re-keys it.
-            var reservation = new TrialAttemptRef(SweepId, trialId.Value, 0);
-            var silo = await Scheduler.TryReserve(reservation);
-            if (silo is null)
+            // One trial at a time up to its slot (the strategy is asked only for a trial that gets one, as before); then
+            // the reserved trials start side by side: their commits share the writer's transactions and their calls
+            // overlap, where one after the other each start cost this grain's turn three more round trips.
+            var reserved = new List<(long TrialId, string Silo)>();
+            var full = false;
+            while (_running.Count + reserved.Count < Math.Max(1, _sweep.MaxConcurrent))
             {
-                _waiting.AddFirst(trialId.Value);
-                break;
+                var trialId = await NextTrialAsync();
+                if (trialId is null) break;
+                // Reserved under attempt 0 until the database has numbered the attempt; Adopt then re-keys it.
+                var silo = await Scheduler.TryReserve(new TrialAttemptRef(SweepId, trialId.Value, 0));
+                if (silo is null)
+                {
+                    _waiting.AddFirst(trialId.Value);
+                    full = true;
+                    break;
+                }
+                reserved.Add((trialId.Value, silo));
             }
-            var lease = await writer.StartAttemptAsync(trialId.Value, silo, options.Lease);
-            if (lease is null)
-            {
-                await Scheduler.Release(reservation);
-                continue;
-            }
-            var attempt = reservation with { Attempt = lease.Attempt };
-            await Scheduler.Adopt(attempt, silo);
-            _running[trialId.Value] = new Running(lease.Attempt, silo, index);
-            SweepMetrics.AttemptStarted(lease.Attempt);
-            using var span = SweepTracing.Attempt(SweepId, trialId.Value, lease.Attempt, silo);
-            try
-            {
-                await PlacementHint.OnSilo(silo, async () => { await TrialGrain(trialId.Value, lease.Attempt).Start(Assignment(trialId.Value, lease)); return 0; })
-                    .WaitAsync(StartTimeout);
-            }
-            catch (Exception e) when (e is OrleansException or InvalidOperationException or TimeoutException)
-            {
-                // The worker refused or vanished before training began: not the trial's fault, try again later.
-                LogStartFailed(trialId.Value, silo, e.Message);
-                _running.Remove(trialId.Value);
-                await Scheduler.Release(attempt);
-                await PreemptAsync(trialId.Value, lease.Attempt, $"could not start on {silo}: {e.Message}");
-                break;
-            }
+            if (reserved.Count == 0) break;
+            var starts = await Task.WhenAll(reserved.Select(r => StartAsync(r.TrialId, r.Silo)));
+            if (full || starts.Contains(StartOutcome.Refused)) break;
         }
         if (_sweep.Status == SweepStatus.Running && _exhausted && _running.Count == 0 && _waiting.Count == 0)
         {
@@ -304,6 +306,48 @@ public sealed partial class SweepCoordinatorGrain(
             await StopWatchdogAsync();
         }
         SweepMetrics.QueueLength(SweepId, _waiting.Count, _sweep.Status == SweepStatus.Running);
+    }
+
+    private enum StartOutcome
+    {
+        Started,
+        /// <summary>The trial had ended meanwhile: nothing to start.</summary>
+        Skipped,
+        /// <summary>The worker refused or vanished: the attempt is preempted and retried later.</summary>
+        Refused,
+    }
+
+    /// <summary>Starts an attempt of a trial on the slot reserved for it on <paramref name="silo"/>.</summary>
+    private async Task<StartOutcome> StartAsync(long trialId, string silo)
+    {
+        var (index, _, _) = _trials[trialId];
+        var reservation = new TrialAttemptRef(SweepId, trialId, 0);
+        var lease = await writer.StartAttemptAsync(trialId, silo, options.Lease);
+        if (lease is null)
+        {
+            await Scheduler.Release(reservation);
+            return StartOutcome.Skipped;
+        }
+        var attempt = reservation with { Attempt = lease.Attempt };
+        await Scheduler.Adopt(attempt, silo);
+        _running[trialId] = new Running(lease.Attempt, silo, index);
+        SweepMetrics.AttemptStarted(lease.Attempt);
+        using var span = SweepTracing.Attempt(SweepId, trialId, lease.Attempt, silo);
+        try
+        {
+            await PlacementHint.OnSilo(silo, async () => { await TrialGrain(trialId, lease.Attempt).Start(Assignment(trialId, lease)); return 0; })
+                .WaitAsync(StartTimeout);
+            return StartOutcome.Started;
+        }
+        catch (Exception e) when (e is OrleansException or InvalidOperationException or TimeoutException)
+        {
+            // The worker refused or vanished before training began: not the trial's fault, try again later.
+            LogStartFailed(trialId, silo, e.Message);
+            _running.Remove(trialId);
+            await Scheduler.Release(attempt);
+            await PreemptAsync(trialId, lease.Attempt, $"could not start on {silo}: {e.Message}");
+            return StartOutcome.Refused;
+        }
     }
 
     private async Task<long?> NextTrialAsync()
