@@ -37,7 +37,7 @@ Console.WriteLine($"  its threads, by name (cores): {string.Join(", ", r.Coordin
 Console.WriteLine($"workers: {r.WorkersCpuSeconds / r.WallSeconds:0.00} cores, RSS {r.WorkersRssMb:0} MB; redis {r.RedisCpuSeconds / r.WallSeconds:0.00} cores");
 Console.WriteLine($"writer: {r.Writer.Commits} transactions, {r.Writer.MeanWrites:0.0} writes each, BEGIN..COMMIT p50 {r.Writer.P50Ms:0.00} ms, p99 {r.Writer.P99Ms:0.00} ms, max {r.Writer.MaxMs:0.0} ms; in transactions {100 * r.Writer.BusySeconds / r.WallSeconds:0}% of the wall time");
 Console.WriteLine($"busy (turns / wall): each sweep coordinator grain {100 * coordinatorBusy:0}%, slot scheduler {100 * schedulerBusy:0}%");
-Console.WriteLine($"search strategy state saved with each new trial and result: {r.StrategyStateKb:0} KB at the end (largest sweep)");
+Console.WriteLine($"search state saved with each new trial and result: that trial's record, {r.SearchRecordKb:0.00} KB at most");
 foreach (var t in r.Turns.Take(8)) Console.WriteLine($"  {t.Grain}.{t.Method}: {t.Calls} calls, {t.Seconds:0.00} s, {1e6 * t.Seconds / Math.Max(1, t.Calls):0} us each");
 Console.WriteLine($"database: {r.TrialsStored} of {o.Trials} trials with a result, {r.EpochsStored} of {r.EpochsExpected} epochs; lost {r.Lost}, duplicated {r.Duplicated}, invariant violations {r.Violations.Count}");
 foreach (var v in r.Violations.Take(10)) Console.WriteLine($"  {v}");
@@ -52,7 +52,7 @@ if (o.Json)
         workers_cpu_cores = r.WorkersCpuSeconds / r.WallSeconds, workers_rss_mb = r.WorkersRssMb, redis_cpu_cores = r.RedisCpuSeconds / r.WallSeconds,
         commits = r.Writer.Commits, writes_per_commit = r.Writer.MeanWrites, commit_p50_ms = r.Writer.P50Ms, commit_p99_ms = r.Writer.P99Ms,
         commit_max_ms = r.Writer.MaxMs, writer_busy = r.Writer.BusySeconds / r.WallSeconds, coordinator_grain_busy = coordinatorBusy, scheduler_busy = schedulerBusy,
-        strategy_state_kb = r.StrategyStateKb,
+        search_record_kb = r.SearchRecordKb,
         coordinator_threads = r.CoordinatorThreads.Take(8).ToDictionary(t => t.Name, t => t.Seconds / r.WallSeconds),
         turns = r.Turns.Select(t => new { grain = t.Grain, method = t.Method, calls = t.Calls, seconds = t.Seconds }),
         timeline = r.Timeline.Select(t => new[] { t.Seconds, t.Finished }),

@@ -16,16 +16,16 @@ internal sealed record ScaleResult(
     int EpochsExpected, IReadOnlyList<string> Violations, double CoordinatorCpuSeconds, double CoordinatorRssMaxMb, double CoordinatorRssPeakMb,
     double CoordinatorGcHeapMb, double WorkersCpuSeconds, double WorkersRssMb, double RedisCpuSeconds,
     (int Commits, double P50Ms, double P99Ms, double MaxMs, double MeanWrites, double BusySeconds) Writer,
-    IReadOnlyList<(string Name, double Seconds)> CoordinatorThreads, double StrategyStateKb,
-    IReadOnlyList<(string Grain, string Method, long Calls, double Seconds)> Turns, IReadOnlyList<(double Seconds, int Finished)> Timeline)
+    IReadOnlyList<(string Name, double Seconds)> CoordinatorThreads, double SearchRecordKb,
+    IReadOnlyList<(string Grain, string Method, long Calls, double Seconds)> Turns, IReadOnlyDictionary<string, double> BusySeconds,
+    IReadOnlyList<(double Seconds, int Finished)> Timeline)
 {
     public double CompletionsPerSecond => TrialsStored / WallSeconds;
     public double EpochReportsPerSecond => EpochsStored / WallSeconds;
     public bool Ok => Lost == 0 && Duplicated == 0 && Violations.Count == 0 && EpochsStored == EpochsExpected;
 
-    /// <summary>Seconds in turns of one grain class over the run, per activation, as a share of the wall time.</summary>
-    public double Busy(string grain, int activations) =>
-        Turns.Where(t => t.Grain == grain && t.Method != nameof(ISweepCoordinatorGrain.GetProgress)).Sum(t => t.Seconds) / activations / WallSeconds;
+    /// <summary>Seconds with a call in progress of one grain class over the run, per activation, as a share of the wall time.</summary>
+    public double Busy(string grain, int activations) => BusySeconds.GetValueOrDefault(grain) / activations / WallSeconds;
 }
 
 /// <summary>
@@ -82,11 +82,11 @@ internal static class ScaleRun
             var report = await SweepInvariants.CheckAsync(db);
             var measured = report.Sweeps.Where(s => s.Name.StartsWith("scale-", StringComparison.Ordinal)).ToList();
             var withResult = measured.Sum(s => s.TrialsWithResult);
-            // The search strategy's saved state, rewritten with every new trial and every result.
-            var stateKb = (await db.Sweeps.Where(s => s.Name.StartsWith("scale-")).Select(s => s.StrategyState!.Length).ToListAsync()).Max() / 1024.0;
+            // What the search strategy saves with a new trial and with its result: that trial's record (it was the whole state).
+            var recordKb = (await db.Trials.Where(t => t.Sweep!.Name.StartsWith("scale-")).MaxAsync(t => (int?)t.SearchJson!.Length) ?? 0) / 1024.0;
             return new ScaleResult(o, startup, wall, withResult, measured.Sum(s => s.Epochs), o.Trials - withResult,
                 measured.Sum(s => s.Results) - withResult, o.Trials * o.Epochs, [.. report.Violations.Select(v => v.ToString())],
-                cpu, rssMax, ProcFs.MemoryMb(self, "VmHWM"), heapMax, workersCpu, workersRss, redisCpu, commits.Summary(), threadCpu, stateKb, turns.Snapshot(), timeline);
+                cpu, rssMax, ProcFs.MemoryMb(self, "VmHWM"), heapMax, workersCpu, workersRss, redisCpu, commits.Summary(), threadCpu, recordKb, turns.Snapshot(), turns.BusySeconds(), timeline);
         }
         finally
         {

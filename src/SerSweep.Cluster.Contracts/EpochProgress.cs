@@ -16,7 +16,11 @@ public sealed record EpochProgress(
     [property: Id(13)] MetricValues Metrics,
     [property: Id(10)] double LearningRate,
     [property: Id(11)] double Seconds,
-    [property: Id(12)] bool CheckpointWritten);
+    [property: Id(12)] bool CheckpointWritten)
+{
+    /// <summary>The epoch of a fold of a cross-validated trial (<see cref="TrialAssignment.IsFold"/>): ASHA judges it with its sibling folds.</summary>
+    [Id(14)] public bool IsFold { get; init; }
+}
 
 public enum EpochVerdict
 {

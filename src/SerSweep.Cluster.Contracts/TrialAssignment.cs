@@ -19,4 +19,7 @@ public sealed record TrialAssignment(
 {
     /// <summary>For the refit of a cross-validated trial: its folds' metrics (JSON), written into the bundle beside the model.</summary>
     [Id(8)] public string? CrossValidationJson { get; init; }
+
+    /// <summary>A fold of a cross-validated trial: its epoch reports say so (<see cref="EpochProgress.IsFold"/>).</summary>
+    [Id(9)] public bool IsFold { get; init; }
 }

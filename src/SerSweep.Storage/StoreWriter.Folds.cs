@@ -9,10 +9,10 @@ public sealed partial class StoreWriter
 {
     /// <summary>
     /// Adds a cross-validated trial: the parent (running from now on, never scheduled itself) and its pending folds,
-    /// with the strategy's state in the same transaction. Idempotent on (sweep, index): returns what is stored.
+    /// with the strategy's record of it on the parent. Idempotent on (sweep, index): returns what is stored.
     /// </summary>
     public Task<(Trial Parent, IReadOnlyList<Trial> Folds)> AddCrossValidatedTrialAsync(
-        long sweepId, int index, string parametersJson, int seed, int folds, string? strategyState = null) => Enqueue(async db =>
+        long sweepId, int index, string parametersJson, int seed, int folds, string? searchRecord = null) => Enqueue(async db =>
     {
         var parent = await db.Trials.SingleOrDefaultAsync(t => t.SweepId == sweepId && t.Index == index && t.ParentTrialId == null);
         if (parent is null)
@@ -20,7 +20,7 @@ public sealed partial class StoreWriter
             var now = DateTime.UtcNow;
             parent = new Trial
             {
-                SweepId = sweepId, Index = index, ParametersJson = parametersJson, Seed = seed, Role = TrialRole.Trial,
+                SweepId = sweepId, Index = index, ParametersJson = parametersJson, Seed = seed, SearchJson = searchRecord, Role = TrialRole.Trial,
                 Status = TrialState.Running, CreatedAt = now, StartedAt = now,
             };
             db.Trials.Add(parent);
@@ -28,7 +28,6 @@ public sealed partial class StoreWriter
             for (var fold = 0; fold < folds; fold++)
                 db.Trials.Add(Child(parent, TrialRole.Fold, fold, now));
             await db.SaveChangesAsync();
-            SaveStrategyState(sweepId, strategyState);
         }
         var children = await db.Trials.AsNoTracking().Where(t => t.ParentTrialId == parent.Id && t.Role == TrialRole.Fold).OrderBy(t => t.Fold).ToListAsync();
         return ((Trial)parent, (IReadOnlyList<Trial>)children);
@@ -54,15 +53,16 @@ public sealed partial class StoreWriter
 
     /// <summary>
     /// Ends a cross-validated trial once its folds are done: its status, the objective (mean over folds) and its spread,
-    /// the aggregate result (attempt 0), the strategy's state after being told. False when it already ended.
+    /// the aggregate result (attempt 0), the strategy's record of it after being told. False when it already ended.
     /// </summary>
     public Task<bool> FinishCrossValidatedTrialAsync(
-        TrialResult? result, long parentId, TrialState status, double? objective, double? objectiveSd, string? reason, string? strategyState) => Enqueue(async db =>
+        TrialResult? result, long parentId, TrialState status, double? objective, double? objectiveSd, string? reason, string? searchRecord) => Enqueue(async db =>
     {
         var parent = await db.Trials.SingleAsync(t => t.Id == parentId);
         if (parent.Status.IsFinished()) return false;
         var now = DateTime.UtcNow;
         (parent.Status, parent.ObjectiveValue, parent.ObjectiveSd, parent.FinishedAt, parent.LastEpoch) = (status, objective, objectiveSd, now, result?.Epochs ?? parent.LastEpoch);
+        parent.SearchJson = searchRecord ?? parent.SearchJson;
         if (status == TrialState.Failed) (parent.FailureClass, parent.FailureMessage) = (FailureClass.Crashed, reason);
         else parent.StopReason = reason;
         if (result is not null)
@@ -71,7 +71,6 @@ public sealed partial class StoreWriter
             db.TrialResults.Add(result);
         }
         await db.SaveChangesAsync();
-        SaveStrategyState(parent.SweepId, strategyState);
         return true;
     });
 

@@ -41,22 +41,22 @@ public sealed partial class StoreWriter
     });
 
     /// <summary>
-    /// Adds the trial the strategy suggested, with the strategy's state after the suggestion in the same transaction
+    /// Adds the trial the strategy suggested, with the strategy's record of it (<see cref="Trial.SearchJson"/>) in the same row
     /// (a restarted coordinator never suggests it again nor loses it). Idempotent on (sweep, index).
     /// </summary>
-    public Task<Trial> AddTrialAsync(long sweepId, int index, string parametersJson, int seed, string? strategyState = null) => Enqueue(async db =>
+    public Task<Trial> AddTrialAsync(long sweepId, int index, string parametersJson, int seed, string? searchRecord = null) => Enqueue(async db =>
     {
         var now = DateTime.UtcNow;
         var id = _sql.Scalar("""
-            INSERT INTO Trials (SweepId, "Index", ParametersJson, Seed, Status, Attempts, CurrentAttempt, LastEpoch, CheckpointEpoch, CreatedAt)
-            VALUES (@sweep, @index, @parameters, @seed, @pending, 0, 0, 0, 0, @now)
+            INSERT INTO Trials (SweepId, "Index", ParametersJson, Seed, SearchJson, Status, Attempts, CurrentAttempt, LastEpoch, CheckpointEpoch, CreatedAt)
+            VALUES (@sweep, @index, @parameters, @seed, @search, @pending, 0, 0, 0, 0, @now)
             ON CONFLICT (SweepId, "Index") WHERE ParentTrialId IS NULL DO NOTHING RETURNING Id
-            """, ("@sweep", sweepId), ("@index", index), ("@parameters", parametersJson), ("@seed", seed), ("@pending", TrialState.Pending), ("@now", now));
+            """, ("@sweep", sweepId), ("@index", index), ("@parameters", parametersJson), ("@seed", seed), ("@search", searchRecord),
+            ("@pending", TrialState.Pending), ("@now", now));
         if (id is null) return await db.Trials.AsNoTracking().SingleAsync(t => t.SweepId == sweepId && t.Index == index && t.ParentTrialId == null);
-        SaveStrategyState(sweepId, strategyState);
         return new Trial
         {
-            Id = (long)id, SweepId = sweepId, Index = index, ParametersJson = parametersJson, Seed = seed,
+            Id = (long)id, SweepId = sweepId, Index = index, ParametersJson = parametersJson, Seed = seed, SearchJson = searchRecord,
             Status = TrialState.Pending, CreatedAt = now,
         };
     });
@@ -120,10 +120,10 @@ public sealed partial class StoreWriter
 
     /// <summary>
     /// Commits the final result of a trial, idempotently: only the current attempt may commit, and only once.
-    /// A repeated or late commit changes nothing and says why. The strategy's state after being told the result is
-    /// stored with it.
+    /// A repeated or late commit changes nothing and says why. The strategy's record of the trial after being told the
+    /// result is stored with it.
     /// </summary>
-    public Task<CommitOutcome> CommitResultAsync(TrialResult result, double? objective, string? stopReason, Artifact? bundle, string? strategyState = null) => EnqueueSql(() =>
+    public Task<CommitOutcome> CommitResultAsync(TrialResult result, double? objective, string? stopReason, Artifact? bundle, string? searchRecord = null) => EnqueueSql(() =>
     {
         var trial = ReadTrial(result.TrialId);
         if (_sql.Scalar("SELECT 1 FROM TrialResults WHERE TrialId = @trial", ("@trial", result.TrialId)) is not null) return CommitOutcome.AlreadyCommitted;
@@ -145,9 +145,10 @@ public sealed partial class StoreWriter
             ("@perClass", result.PerClassJson), ("@perActor", result.PerActorJson), ("@confusion", result.ConfusionJson),
             ("@seconds", result.DurationSeconds), ("@now", now))!;
         _sql.Execute("""
-            UPDATE Trials SET Status = @outcome, ObjectiveValue = @objective, StopReason = @reason, FinishedAt = @now, LeaseExpiresAt = NULL
+            UPDATE Trials SET Status = @outcome, ObjectiveValue = @objective, StopReason = @reason, FinishedAt = @now, LeaseExpiresAt = NULL,
+                SearchJson = COALESCE(@search, SearchJson)
             WHERE Id = @trial
-            """, ("@outcome", outcome), ("@objective", objective), ("@reason", stopReason), ("@now", now), ("@trial", result.TrialId));
+            """, ("@outcome", outcome), ("@objective", objective), ("@reason", stopReason), ("@now", now), ("@search", searchRecord), ("@trial", result.TrialId));
         if (_sql.Execute("UPDATE TrialAttempts SET Outcome = @outcome, FinishedAt = @now WHERE TrialId = @trial AND Number = @attempt",
                 ("@outcome", outcome), ("@now", now), ("@trial", result.TrialId), ("@attempt", result.Attempt)) != 1)
             throw new InvalidOperationException($"Trial {result.TrialId} has no attempt {result.Attempt}.");
@@ -160,16 +161,16 @@ public sealed partial class StoreWriter
                 """, ("@trial", result.TrialId), ("@kind", bundle.Kind), ("@path", bundle.Path), ("@sha256", bundle.Sha256),
                 ("@size", bundle.SizeBytes), ("@now", now))!;
         }
-        SaveStrategyState(trial.SweepId, strategyState);
         return CommitOutcome.Committed;
     });
 
     /// <summary>
     /// Ends the current attempt without a result. With <paramref name="retry"/> the trial goes back to Pending
     /// (it keeps its checkpoint, so the next attempt resumes); without, it is Failed for good.
-    /// Returns false for a superseded attempt or one that already ended.
+    /// Returns false for a superseded attempt or one that already ended. The strategy's record of a trial failed for good
+    /// (told) is stored with it.
     /// </summary>
-    public Task<bool> FailAttemptAsync(long trialId, int attempt, FailureClass failure, string message, bool retry, string? strategyState = null) => EnqueueSql(() =>
+    public Task<bool> FailAttemptAsync(long trialId, int attempt, FailureClass failure, string message, bool retry, string? searchRecord = null) => EnqueueSql(() =>
     {
         var trial = ReadTrial(trialId);
         if (trial.CurrentAttempt != attempt || trial.Status != TrialState.Running) return false;
@@ -177,11 +178,10 @@ public sealed partial class StoreWriter
         CloseOpenAttempt(trialId, attempt, failure, message, now);
         _sql.Execute("""
             UPDATE Trials SET FailureClass = @failure, FailureMessage = @message, LeaseExpiresAt = NULL, Status = @status,
-                FinishedAt = COALESCE(@finished, FinishedAt)
+                FinishedAt = COALESCE(@finished, FinishedAt), SearchJson = COALESCE(@search, SearchJson)
             WHERE Id = @trial
             """, ("@failure", failure), ("@message", message), ("@status", retry ? TrialState.Pending : TrialState.Failed),
-            ("@finished", retry ? null : now), ("@trial", trialId));
-        SaveStrategyState(trial.SweepId, strategyState);
+            ("@finished", retry ? null : now), ("@search", searchRecord), ("@trial", trialId));
         return true;
     });
 
@@ -230,13 +230,6 @@ public sealed partial class StoreWriter
         if (!row.Read()) throw new InvalidOperationException($"No trial with id {trialId} in the database.");
         return new TrialRow(row.GetInt64(0), Enum.Parse<TrialState>(row.GetString(1)), row.GetInt32(2), row.GetInt32(3), row.GetInt32(4),
             row.IsDBNull(5) ? null : row.GetString(5));
-    }
-
-    /// <summary>One UPDATE in the write's savepoint, without loading the sweep (its YAML and state are the largest row).</summary>
-    private void SaveStrategyState(long sweepId, string? strategyState)
-    {
-        if (strategyState is null) return;
-        _sql.Execute("UPDATE Sweeps SET StrategyState = @state WHERE Id = @sweep", ("@state", strategyState), ("@sweep", sweepId));
     }
 
     private void CloseOpenAttempt(long trialId, int attempt, FailureClass failure, string message, DateTime now)

@@ -46,11 +46,11 @@ public class MultiObjectiveSweepTests
         var values = front.Select(f => (Uar: f.GetProperty("values").GetProperty("val_uar").GetDouble(), Ms: f.GetProperty("values").GetProperty("latency_ms").GetDouble())).ToList();
         Assert.DoesNotContain(values, a => values.Any(b => b.Uar >= a.Uar && b.Ms <= a.Ms && (b.Uar > a.Uar || b.Ms < a.Ms)));
         var sweepId = report.RootElement.GetProperty("sweep_id").GetInt64().ToString();
-        // The coordinator told the strategy both objectives of every completed trial (its saved state holds them).
+        // The coordinator told the strategy both objectives of every completed trial (the trials' saved records hold them).
         await using (var context = new SerSweepDbContext(SqliteDatabase.Options(db)))
         {
-            using var state = JsonDocument.Parse((await context.Sweeps.SingleAsync()).StrategyState!);
-            var completed = state.RootElement.GetProperty("trials").EnumerateArray().Where(t => t.GetProperty("status").GetString() == "completed").ToList();
+            var records = await context.Trials.Where(t => t.SearchJson != null).Select(t => t.SearchJson!).ToListAsync();
+            var completed = records.Select(r => JsonDocument.Parse(r).RootElement).Where(t => t.GetProperty("status").GetString() == "completed").ToList();
             Assert.NotEmpty(completed);
             Assert.All(completed, t => Assert.Equal(2, t.GetProperty("values").GetArrayLength()));
         }

@@ -23,11 +23,15 @@ public class ResumeTests
     {
         for (var i = 0; i < asks && strategy.Ask() is { } trial; i++)
         {
-            log.Add($"{trial.Index}/{trial.Seed}/{string.Join(",", trial.ParametersAsText.Select(p => $"{p.Key}={p.Value}"))}");
+            log.Add(Line(trial));
             strategy.Tell(Outcome(trial));
         }
         return log;
     }
+
+    private static string Line(TrialSuggestion trial) => $"{trial.Index}/{trial.Seed}/{string.Join(",", trial.ParametersAsText.Select(p => $"{p.Key}={p.Value}"))}";
+
+    private static SweepDefinition SweepOf(string method) => method == "grid" ? Sweeps.Conditional("grid") : Sweeps.Mixed(method, maxTrials: 30);
 
     [Theory]
     [InlineData("grid")]
@@ -36,7 +40,7 @@ public class ResumeTests
     [InlineData("motpe")]
     public void Save_restore_continue_equals_an_uninterrupted_run(string method)
     {
-        var sweep = method == "grid" ? Sweeps.Conditional("grid") : Sweeps.Mixed(method, maxTrials: 30);
+        var sweep = SweepOf(method);
         var uninterrupted = SearchStrategies.Create(sweep);
         var expected = Drive(uninterrupted, 30, []);
 
@@ -66,6 +70,74 @@ public class ResumeTests
         Assert.Equal(expected, log);
         Assert.Equal(uninterrupted.SaveState(), resumed.SaveState());
         Assert.NotEqual(TwoObjectiveRuns.Drive(SearchStrategies.Create(TwoObjectiveRuns.Sweep(method, seed: 8)), 40, []).Skip(6), expected.Skip(6));
+    }
+
+    [Theory]
+    [InlineData("grid")]
+    [InlineData("tpe")]
+    public void Restoring_from_the_launch_state_and_each_trials_latest_record_continues_as_an_uninterrupted_run(string method)
+    {
+        var sweep = SweepOf(method);
+        var expected = Drive(SearchStrategies.Create(sweep), 30, []);
+
+        // As a coordinator stores them: the record of each trial when asked, then again when told (the later one wins).
+        var first = SearchStrategies.Create(sweep);
+        var launched = first.SaveState();
+        var records = new List<string>();
+        var log = new List<string>();
+        for (var i = 0; i < (method == "grid" ? 4 : 17) && first.Ask() is { } trial; i++)
+        {
+            records.Add(first.SaveTrial(trial.Index));
+            log.Add(Line(trial));
+            first.Tell(Outcome(trial));
+            records.Add(first.SaveTrial(trial.Index));
+        }
+        var resumed = SearchStrategies.Restore(sweep, launched, records);
+        Assert.Equal(first.SaveState(), resumed.SaveState());
+        Drive(resumed, 30, log);
+
+        Assert.Equal(expected, log);
+        Assert.Null(resumed.Ask());
+    }
+
+    [Theory]
+    [InlineData("nsga2")]
+    [InlineData("motpe")]
+    public void A_multi_objective_run_restored_from_its_launch_state_and_trial_records_continues_as_an_uninterrupted_run(string method)
+    {
+        var expected = TwoObjectiveRuns.Drive(SearchStrategies.Create(TwoObjectiveRuns.Sweep(method)), 40, []);
+
+        // 17 trials: past NSGA-II's second generation (population 6) and MOTPE's start-up trials.
+        var first = SearchStrategies.Create(TwoObjectiveRuns.Sweep(method));
+        var launched = first.SaveState();
+        var records = new List<string>();
+        var log = new List<string>();
+        for (var i = 0; i < 17 && first.Ask() is { } trial; i++)
+        {
+            records.Add(first.SaveTrial(trial.Index));
+            log.Add(TwoObjectiveRuns.Key(trial));
+            first.Tell(TwoObjectiveRuns.Outcome(trial));
+            records.Add(first.SaveTrial(trial.Index));
+        }
+        var resumed = SearchStrategies.Restore(TwoObjectiveRuns.Sweep(method), launched, records);
+        Assert.Equal(first.SaveState(), resumed.SaveState());
+        TwoObjectiveRuns.Drive(resumed, 40, log);
+
+        Assert.Equal(expected, log);
+    }
+
+    [Fact]
+    public void Taking_back_a_record_from_before_a_tell_forgets_the_tell()
+    {
+        var strategy = SearchStrategies.Create(Sweeps.Mixed("tpe"));
+        var trial = strategy.Ask()!;
+        var asked = strategy.SaveState();
+        var before = strategy.SaveTrial(trial.Index);
+
+        strategy.Tell(Outcome(trial));
+        strategy.RestoreTrial(before);
+
+        Assert.Equal(asked, strategy.SaveState());
     }
 
     [Theory]

@@ -83,11 +83,10 @@ public sealed partial class SweepCoordinatorGrain
         foreach (var parentId in _refits.Keys.ToList()) _refits[parentId] = await SummaryJsonAsync(parentId);
     }
 
-    private async Task<long> AddFoldsAsync(TrialSuggestion suggestion, CrossValidationSettings folds, string state)
+    private async Task<long> AddFoldsAsync(TrialSuggestion suggestion, CrossValidationSettings folds, string searchRecord)
     {
         var (parent, rows) = await writer.AddCrossValidatedTrialAsync(
-            SweepId, suggestion.Index, StoredJson.WriteParameters(suggestion.ParametersToStore), suggestion.Seed, folds.Folds, state);
-        _savedStrategyState = state;
+            SweepId, suggestion.Index, StoredJson.WriteParameters(suggestion.ParametersToStore), suggestion.Seed, folds.Folds, searchRecord);
         _crossValidated++;
         var folded = Folded(parent.Id, parent.Index);
         foreach (var row in rows)
@@ -185,12 +184,11 @@ public sealed partial class SweepCoordinatorGrain
             ? summary.ObjectiveMean : CrossValidationSummary.MeanSd(folds.Select(f => f.Metrics[CrossValidationSettings.HeldOut(metric)])).Mean));
         var result = status == TrialState.Failed ? null : Aggregate(summary, folds, status);
         if (!await writer.FinishCrossValidatedTrialAsync(result, parent.Id, status, objective, objective is null ? null : summary.ObjectiveSd,
-                parent.StopReason ?? (status == TrialState.Failed ? "no fold finished" : null), told))
+                parent.StopReason ?? (status == TrialState.Failed ? "no fold finished" : null), told.Record))
         {
-            UndoTell();
+            UndoTell(told);
             return;
         }
-        _savedStrategyState = told;
         _folded.Remove(parent.Id);
         Count(parent.Id, status, objective);
         SweepMetrics.TrialFinished(status.ToString());

@@ -1,4 +1,6 @@
 using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+using Orleans.Serialization.Invocation;
 using SerSweep.Cluster.Contracts;
 using SerSweep.Cluster.Placement;
 using SerSweep.Cluster.Telemetry;
@@ -18,6 +20,7 @@ namespace SerSweep.Cluster.Grains;
 /// has a free worker slot, and records every report through the single <see cref="StoreWriter"/>.
 /// </summary>
 [CoordinatorPlacement]
+[MayInterleave(nameof(MayInterleave))]
 public sealed partial class SweepCoordinatorGrain(
     StoreWriter writer, SweepQueries queries, SerSweepClusterOptions options, ILogger<SweepCoordinatorGrain> logger)
     : Grain, ISweepCoordinatorGrain, IRemindable
@@ -47,13 +50,13 @@ public sealed partial class SweepCoordinatorGrain(
     private SweepDefinition _definition = null!;
     private ISearchStrategy _strategy = null!;
     private IPruner _pruner = NopPruner.Instance;
-    private string? _savedStrategyState;
     private bool _exhausted;
     private int _finished;
     private int _failed;
     private (double Value, long TrialId)? _best;
     private IGrainTimer? _timer;
     private bool _watchdog;
+    private bool _pumpQueued;
 
     private long SweepId => this.GetPrimaryKeyLong();
     private ISlotSchedulerGrain Scheduler => GrainFactory.GetGrain<ISlotSchedulerGrain>(0);
@@ -113,6 +116,15 @@ public sealed partial class SweepCoordinatorGrain(
     public Task<SweepProgress> GetProgress() => Task.FromResult(new SweepProgress(SweepId, _sweep.Name, _sweep.Status.ToString(), _strategy.Budget,
         StartedTrials, _running.Count, _finished, _failed, _best?.Value, _best?.TrialId));
 
+    /// <summary>
+    /// The epoch reports of trials that are not folds interleave with every other call: such a report changes no state across
+    /// an await (ASHA judges it synchronously, and it is answered only once its row is committed, so an acknowledged epoch
+    /// is durable), and many reports waiting on the writer together share its transactions instead of each holding this
+    /// grain for a commit. A fold's report stays serial: ASHA judges it with its siblings' rows, read from the database.
+    /// </summary>
+    public static bool MayInterleave(IInvokable request) =>
+        request.GetMethodName() == nameof(ReportEpoch) && request.GetArgument(0) is EpochProgress { IsFold: false };
+
     public async Task<EpochAnswer> ReportEpoch(EpochProgress epoch)
     {
         if (!_running.TryGetValue(epoch.TrialId, out var run) || run.Attempt != epoch.Attempt) return EpochAnswer.Abandon;
@@ -150,7 +162,7 @@ public sealed partial class SweepCoordinatorGrain(
         else if (outcome.State == TrialState.Cancelled && (run.Cancelling || _sweep.Status == SweepStatus.Stopped))
             await writer.FailAttemptAsync(outcome.TrialId, outcome.Attempt, FailureClass.Preempted, outcome.Reason ?? "cancelled", retry: false);
         else await FailAsync(outcome.TrialId, outcome.Attempt, run.Index, Classify(outcome), outcome.Reason ?? outcome.Ending);
-        await PumpAsync();
+        PumpLater();
     }
 
     public Task Heartbeat(long trialId, int attempt)
@@ -159,7 +171,22 @@ public sealed partial class SweepCoordinatorGrain(
         return Task.CompletedTask;
     }
 
-    public Task SlotFreed() => PumpAsync();
+    public Task SlotFreed()
+    {
+        _pumpQueued = false;
+        return PumpAsync();
+    }
+
+    /// <summary>
+    /// Starts the next trials in a turn of their own (a <see cref="SlotFreed"/> to itself), not in the turn that ended a trial:
+    /// the ends queued meanwhile are answered first, and one pump then starts the trials of all of them side by side.
+    /// </summary>
+    private void PumpLater()
+    {
+        if (_pumpQueued) return;
+        _pumpQueued = true;
+        this.AsReference<ISweepCoordinatorGrain>().SlotFreed().Ignore();
+    }
 
     public async Task AttemptsLost(IReadOnlyList<TrialAttemptRef> attempts, string reason)
     {
@@ -176,11 +203,11 @@ public sealed partial class SweepCoordinatorGrain(
     {
         _sweep = await queries.GetSweepAsync(SweepId) ?? throw new ArgumentException($"No sweep with id {SweepId} in the database.");
         _definition = SweepDefinitions.FromStored(_sweep);
-        _savedStrategyState = _sweep.StrategyState;
-        _strategy = _savedStrategyState is null ? SearchStrategies.Create(_definition) : SearchStrategies.Restore(_definition, _savedStrategyState);
+        var trials = await queries.TrialsAsync(SweepId);
+        _strategy = SearchStrategies.Restore(_definition, _sweep.StrategyState, trials.Where(t => t.SearchJson is not null).Select(t => t.SearchJson!));
         _pruner = Pruners.For(_definition, _sweep.PrunerState);
         _exhausted = IsOver(_sweep.Status);
-        foreach (var trial in await queries.TrialsAsync(SweepId))
+        foreach (var trial in trials)
         {
             // A cross-validated trial is never scheduled itself: its folds are.
             if (!TrackCrossValidation(trial))
@@ -242,44 +269,30 @@ public sealed partial class SweepCoordinatorGrain(
     /// <summary>Starts attempts while the sweep may run more and a worker has a free slot; completes the sweep when nothing is left.</summary>
     private async Task PumpAsync()
     {
-        while (_sweep.Status == SweepStatus.Running && _running.Count < Math.Max(1, _sweep.MaxConcurrent))
+        while (_sweep.Status == SweepStatus.Running)
         {
-            var trialId = await NextTrialAsync();
-            if (trialId is null) break;
-            var (index, _, _) = _trials[trialId.Value];
-            // Reserved under attempt 0 until the database has numbered the attempt; Adopt then re-keys it.
-            var reservation = new TrialAttemptRef(SweepId, trialId.Value, 0);
-            var silo = await Scheduler.TryReserve(reservation);
-            if (silo is null)
+            // One trial at a time up to its slot (the strategy is asked only for a trial that gets one, as before); then
+            // the reserved trials start side by side: their commits share the writer's transactions and their calls
+            // overlap, where one after the other each start cost this grain's turn three more round trips.
+            var reserved = new List<(long TrialId, string Silo)>();
+            var full = false;
+            while (_running.Count + reserved.Count < Math.Max(1, _sweep.MaxConcurrent))
             {
-                _waiting.AddFirst(trialId.Value);
-                break;
+                var trialId = await NextTrialAsync();
+                if (trialId is null) break;
+                // Reserved under attempt 0 until the database has numbered the attempt; Adopt then re-keys it.
+                var silo = await Scheduler.TryReserve(new TrialAttemptRef(SweepId, trialId.Value, 0));
+                if (silo is null)
+                {
+                    _waiting.AddFirst(trialId.Value);
+                    full = true;
+                    break;
+                }
+                reserved.Add((trialId.Value, silo));
             }
-            var lease = await writer.StartAttemptAsync(trialId.Value, silo, options.Lease);
-            if (lease is null)
-            {
-                await Scheduler.Release(reservation);
-                continue;
-            }
-            var attempt = reservation with { Attempt = lease.Attempt };
-            await Scheduler.Adopt(attempt, silo);
-            _running[trialId.Value] = new Running(lease.Attempt, silo, index);
-            SweepMetrics.AttemptStarted(lease.Attempt);
-            using var span = SweepTracing.Attempt(SweepId, trialId.Value, lease.Attempt, silo);
-            try
-            {
-                await PlacementHint.OnSilo(silo, async () => { await TrialGrain(trialId.Value, lease.Attempt).Start(Assignment(trialId.Value, lease)); return 0; })
-                    .WaitAsync(StartTimeout);
-            }
-            catch (Exception e) when (e is OrleansException or InvalidOperationException or TimeoutException)
-            {
-                // The worker refused or vanished before training began: not the trial's fault, try again later.
-                LogStartFailed(trialId.Value, silo, e.Message);
-                _running.Remove(trialId.Value);
-                await Scheduler.Release(attempt);
-                await PreemptAsync(trialId.Value, lease.Attempt, $"could not start on {silo}: {e.Message}");
-                break;
-            }
+            if (reserved.Count == 0) break;
+            var starts = await Task.WhenAll(reserved.Select(r => StartAsync(r.TrialId, r.Silo)));
+            if (full || starts.Contains(StartOutcome.Refused)) break;
         }
         if (_sweep.Status == SweepStatus.Running && _exhausted && _running.Count == 0 && _waiting.Count == 0)
         {
@@ -293,6 +306,48 @@ public sealed partial class SweepCoordinatorGrain(
             await StopWatchdogAsync();
         }
         SweepMetrics.QueueLength(SweepId, _waiting.Count, _sweep.Status == SweepStatus.Running);
+    }
+
+    private enum StartOutcome
+    {
+        Started,
+        /// <summary>The trial had ended meanwhile: nothing to start.</summary>
+        Skipped,
+        /// <summary>The worker refused or vanished: the attempt is preempted and retried later.</summary>
+        Refused,
+    }
+
+    /// <summary>Starts an attempt of a trial on the slot reserved for it on <paramref name="silo"/>.</summary>
+    private async Task<StartOutcome> StartAsync(long trialId, string silo)
+    {
+        var (index, _, _) = _trials[trialId];
+        var reservation = new TrialAttemptRef(SweepId, trialId, 0);
+        var lease = await writer.StartAttemptAsync(trialId, silo, options.Lease);
+        if (lease is null)
+        {
+            await Scheduler.Release(reservation);
+            return StartOutcome.Skipped;
+        }
+        var attempt = reservation with { Attempt = lease.Attempt };
+        await Scheduler.Adopt(attempt, silo);
+        _running[trialId] = new Running(lease.Attempt, silo, index);
+        SweepMetrics.AttemptStarted(lease.Attempt);
+        using var span = SweepTracing.Attempt(SweepId, trialId, lease.Attempt, silo);
+        try
+        {
+            await PlacementHint.OnSilo(silo, async () => { await TrialGrain(trialId, lease.Attempt).Start(Assignment(trialId, lease)); return 0; })
+                .WaitAsync(StartTimeout);
+            return StartOutcome.Started;
+        }
+        catch (Exception e) when (e is OrleansException or InvalidOperationException or TimeoutException)
+        {
+            // The worker refused or vanished before training began: not the trial's fault, try again later.
+            LogStartFailed(trialId, silo, e.Message);
+            _running.Remove(trialId);
+            await Scheduler.Release(attempt);
+            await PreemptAsync(trialId, lease.Attempt, $"could not start on {silo}: {e.Message}");
+            return StartOutcome.Refused;
+        }
     }
 
     private async Task<long?> NextTrialAsync()
@@ -314,10 +369,9 @@ public sealed partial class SweepCoordinatorGrain(
             _exhausted = true;
             return null;
         }
-        var state = _strategy.SaveState();
-        if (_definition.CrossValidation is { } folds) return await AddFoldsAsync(suggestion, folds, state);
-        var trial = await writer.AddTrialAsync(SweepId, suggestion.Index, StoredJson.WriteParameters(suggestion.ParametersToStore), suggestion.Seed, state);
-        _savedStrategyState = state;
+        var record = _strategy.SaveTrial(suggestion.Index);
+        if (_definition.CrossValidation is { } folds) return await AddFoldsAsync(suggestion, folds, record);
+        var trial = await writer.AddTrialAsync(SweepId, suggestion.Index, StoredJson.WriteParameters(suggestion.ParametersToStore), suggestion.Seed, record);
         _trials[trial.Id] = (trial.Index, trial.Seed, trial.ParametersJson);
         return trial.Id;
     }
@@ -327,7 +381,7 @@ public sealed partial class SweepCoordinatorGrain(
         var (index, seed, parameters) = _trials[trialId];
         var config = ConfigOf(trialId, _definition.ConfigFor(new TrialSuggestion(index, seed, StoredJson.ReadParameterValues(parameters))));
         return new TrialAssignment(SweepId, trialId, index, lease.Attempt, ConfigJson.Write(config), lease.ResumeFromEpoch, _sweep.ObjectiveMetric,
-            _definition.Search.CheckpointEvery) { CrossValidationJson = RefitSummary(trialId) };
+            _definition.Search.CheckpointEvery) { CrossValidationJson = RefitSummary(trialId), IsFold = _children.TryGetValue(trialId, out var child) && child.Fold is not null };
     }
 
     private async Task CommitAsync(TrialOutcome outcome, Running run)
@@ -341,14 +395,13 @@ public sealed partial class SweepCoordinatorGrain(
         var status = outcome.State;
         var told = TellStrategy(run.Index, status, objective, outcome.Epochs, ObjectiveValues(metric => outcome.Metrics[metric]));
         var stopReason = status == TrialState.Completed ? null : outcome.Reason;
-        var committed = await writer.CommitResultAsync(ResultOf(outcome, status), objective, stopReason, BundleOf(outcome, run), told);
+        var committed = await writer.CommitResultAsync(ResultOf(outcome, status), objective, stopReason, BundleOf(outcome, run), told.Record);
         if (committed == CommitOutcome.Committed)
         {
-            _savedStrategyState = told;
             Count(outcome.TrialId, status, objective);
             SweepMetrics.TrialFinished(status.ToString());
         }
-        else UndoTell();
+        else UndoTell(told);
     }
 
     private static Storage.Entities.TrialResult ResultOf(TrialOutcome outcome, TrialState status) => new()
@@ -391,17 +444,13 @@ public sealed partial class SweepCoordinatorGrain(
             return;
         }
         var told = retry ? null : TellStrategy(index, TrialState.Failed, null, 0);
-        if (await writer.FailAttemptAsync(trialId, attempt, failure, message, retry, told))
+        if (await writer.FailAttemptAsync(trialId, attempt, failure, message, retry, told?.Record))
         {
             SweepMetrics.AttemptFailed(failure == FailureClass.Preempted, retry);
             if (retry) _waiting.AddLast(trialId);
-            else
-            {
-                _savedStrategyState = told;
-                _failed++;
-            }
+            else _failed++;
         }
-        else if (told is not null) UndoTell();
+        else if (told is not null) UndoTell(told);
     }
 
     private async Task<bool> ShouldRetryAsync(long trialId, FailureClass failure) =>
@@ -417,22 +466,25 @@ public sealed partial class SweepCoordinatorGrain(
     }
 
     /// <summary>
-    /// Tells the strategy and returns its new state; the state is stored in the same transaction as the result. The
+    /// Tells the strategy and returns its new record of the trial, stored in the same transaction as the result. The
     /// strategy ranks an early-stopped trial as completed (both ran to their own end) and one without a finite value as failed;
     /// <paramref name="values"/> are every objective's of a multi-objective sweep (<see cref="ObjectiveValues"/>).
     /// </summary>
-    private string TellStrategy(int index, TrialState state, double? value, int epochs, IReadOnlyList<double>? values = null)
+    private Told TellStrategy(int index, TrialState state, double? value, int epochs, IReadOnlyList<double>? values = null)
     {
         var told = value is not { } v || !double.IsFinite(v) ? TrialState.Failed : state == TrialState.EarlyStopped ? TrialState.Completed : state;
         // A completed trial of a multi-objective sweep that lacks a value of some objective cannot be ranked: as failed.
         if (told == TrialState.Completed && _definition.Search.Objectives.Count > 0 && values is null) told = TrialState.Failed;
+        var before = _strategy.SaveTrial(index);
         _strategy.Tell(new FinishedTrial(index, told, told == TrialState.Failed ? null : value, epochs, told == TrialState.Failed ? null : values));
-        return _strategy.SaveState();
+        return new Told(before, _strategy.SaveTrial(index));
     }
 
-    /// <summary>The result was not stored (a racing or late report): forget the tell by going back to the stored state.</summary>
-    private void UndoTell() =>
-        _strategy = _savedStrategyState is null ? SearchStrategies.Create(_definition) : SearchStrategies.Restore(_definition, _savedStrategyState);
+    /// <summary>The strategy's record of a trial before and after it was told (<see cref="ISearchStrategy.SaveTrial"/>).</summary>
+    private sealed record Told(string Before, string Record);
+
+    /// <summary>The result was not stored (a racing or late report): forget the tell by taking back the record from before it.</summary>
+    private void UndoTell(Told told) => _strategy.RestoreTrial(told.Before);
 
     /// <summary>An attempt cancelled without the coordinator asking (its worker stopped) was preempted: it is retried.</summary>
     private static FailureClass Classify(TrialOutcome outcome) =>

@@ -106,7 +106,7 @@ public sealed partial class TrialGrain(
                         SweepTracing.Epoch(epoch.Epoch, epoch.Seconds);
                         if (epoch.CheckpointWritten)
                             epoch = epoch with { CheckpointWritten = await transfer.ReplicateCheckpointAsync(assignment, epoch.Epoch, files.CheckpointDir, tally, cancel) };
-                        var answer = await RetryAsync(() => coordinator.ReportEpoch(epoch), cancel) ?? EpochAnswer.Continue;
+                        var answer = await RetryAsync(() => coordinator.ReportEpoch(epoch with { IsFold = assignment.IsFold }), cancel) ?? EpochAnswer.Continue;
                         abandoned |= answer.Verdict == EpochVerdict.Abandon;
                         return answer;
                     }, _cancel.Token);

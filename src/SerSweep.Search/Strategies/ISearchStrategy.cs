@@ -17,4 +17,10 @@ public interface ISearchStrategy
     void Tell(FinishedTrial result);
 
     string SaveState();
+
+    /// <summary>One trial's part of the state: a saved state plus the newer records of its trials restores the whole.</summary>
+    string SaveTrial(int index);
+
+    /// <summary>Takes back a record of <see cref="SaveTrial"/> (replacing what the strategy knew of that trial).</summary>
+    void RestoreTrial(string record);
 }

@@ -22,10 +22,18 @@ public static class SearchStrategies
 
     /// <summary>The strategy as it was when <see cref="ISearchStrategy.SaveState"/> produced <paramref name="state"/>.</summary>
     /// <exception cref="FormatException">The state is not one of this sweep's method.</exception>
-    public static ISearchStrategy Restore(SweepDefinition sweep, string state)
+    public static ISearchStrategy Restore(SweepDefinition sweep, string state) => Restore(sweep, state, []);
+
+    /// <summary>
+    /// The strategy from a saved state (null: a fresh one) and the records of its trials saved since
+    /// (<see cref="ISearchStrategy.SaveTrial"/>), each newer than what the state says of that trial.
+    /// </summary>
+    /// <exception cref="FormatException">The state is not one of this sweep's method.</exception>
+    public static ISearchStrategy Restore(SweepDefinition sweep, string? state, IEnumerable<string> trialRecords)
     {
         var strategy = (SearchStrategy)Create(sweep);
-        strategy.Load(state);
+        if (state is not null) strategy.Load(state);
+        foreach (var record in trialRecords) strategy.RestoreTrial(record);
         return strategy;
     }
 }

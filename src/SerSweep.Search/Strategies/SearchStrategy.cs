@@ -7,7 +7,7 @@ namespace SerSweep.Search.Strategies;
 /// <summary>
 /// What every strategy does: hand out trial indices 0, 1, 2, ... within the budget, remember what it suggested
 /// and what came of it, and save all of that as a string from which <see cref="SearchStrategies.Restore"/>
-/// continues exactly. Subclasses only decide the values of trial i; each draws from a generator seeded by
+/// continues exactly; or one trial's record at a time (<see cref="SaveTrial"/>), so that a coordinator stores O(1) per trial. Subclasses only decide the values of trial i; each draws from a generator seeded by
 /// (sweep seed, i), so the only state is the history itself. The first trials are the sweep's <c>enqueue:</c> list, if any.
 /// </summary>
 public abstract class SearchStrategy : ISearchStrategy
@@ -80,6 +80,17 @@ public abstract class SearchStrategy : ISearchStrategy
     protected IEnumerable<Suggested> Finished => trials.Values.Where(t => t.Status is TrialState.Completed or TrialState.Pruned);
 
     public string SaveState() => JsonSerializer.Serialize(new SavedState(ConfigSchema.KeyOf(Sweep.Search.Method.ToString()), NextIndex, [.. trials.Values]), Json);
+
+    /// <summary>What the strategy knows of trial <paramref name="index"/> (its encoded values and, once told, its outcome), on its own.</summary>
+    public string SaveTrial(int index) => JsonSerializer.Serialize(trials[index], Json);
+
+    /// <summary>Takes back a record of <see cref="SaveTrial"/>: the trial as it was then, and suggested (the next index lies past it).</summary>
+    public void RestoreTrial(string record)
+    {
+        var trial = JsonSerializer.Deserialize<Suggested>(record, Json) ?? throw new FormatException("empty trial record");
+        trials[trial.Index] = trial;
+        NextIndex = Math.Max(NextIndex, trial.Index + 1);
+    }
 
     internal void Load(string state)
     {

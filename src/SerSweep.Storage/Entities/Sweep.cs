@@ -21,7 +21,10 @@ public sealed class Sweep
     public DateTime CreatedAt { get; set; }
     public DateTime? StartedAt { get; set; }
     public DateTime? FinishedAt { get; set; }
-    /// <summary>The search strategy's serialised state after the last Ask/Tell: a restarted coordinator resumes from it.</summary>
+    /// <summary>
+    /// The search strategy's serialised state at launch (null: fresh; a warm start's history), or after every Ask/Tell in
+    /// databases older than <see cref="Trial.SearchJson"/>: a restarted coordinator resumes from it and its trials' records.
+    /// </summary>
     public string? StrategyState { get; set; }
     /// <summary>The ASHA pruner's serialised state.</summary>
     public string? PrunerState { get; set; }

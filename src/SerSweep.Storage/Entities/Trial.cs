@@ -20,6 +20,12 @@ public sealed class Trial
     /// <summary>The sampled parameters as a JSON object keyed by dotted path ("training.learning_rate": 0.001).</summary>
     public required string ParametersJson { get; set; }
     public int Seed { get; set; }
+    /// <summary>
+    /// For a ranked trial: the search strategy's record of it (its encoded values and, once told, its outcome), written with the
+    /// trial and with its outcome. The coordinator restores the strategy from the sweep's <see cref="Sweep.StrategyState"/> (as
+    /// launched) and these records: O(1) to store per trial, where the whole state grew with the sweep.
+    /// </summary>
+    public string? SearchJson { get; set; }
     public TrialState Status { get; set; }
     /// <summary>Number of attempts started so far.</summary>
     public int Attempts { get; set; }

@@ -325,6 +325,9 @@ namespace SerSweep.Storage.Migrations
                         .HasColumnType("TEXT")
                         .HasDefaultValue("Trial");
 
+                    b.Property<string>("SearchJson")
+                        .HasColumnType("TEXT");
+
                     b.Property<int>("Seed")
                         .HasColumnType("INTEGER");
 
