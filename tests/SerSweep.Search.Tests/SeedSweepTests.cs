@@ -61,4 +61,22 @@ public class SeedSweepTests
         Assert.Equal(trial.Parameters["training.optimizer"], config.Training.Optimizer);
         Assert.Equal(sweep.Base.Data.Split.Seed, config.Data.Split.Seed);
     }
+
+    [Fact]
+    public void The_shipped_eight_and_twenty_four_actor_sweeps_are_valid_and_cross_validate_by_disjoint_actor_folds()
+    {
+        static SweepDefinition Load(string name) => SweepFile.Load(Path.Combine(TestPaths.RepoRoot, "sweeps", name)).GetDefinitionOrThrow();
+        var eight = Load("ravdess-8-actors.yaml");
+        var all = Load("ravdess-24-actors.yaml");
+
+        Assert.Equal(("1-8", FoldGrouping.Actor, 4, RefitMode.Best), (eight.Base.Data.Actors, eight.CrossValidation!.By, eight.CrossValidation.Folds, eight.CrossValidation.Refit));
+        Assert.Equal(("1-24", FoldGrouping.Actor, 6), (all.Base.Data.Actors, all.CrossValidation!.By, all.CrossValidation.Folds));
+        Assert.All([eight, all], s => Assert.Equal(new Objective(Metrics.ValUar, Direction.Maximize), s.Search.Objective));
+        // The 8-actor file carries what measured best on its folds (docs/quality-experiments.md, session 11):
+        // per-speaker normalisation, speed and VTLP augmentation, 60 epochs.
+        Assert.Equal(Normalization.Speaker, eight.Base.Features.Normalize);
+        Assert.Equal([0.9, 1.0, 1.1], eight.Base.Features.Augment.SpeedFactors);
+        Assert.Equal([0.9, 0.95, 1.0, 1.05, 1.1], eight.Base.Features.Augment.VtlpFactors);
+        Assert.Equal(60, eight.Base.Training.Epochs);
+    }
 }
