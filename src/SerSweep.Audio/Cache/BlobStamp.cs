@@ -36,20 +36,14 @@ internal sealed record BlobStamp(long Size, long WrittenTicks, long CreatedTicks
     public void Record(string cachePath, DateTime checkedUtc)
     {
         if (checkedUtc.Ticks - WrittenTicks <= FileHashManifest.RacyWindow.Ticks) return;
-        var path = PathOf(cachePath);
-        var temp = $"{path}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
         try
         {
-            File.WriteAllText(temp, string.Create(CultureInfo.InvariantCulture, $"{Size} {WrittenTicks} {CreatedTicks} {BlobXxh128}"));
-            File.Move(temp, path, overwrite: true);
+            AtomicFile.Replace(PathOf(cachePath), temp =>
+                File.WriteAllText(temp, string.Create(CultureInfo.InvariantCulture, $"{Size} {WrittenTicks} {CreatedTicks} {BlobXxh128}")));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // A read-only cache folder (a copy on a shared disk): every load then checks in full, as before.
-        }
-        finally
-        {
-            File.Delete(temp);
         }
     }
 }

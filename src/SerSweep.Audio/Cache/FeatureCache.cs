@@ -103,16 +103,7 @@ public sealed class FeatureCache(string directory)
                 WaveformFloats = 0,
                 BlobXxh128 = "",
             };
-            var temp = $"{path}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
-            try
-            {
-                header = FeatureCacheFile.Write(temp, header, run.Features, run.Waveforms);
-                File.Move(temp, path, overwrite: true);
-            }
-            finally
-            {
-                File.Delete(temp);
-            }
+            header = AtomicFile.Replace(path, temp => FeatureCacheFile.Write(temp, header, run.Features, run.Waveforms));
             return Result(header, header.ToFeatureSet(run.Features, run.Waveforms), computed: true, path, clock);
         }
     }

@@ -79,16 +79,7 @@ public sealed class FileHashManifest
     {
         if (_path is null) return;
         foreach (var gone in _entries.Keys.Where(p => !File.Exists(p)).ToArray()) _entries.Remove(gone);
-        var temp = $"{_path}.tmp-{Environment.ProcessId}-{Guid.NewGuid():N}";
-        try
-        {
-            File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(_entries, FeatureCacheFile.Json));
-            File.Move(temp, _path, overwrite: true);
-        }
-        finally
-        {
-            File.Delete(temp);
-        }
+        AtomicFile.Replace(_path, temp => File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(_entries, FeatureCacheFile.Json)));
     }
 
     private static byte[] HashFile(string path)
