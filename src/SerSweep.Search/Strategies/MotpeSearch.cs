@@ -33,8 +33,8 @@ public sealed class MotpeSearch(SweepDefinition sweep) : SearchStrategy(sweep)
         var isGood = goodIndices.ToHashSet();
         var good = new ParzenProposal.Kernels(
             [.. goodIndices.Select(i => scored[i].Params)], MotpeSplit.Weights([.. goodIndices.Select(i => points[i])], directions));
-        var bad = new ParzenProposal.Kernels(
-            [.. scored.Where((_, i) => !isGood.Contains(i)).Select(t => t.Params)], [.. scored.Where((_, i) => !isGood.Contains(i)).Select(_ => 1.0)]);
+        var rest = scored.Where((_, i) => !isGood.Contains(i)).ToList();
+        var bad = new ParzenProposal.Kernels([.. rest.Select(t => t.Params)], [.. rest.Select(_ => 1.0)]);
         var encoded = new Dictionary<string, double>();
         foreach (var p in Space.SamplingOrder)
         {
