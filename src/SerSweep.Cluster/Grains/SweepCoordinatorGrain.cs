@@ -301,9 +301,13 @@ public sealed partial class SweepCoordinatorGrain(
                 await PumpAsync();
                 return;
             }
-            await SetStatusAsync(SweepStatus.Completed);
+            // Durable first, then wound down, and only then over for readers: GetProgress interleaves, and a caller told
+            // the sweep is over must find its watchdog gone (a crash in between leaves the watchdog, whose next tick
+            // reads the stored status and removes itself).
+            await writer.SetSweepStatusAsync(SweepId, SweepStatus.Completed);
             StopTimer();
             await StopWatchdogAsync();
+            _sweep.Status = SweepStatus.Completed;
         }
         SweepMetrics.QueueLength(SweepId, _waiting.Count, _sweep.Status == SweepStatus.Running);
     }
