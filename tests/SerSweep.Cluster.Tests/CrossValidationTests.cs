@@ -178,4 +178,50 @@ public sealed class CrossValidationTests
         Assert.EndsWith($"trial-{best.Index:D4}-{refit.Id}-attempt-{refit.CurrentAttempt}.zip", bundle.Path);
         Assert.Empty(StoredJson.Read<Dictionary<int, double>>((await ResultsAsync(cluster))[refit.Id].PerActorJson)!);
     }
+    [Fact]
+    public async Task With_several_objectives_refit_best_retrains_every_trial_on_the_front_and_no_other()
+    {
+        await using var cluster = await TestCluster.StartAsync(workers: 1, slots: 2, new SyntheticTrainerOptions { EpochDuration = TimeSpan.FromMilliseconds(10) });
+        // The synthetic accuracy peaks at a learning rate of 1e-3 and the latency grows with the channels: trial 0 is
+        // accurate and slow, trial 1 fast and less accurate, trial 2 slow and inaccurate (dominated by trial 0).
+        var yaml = Yaml(trials: 3, concurrent: 2, epochs: 3, actors: "1-4", folds: "2", refit: "best")
+            .Replace("""
+                  objective:
+                    metric: val_accuracy
+                    direction: maximize
+                """, """
+                  objectives: [{metric: val_uar}, {metric: latency_ms}]
+                """)
+            .Replace("loguniform: [1.0e-4, 1.0e-2]", "loguniform: [1.0e-4, 1.0e-1]") + """
+
+              model.channels:
+                values: [[4, 8], [32, 64]]
+            enqueue:
+              - {training.learning_rate: 1.0e-3, model.channels: [32, 64]}
+              - {training.learning_rate: 1.0e-2, model.channels: [4, 8]}
+              - {training.learning_rate: 5.0e-2, model.channels: [32, 64]}
+            """;
+        var sweep = await cluster.LaunchAsync(yaml);
+
+        var progress = await cluster.WaitForEndAsync(sweep.Id, TimeSpan.FromSeconds(90));
+
+        Assert.Equal(("Completed", 3), (progress.Status, progress.Finished));
+        var rows = await cluster.Queries.TrialsAsync(sweep.Id);
+        var results = await ResultsAsync(cluster);
+        var parents = rows.Where(t => t.Role == TrialRole.Trial).ToList();
+        // The front by definition: no other parent at least as good on both (held-out UAR up, latency down) and better on one.
+        bool Dominates(TrialResult a, TrialResult b) => a.TestUar >= b.TestUar && a.LatencyMs <= b.LatencyMs && (a.TestUar > b.TestUar || a.LatencyMs < b.LatencyMs);
+        var front = parents.Where(p => !parents.Any(q => Dominates(results[q.Id], results[p.Id]))).Select(p => p.Id).Order().ToList();
+        Assert.InRange(front.Count, 2, parents.Count - 1);   // more than a single best, and someone left off
+        var refits = rows.Where(t => t.Role == TrialRole.Refit).ToList();
+        Assert.Equal(front, refits.Select(r => r.ParentTrialId!.Value).Order());
+        Assert.All(refits, r => Assert.Equal(TrialState.Completed, r.Status));
+        // Each member's model is its refit's bundle, trained with nothing held out.
+        foreach (var refit in refits)
+        {
+            var (_, bundle) = (await cluster.Queries.TrialWithBundleAsync(sweep.Id, refit.ParentTrialId!.Value))!.Value;
+            Assert.Equal(refit.Id, bundle!.TrialId);
+            Assert.Empty(StoredJson.Read<Dictionary<int, double>>(results[refit.Id].PerActorJson)!);
+        }
+    }
 }

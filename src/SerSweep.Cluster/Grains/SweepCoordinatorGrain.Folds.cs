@@ -2,6 +2,7 @@ using SerSweep.Cluster.Contracts;
 using SerSweep.Cluster.Telemetry;
 using SerSweep.Core;
 using SerSweep.Search;
+using SerSweep.Search.MultiObjective;
 using SerSweep.Search.Pruning;
 using SerSweep.Search.Strategies;
 using SerSweep.Storage;
@@ -210,12 +211,30 @@ public sealed partial class SweepCoordinatorGrain
         };
     }
 
-    /// <summary>At the end of a sweep with <c>refit: best</c>: queues the best trial's refit once; true when it did.</summary>
-    private async Task<bool> QueueFinalRefitAsync()
+    /// <summary>
+    /// At the end of a sweep with <c>refit: best</c>: queues the refit of the best trial, or with several objectives of
+    /// every trial on the Pareto front (the user picks the one to download, so each needs its model), once each; true
+    /// when it queued any.
+    /// </summary>
+    private async Task<bool> QueueFinalRefitsAsync()
     {
-        if (_definition.CrossValidation?.Refit != RefitMode.Best || _best is not { } best || _refits.ContainsKey(best.TrialId)) return false;
-        await QueueRefitAsync(best.TrialId);
-        return true;
+        if (_definition.CrossValidation?.Refit != RefitMode.Best) return false;
+        IReadOnlyList<long> chosen = _definition.Search.Objectives.Count > 0 ? await FrontTrialIdsAsync() : _best is { } best ? [best.TrialId] : [];
+        var queued = false;
+        foreach (var parentId in chosen.Where(id => !_refits.ContainsKey(id)))
+        {
+            await QueueRefitAsync(parentId);
+            queued = true;
+        }
+        return queued;
+    }
+
+    /// <summary>The front as the dashboard and <c>export</c> show it: the finished trials' held-out objectives, non-dominated.</summary>
+    private async Task<IReadOnlyList<long>> FrontTrialIdsAsync()
+    {
+        var objectives = _definition.Search.Objectives;
+        var points = await queries.ObjectivePointsAsync(SweepId, [.. objectives.Select(o => CrossValidationSettings.HeldOut(o.Metric))]);
+        return [.. ParetoFront.Of([.. points.Select(p => p.Values)], [.. objectives.Select(o => o.Direction)]).Select(i => points[i].TrialId)];
     }
 
     private async Task QueueRefitAsync(long parentId)

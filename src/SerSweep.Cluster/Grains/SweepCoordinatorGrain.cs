@@ -296,7 +296,7 @@ public sealed partial class SweepCoordinatorGrain(
         }
         if (_sweep.Status == SweepStatus.Running && _exhausted && _running.Count == 0 && _waiting.Count == 0)
         {
-            if (await QueueFinalRefitAsync())
+            if (await QueueFinalRefitsAsync())
             {
                 await PumpAsync();
                 return;
