@@ -49,13 +49,13 @@ internal static class ParetoBenchmark
             Console.WriteLine(JsonSerializer.Serialize(new
             {
                 bench = "pareto", problem = $"ZDT1, {dims} variables", trials, first_seed = firstSeed, seeds, population = nsga2.PopulationSize, mutation_scale = nsga2.MutationScale, mutation_prob = nsga2.MutationProb,
-                motpe_startup = tpe.NStartupTrials, motpe_candidates = tpe.NEiCandidates, reference = Reference, optimum = Optimum,
+                motpe_startup = tpe.NStartupTrials, motpe_candidates = tpe.NEiCandidates, motpe_gamma = tpe.MotpeGamma, motpe_multivariate = tpe.MotpeMultivariate, reference = Reference, optimum = Optimum,
                 hypervolume_check_max_abs_diff = largestDifference,
                 rows = rows.Select(r => new { side = r.Side, sampler = r.Sampler, hypervolume_runs = r.Hypervolumes }),
             }));
             return 0;
         }
-        Console.WriteLine(Text($"ZDT1 ({dims} variables), {trials} trials, seeds {firstSeed}..{firstSeed + seeds - 1}; hypervolume against ({Reference[0]}, {Reference[1]}), the true front's {Optimum:0.0000}; SerSweep NSGA-II population {nsga2.PopulationSize}, mutation_scale {nsga2.MutationScale}, mutation_prob {nsga2.MutationProb?.ToString(CultureInfo.InvariantCulture) ?? "1/n"}; SerSweep MOTPE n_startup_trials {tpe.NStartupTrials}, n_ei_candidates {tpe.NEiCandidates}"));
+        Console.WriteLine(Text($"ZDT1 ({dims} variables), {trials} trials, seeds {firstSeed}..{firstSeed + seeds - 1}; hypervolume against ({Reference[0]}, {Reference[1]}), the true front's {Optimum:0.0000}; SerSweep NSGA-II population {nsga2.PopulationSize}, mutation_scale {nsga2.MutationScale}, mutation_prob {nsga2.MutationProb?.ToString(CultureInfo.InvariantCulture) ?? "1/n"}; SerSweep MOTPE n_startup_trials {tpe.NStartupTrials}, n_ei_candidates {tpe.NEiCandidates}, gamma {tpe.MotpeGamma}, {(tpe.MotpeMultivariate ? "multivariate" : "univariate")}"));
         Console.WriteLine("| side | sampler | median | min | max |");
         Console.WriteLine("|---|---|---:|---:|---:|");
         foreach (var (side, sampler, hv) in rows)

@@ -15,7 +15,8 @@ using SerSweep.Testing;
 //               history stays at 300), what optuna_suggest_at_history.py reports as ms_per_ask.
 // Usage: dotnet run -c Release --project bench/SerSweep.Bench.Search [-- --runs 3 --asks 200 --no-python --json]
 // With --pareto [--first-seed 0 --seeds 10 --trials 100 --dims 5 --population 50 --mutation-scale 0.1 --mutation-prob P
-//   --startup 10 --candidates 24]: the multi-objective benchmark instead (ParetoBenchmark.cs; --startup and --candidates are MOTPE's tpe settings).
+//   --startup 10 --candidates 24 --gamma 0.3 --univariate]: the multi-objective benchmark instead (ParetoBenchmark.cs; --startup,
+//   --candidates, --gamma and --univariate are MOTPE's tpe settings, --univariate one density per parameter as Optuna 3.1's MOTPE).
 // --json: one JSON line (each row with the wall ms of every run) instead of the table, for deploy/bench.
 var options = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--", StringComparison.Ordinal)).ToDictionary(p => p.a, p => p.i);
 int Option(string name, int fallback) => options.TryGetValue(name, out var i) ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
@@ -29,7 +30,7 @@ if (options.ContainsKey("--pareto"))
         PopulationSize = Option("--population", 50),
         MutationScale = options.TryGetValue("--mutation-scale", out var scale) ? double.Parse(args[scale + 1], CultureInfo.InvariantCulture) : new Nsga2Settings().MutationScale,
         MutationProb = options.TryGetValue("--mutation-prob", out var prob) ? double.Parse(args[prob + 1], CultureInfo.InvariantCulture) : null,
-    }, new TpeSettings { NStartupTrials = Option("--startup", 10), NEiCandidates = Option("--candidates", 24) }, withPython, options.ContainsKey("--json"));
+    }, new TpeSettings { NStartupTrials = Option("--startup", 10), NEiCandidates = Option("--candidates", 24), MotpeMultivariate = !options.ContainsKey("--univariate"), MotpeGamma = options.TryGetValue("--gamma", out var gamma) ? double.Parse(args[gamma + 1], CultureInfo.InvariantCulture) : new TpeSettings().MotpeGamma }, withPython, options.ContainsKey("--json"));
 
 var rows = new List<(string Measure, string Sampler, Timing SerSweep, double[] WallRunsMs, double? OptunaMs)>();
 foreach (var sampler in new[] { "tpe", "random" })

@@ -28,10 +28,14 @@ public static class WarmStarts
         var problems = WarmStart.Incompatibilities(SweepDefinitions.FromStored(earlier), sweep);
         if (problems.Count > 0)
             return new(null, Error($"search.warm_start: sweep {earlier.Id} ({earlier.Name} v{earlier.Version}) is not compatible: {string.Join("; ", problems)}",
-                "warm start needs the same objective and parameters, each of the same kind, and the earlier values among this sweep's (docs/sweep-yaml.md#warm-start)"));
+                "warm start needs the same objectives and parameters, each of the same kind, and the earlier values among this sweep's (docs/sweep-yaml.md#warm-start)"));
+        // Of a sweep of several objectives, every objective's value of each trial that ran to its end (by metric, in this sweep's order).
+        var values = sweep.Search.Objectives.Count > 1
+            ? (await queries.ObjectivePointsAsync(earlier.Id, [.. sweep.Search.Objectives.Select(o => o.Metric)])).ToDictionary(p => p.TrialId, p => p.Values)
+            : [];
         var trials = (await queries.TrialsAsync(earlier.Id))
             .Where(t => t.Role == TrialRole.Trial && t.ObjectiveValue is not null)
-            .Select(t => new PriorTrial(StoredJson.ReadParameterValues(t.ParametersJson), t.Status, t.ObjectiveValue!.Value, t.LastEpoch));
+            .Select(t => new PriorTrial(StoredJson.ReadParameterValues(t.ParametersJson), t.Status, t.ObjectiveValue!.Value, t.LastEpoch, values.GetValueOrDefault(t.Id)));
         var history = WarmStart.Select(sweep, trials);
         return new(SearchStrategies.WarmStarted(sweep, history.Kept).SaveState(), null, earlier.Id, history.Kept.Count, history.Dropped);
     }

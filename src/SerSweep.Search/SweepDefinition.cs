@@ -74,6 +74,13 @@ public sealed record TpeSettings
     public int NStartupTrials { get; init; } = 10;
     /// <summary>Candidates drawn from the good-trials density per parameter; the one with the best l(x)/g(x) wins.</summary>
     public int NEiCandidates { get; init; } = 24;
+    /// <summary>
+    /// MOTPE only: one joint density over the unconditional numeric parameters (Optuna's <c>multivariate=True</c>) rather
+    /// than one per parameter. Not a sweep-file setting: chosen on ZDT1's tuning seeds (bench/report/notes/pareto.md).
+    /// </summary>
+    public bool MotpeMultivariate { get; init; } = true;
+    /// <summary>MOTPE only: the good set is ⌊γ·n⌋ of the n completed trials (Optuna 3.1: 0.1). Not a sweep-file setting, as above.</summary>
+    public double MotpeGamma { get; init; } = 0.3;
 }
 
 /// <summary>NSGA-II settings, with Optuna's defaults (<c>NSGAIISampler</c>).</summary>

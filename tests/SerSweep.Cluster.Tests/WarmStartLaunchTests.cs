@@ -30,4 +30,45 @@ public sealed class WarmStartLaunchTests
         Assert.Equal($"search.warm_start: sweep {earlier.Id} (cluster-test v1) is not compatible: search.objective.metric: the earlier sweep optimised val_accuracy, this one val_loss", error.Message);
         Assert.Equal(2, (await cluster.Queries.ListSweepsAsync()).Count);
     }
+    private static string TwoObjectiveYaml(string name, string method, int trials, string second = "latency_ms", string warmStart = "") => $$"""
+        name: {{name}}
+        seed: 3
+        training:
+          epochs: 2
+        search:
+          method: {{method}}
+          max_trials: {{trials}}
+          max_concurrent: 1
+          checkpoint_every: 1
+          objectives: [{metric: val_accuracy, direction: maximize}, {metric: {{second}}}]
+          tpe: {n_startup_trials: 3}
+          {{warmStart}}
+        parameters:
+          training.learning_rate: {loguniform: [1.0e-4, 1.0e-2]}
+        """;
+
+    [Fact]
+    public async Task A_sweep_of_two_objectives_is_seeded_with_every_objective_of_the_earlier_trials_and_another_objective_list_is_refused()
+    {
+        await using var cluster = await TestCluster.StartAsync(workers: 1, slots: 1, new SyntheticTrainerOptions { EpochDuration = TimeSpan.FromMilliseconds(20) });
+        var earlier = await cluster.LaunchAsync(TwoObjectiveYaml("front", "nsga2", trials: 4));
+        await cluster.WaitForEndAsync(earlier.Id, TimeSpan.FromSeconds(60));
+        var measured = await cluster.Queries.ObjectivePointsAsync(earlier.Id, ["val_accuracy", "latency_ms"]);
+
+        var sweep = await cluster.LaunchAsync(TwoObjectiveYaml("warm", "motpe", trials: 2, warmStart: $"warm_start: {{from: {earlier.Id}}}"));
+        var end = await cluster.WaitForEndAsync(sweep.Id, TimeSpan.FromSeconds(60));
+
+        Assert.Equal(("Completed", 2), (end.Status, end.Finished + end.Failed));
+        // The history (indices -4..-1 for the earlier trials 0..3) carries both objectives' values as the earlier sweep stored them.
+        using var state = System.Text.Json.JsonDocument.Parse((await cluster.Queries.GetSweepAsync(sweep.Id))!.StrategyState!);
+        var history = state.RootElement.GetProperty("trials").EnumerateArray().Where(t => t.GetProperty("index").GetInt32() < 0)
+            .ToDictionary(t => t.GetProperty("index").GetInt32() + 4, t => t.GetProperty("values").EnumerateArray().Select(v => v.GetDouble()).ToList());
+        Assert.Equal(4, measured.Count);
+        Assert.All(measured, point => Assert.Equal(point.Values, history[point.Index]));
+
+        var (refused, errors) = await cluster.Launcher.LaunchAsync(TwoObjectiveYaml("other", "motpe", trials: 2, second: "model_bytes", warmStart: $"warm_start: {{from: {earlier.Id}}}"), null);
+        Assert.Null(refused);
+        Assert.Equal($"search.warm_start: sweep {earlier.Id} (front v1) is not compatible: search.objectives[1].metric: the earlier sweep's is latency_ms, this one's model_bytes",
+            Assert.Single(errors).Message);
+    }
 }

@@ -25,11 +25,6 @@ internal sealed partial class SweepReader
     {
         if (warmStartNode is null) return;
         if (search.Method == SearchMethod.Grid)
-            reader.Error(warmStartNode, "search.warm_start needs method random or tpe", "a grid tries every combination whatever came before: use method: tpe");
-        // An earlier trial carries one value (its objective), which cannot rank trials of several objectives: NSGA-II
-        // would sort them by a value missing, MOTPE would ignore them. Refused rather than half-used.
-        else if (search.Objectives.Count > 1)
-            reader.Error(warmStartNode, "search.warm_start needs a single objective: an earlier trial carries only one value, which cannot rank trials of several objectives",
-                "list the earlier sweep's best configurations under enqueue: to try them first");
+            reader.Error(warmStartNode, "search.warm_start needs method random, tpe, nsga2 or motpe", "a grid tries every combination whatever came before: use method: tpe");
     }
 }

@@ -17,7 +17,7 @@ namespace SerSweep.Search.Strategies;
 /// from their prior too (<c>mutation_scale: 0</c> here); a local step refines a good parent instead of replacing its
 /// value with a random one, which on ZDT1 reaches a larger hypervolume in 100 trials (docs/benchmarks.md).
 /// Only completed trials breed (a pruned trial was judged on one objective at one epoch; a failed one has no
-/// values). A conditional parameter comes from the parent whose value is taken when that parent has it, else from
+/// values). A warm start's earlier trials are the parents of the first generation (their elite), which is bred, not drawn. A conditional parameter comes from the parent whose value is taken when that parent has it, else from
 /// the other, else from its prior. Each trial draws from its own generator (sweep seed, index) and the history, so
 /// a restored sweep continues as if it had never stopped.
 /// Why NSGA-II: it fits no model, so it needs no kernel for categorical axes and no minimum number of trials; it
@@ -87,15 +87,20 @@ public sealed class Nsga2Search(SweepDefinition sweep) : SearchStrategy(sweep)
         return SearchSpace.Snap(p, log ? Math.Exp(folded) : folded);
     }
 
-    /// <summary>The parent population of <paramref name="generation"/>: elitist selection over the generations before it.</summary>
+    /// <summary>
+    /// The parent population of <paramref name="generation"/>: elitist selection over the generations before it, starting
+    /// from the elite of a warm start's earlier trials (negative indices), so that a warm-started sweep breeds from the
+    /// earlier front from its first trial.
+    /// </summary>
     private List<Suggested> Parents(int generation)
     {
         var size = Settings.PopulationSize;
         var completed = Finished.Where(t => t.Status == TrialState.Completed).ToList();
-        var parents = new List<Suggested>();
+        var earlier = completed.Where(t => t.Index < 0).ToList();
+        var parents = earlier.Count > 0 ? Elite(earlier, size) : [];
         for (var g = 0; g < generation; g++)
         {
-            var members = completed.Where(t => t.Index / size == g).ToList();
+            var members = completed.Where(t => t.Index >= 0 && t.Index / size == g).ToList();
             if (members.Count > 0) parents = Elite([.. members, .. parents], size);
         }
         return parents;

@@ -49,6 +49,40 @@ internal static class ParzenProposal
         return p.IsCategorical ? best : SearchSpace.Snap(p, isLog ? Math.Exp(best) : best);
     }
 
+    /// <summary>
+    /// The values of several numeric parameters at once (<see cref="MultivariateParzenEstimator"/>): of <c>candidates</c>
+    /// joint draws from l the one maximising l(x)/g(x); only trials where every one of them was active count.
+    /// </summary>
+    public static Dictionary<string, double> ProposeJoint(IReadOnlyList<ParameterSpec> ps, Kernels good, Kernels bad, int candidates, SeededRandom random)
+    {
+        static double Transform(ParameterSpec p, double x) => p.Kind == ParameterKind.LogUniform ? Math.Log(x) : x;
+        MultivariateParzenEstimator.Axis[] axes = [.. ps.Select(p => new MultivariateParzenEstimator.Axis(Transform(p, p.Low), Transform(p, p.Top), p.Step))];
+        MultivariateParzenEstimator Estimator(Kernels kernels)
+        {
+            var rows = new List<double[]>(kernels.Trials.Count);
+            var weights = new List<double>(kernels.Trials.Count);
+            for (var i = 0; i < kernels.Trials.Count; i++)
+            {
+                var trial = kernels.Trials[i];
+                if (!ps.All(p => trial.ContainsKey(p.Path))) continue;
+                rows.Add([.. ps.Select(p => Transform(p, trial[p.Path]))]);
+                if (kernels.Weights is { } w) weights.Add(w[i]);
+            }
+            return new MultivariateParzenEstimator(rows, kernels.Weights is null ? TpeWeights.Mixture(rows.Count) : TpeWeights.WithPrior([.. weights]), axes);
+        }
+        var (l, g) = (Estimator(good), Estimator(bad));
+        double[] best = [];
+        var bestScore = double.NegativeInfinity;
+        for (var i = 0; i < candidates; i++)
+        {
+            var candidate = l.Sample(random);
+            var candidateScore = l.LogDensity(candidate) - g.LogDensity(candidate);
+            if (candidateScore > bestScore || best.Length == 0) (best, bestScore) = (candidate, candidateScore);
+        }
+        return ps.Select((p, d) => (p.Path, Value: SearchSpace.Snap(p, p.Kind == ParameterKind.LogUniform ? Math.Exp(best[d]) : best[d])))
+            .ToDictionary(e => e.Path, e => e.Value);
+    }
+
     /// <summary>The values of the trials where <paramref name="p"/> was active (transformed), and the mixture weights of their kernels and the prior's.</summary>
     private static (double[] Values, double[] Mixture) Observations(ParameterSpec p, Kernels kernels, Func<double, double> transform)
     {

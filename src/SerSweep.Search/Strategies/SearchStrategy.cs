@@ -69,6 +69,7 @@ public abstract class SearchStrategy : ISearchStrategy
             trials[index] = new Suggested
             {
                 Index = index, Params = encoded, Status = trial.State == TrialState.EarlyStopped ? TrialState.Completed : trial.State, Value = trial.Value, Epochs = trial.Epochs,
+                Values = trial.Values?.ToArray(),
             };
         }
     }
