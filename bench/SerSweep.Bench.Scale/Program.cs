@@ -35,6 +35,7 @@ Console.WriteLine($"run: {o.Sweeps} sweeps, {o.Trials} trials x {o.Epochs} epoch
 Console.WriteLine($"coordinator process: {r.CoordinatorCpuSeconds / r.WallSeconds:0.00} cores, RSS max {r.CoordinatorRssMaxMb:0} MB (peak {r.CoordinatorRssPeakMb:0}), managed heap max {r.CoordinatorGcHeapMb:0} MB");
 Console.WriteLine($"  its threads, by name (cores): {string.Join(", ", r.CoordinatorThreads.Take(6).Select(t => $"{t.Name} {t.Seconds / r.WallSeconds:0.00}"))}");
 Console.WriteLine($"workers: {r.WorkersCpuSeconds / r.WallSeconds:0.00} cores, RSS {r.WorkersRssMb:0} MB; redis {r.RedisCpuSeconds / r.WallSeconds:0.00} cores");
+Console.WriteLine($"CPU per trial: coordinator {r.CoordinatorCpuMsPerTrial:0.00} ms, workers {r.WorkersCpuMsPerTrial:0.00} ms (less sensitive to other load than the rates)");
 Console.WriteLine($"writer: {r.Writer.Commits} transactions, {r.Writer.MeanWrites:0.0} writes each, BEGIN..COMMIT p50 {r.Writer.P50Ms:0.00} ms, p99 {r.Writer.P99Ms:0.00} ms, max {r.Writer.MaxMs:0.0} ms; in transactions {100 * r.Writer.BusySeconds / r.WallSeconds:0}% of the wall time");
 Console.WriteLine($"busy (turns / wall): each sweep coordinator grain {100 * coordinatorBusy:0}%, slot scheduler {100 * schedulerBusy:0}%");
 Console.WriteLine($"search state saved with each new trial and result: that trial's record, {r.SearchRecordKb:0.00} KB at most");
@@ -49,7 +50,8 @@ if (o.Json)
         trials_stored = r.TrialsStored, epochs_stored = r.EpochsStored, epochs_expected = r.EpochsExpected, lost = r.Lost, duplicated = r.Duplicated,
         violations = r.Violations.Count, coordinator_cpu_cores = r.CoordinatorCpuSeconds / r.WallSeconds, coordinator_rss_mb = r.CoordinatorRssMaxMb,
         coordinator_rss_peak_mb = r.CoordinatorRssPeakMb, coordinator_heap_mb = r.CoordinatorGcHeapMb,
-        workers_cpu_cores = r.WorkersCpuSeconds / r.WallSeconds, workers_rss_mb = r.WorkersRssMb, redis_cpu_cores = r.RedisCpuSeconds / r.WallSeconds,
+        workers_cpu_cores = r.WorkersCpuSeconds / r.WallSeconds,
+        coordinator_cpu_ms_per_trial = r.CoordinatorCpuMsPerTrial, workers_cpu_ms_per_trial = r.WorkersCpuMsPerTrial, workers_rss_mb = r.WorkersRssMb, redis_cpu_cores = r.RedisCpuSeconds / r.WallSeconds,
         commits = r.Writer.Commits, writes_per_commit = r.Writer.MeanWrites, commit_p50_ms = r.Writer.P50Ms, commit_p99_ms = r.Writer.P99Ms,
         commit_max_ms = r.Writer.MaxMs, writer_busy = r.Writer.BusySeconds / r.WallSeconds, coordinator_grain_busy = coordinatorBusy, scheduler_busy = schedulerBusy,
         search_record_kb = r.SearchRecordKb,

@@ -22,6 +22,9 @@ internal sealed record ScaleResult(
 {
     public double CompletionsPerSecond => TrialsStored / WallSeconds;
     public double EpochReportsPerSecond => EpochsStored / WallSeconds;
+    /// <summary>CPU milliseconds per stored trial result: what a rate costs, whatever else shares the machine.</summary>
+    public double CoordinatorCpuMsPerTrial => 1000 * CoordinatorCpuSeconds / Math.Max(1, TrialsStored);
+    public double WorkersCpuMsPerTrial => 1000 * WorkersCpuSeconds / Math.Max(1, TrialsStored);
     public bool Ok => Lost == 0 && Duplicated == 0 && Violations.Count == 0 && EpochsStored == EpochsExpected;
 
     /// <summary>Seconds with a call in progress of one grain class over the run, per activation, as a share of the wall time.</summary>
