@@ -37,7 +37,7 @@ Console.WriteLine($"coordinator process: {r.CoordinatorCpuSeconds / r.WallSecond
 Console.WriteLine($"  its threads, by name (cores): {string.Join(", ", r.CoordinatorThreads.Take(6).Select(t => $"{t.Name} {t.Seconds / r.WallSeconds:0.00}"))}");
 Console.WriteLine($"workers: {r.WorkersCpuSeconds / r.WallSeconds:0.00} cores, RSS {r.WorkersRssMb:0} MB; redis {r.RedisCpuSeconds / r.WallSeconds:0.00} cores");
 Console.WriteLine($"idle before the run ({o.IdleSeconds} s, no sweep): coordinator {r.IdleCores.Coordinator:0.00} cores, workers {r.IdleCores.Workers:0.00} cores");
-Console.WriteLine($"CPU per trial: coordinator {r.CoordinatorCpuMsPerTrial:0.00} ms, workers {r.WorkersCpuMsPerTrial:0.00} ms (less sensitive to other load than the rates); " +
+Console.WriteLine($"CPU per trial: coordinator {r.CoordinatorCpuMsPerTrial:0.00} ms, workers {r.WorkersCpuMsPerTrial:0.00} ms (it grows under other load too); " +
                   $"coordinator silo's network messages per trial: {(double)r.CoordinatorMessages.Sent / r.TrialsStored:0.0} sent, {(double)r.CoordinatorMessages.Received / r.TrialsStored:0.0} received");
 Console.WriteLine($"writer: {r.Writer.Commits} transactions, {r.Writer.MeanWrites:0.0} writes each, BEGIN..COMMIT p50 {r.Writer.P50Ms:0.00} ms, p99 {r.Writer.P99Ms:0.00} ms, max {r.Writer.MaxMs:0.0} ms; in transactions {100 * r.Writer.BusySeconds / r.WallSeconds:0}% of the wall time");
 Console.WriteLine($"busy (turns / wall): each sweep coordinator grain {100 * coordinatorBusy:0}%, slot scheduler {100 * schedulerBusy:0}%");

@@ -23,7 +23,7 @@ internal sealed record ScaleResult(
 {
     public double CompletionsPerSecond => TrialsStored / WallSeconds;
     public double EpochReportsPerSecond => EpochsStored / WallSeconds;
-    /// <summary>CPU milliseconds per stored trial result: what a rate costs, whatever else shares the machine.</summary>
+    /// <summary>CPU milliseconds per stored trial result: what a rate costs (it too grows when other processes share the cores).</summary>
     public double CoordinatorCpuMsPerTrial => 1000 * CoordinatorCpuSeconds / Math.Max(1, TrialsStored);
     public double WorkersCpuMsPerTrial => 1000 * WorkersCpuSeconds / Math.Max(1, TrialsStored);
     public bool Ok => Lost == 0 && Duplicated == 0 && Violations.Count == 0 && EpochsStored == EpochsExpected;
