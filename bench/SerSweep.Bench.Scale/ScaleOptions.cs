@@ -17,6 +17,8 @@ internal sealed record ScaleOptions
     public int Epochs { get; init; } = 10;
     /// <summary>Trials of the warm-up sweep before the measured run (JIT, connections, activations); not counted.</summary>
     public int WarmupTrials { get; init; } = 1_000;
+    /// <summary>Seconds the warmed-up cluster idles, measured, before the run: its fixed CPU cost, which no trial causes.</summary>
+    public int IdleSeconds { get; init; } = 10;
     public bool Json { get; init; }
 
     // A worker-silo process (started by the run itself): its silos and where they meet.
@@ -37,13 +39,13 @@ internal sealed record ScaleOptions
         {
             Workers = Int("--workers", defaults.Workers), Slots = Int("--slots", defaults.Slots), Processes = Int("--processes", defaults.Processes),
             Sweeps = Int("--sweeps", defaults.Sweeps), Trials = Int("--trials", defaults.Trials), Epochs = Int("--epochs", defaults.Epochs),
-            WarmupTrials = Int("--warmup", defaults.WarmupTrials), Json = args.Contains("--json"),
+            WarmupTrials = Int("--warmup", defaults.WarmupTrials), IdleSeconds = Int("--idle", defaults.IdleSeconds), Json = args.Contains("--json"),
             WorkerHost = args.Contains("--worker-host"), Redis = Value("--redis") ?? "", ClusterId = Value("--cluster-id") ?? "",
             Dir = Value("--dir") ?? "", FirstWorker = Int("--first", 0),
         };
         if (options.Workers < 1 || options.Slots < 1 || options.Processes < 1 || options.Processes > options.Workers || options.Sweeps < 1
-            || options.Trials < options.Sweeps || options.Epochs < 1 || options.WarmupTrials < 1)
-            throw new ArgumentException("need workers, slots, sweeps, epochs, warmup >= 1, 1 <= processes <= workers and trials >= sweeps");
+            || options.Trials < options.Sweeps || options.Epochs < 1 || options.WarmupTrials < 1 || options.IdleSeconds < 0)
+            throw new ArgumentException("need workers, slots, sweeps, epochs, warmup >= 1, idle >= 0, 1 <= processes <= workers and trials >= sweeps");
         return options;
     }
 }

@@ -18,10 +18,14 @@ internal sealed record ScaleResult(
     (int Commits, double P50Ms, double P99Ms, double MaxMs, double MeanWrites, double BusySeconds) Writer,
     IReadOnlyList<(string Name, double Seconds)> CoordinatorThreads, double SearchRecordKb,
     IReadOnlyList<(string Grain, string Method, long Calls, double Seconds)> Turns, IReadOnlyDictionary<string, double> BusySeconds,
-    IReadOnlyList<(double Seconds, int Finished)> Timeline)
+    IReadOnlyList<(double Seconds, int Finished)> Timeline, (long Sent, long Received) CoordinatorMessages,
+    (double Coordinator, double Workers) IdleCores)
 {
     public double CompletionsPerSecond => TrialsStored / WallSeconds;
     public double EpochReportsPerSecond => EpochsStored / WallSeconds;
+    /// <summary>CPU milliseconds per stored trial result: what a rate costs (it too grows when other processes share the cores).</summary>
+    public double CoordinatorCpuMsPerTrial => 1000 * CoordinatorCpuSeconds / Math.Max(1, TrialsStored);
+    public double WorkersCpuMsPerTrial => 1000 * WorkersCpuSeconds / Math.Max(1, TrialsStored);
     public bool Ok => Lost == 0 && Duplicated == 0 && Violations.Count == 0 && EpochsStored == EpochsExpected;
 
     /// <summary>Seconds with a call in progress of one grain class over the run, per activation, as a share of the wall time.</summary>
@@ -45,6 +49,7 @@ internal static class ScaleRun
         using var redis = await RedisServer.StartAsync(dir);
         var turns = new GrainTurns();
         using var commits = new CommitLatency();
+        using var messages = new SiloMessages();
         var dbPath = Path.Combine(dir, "sersweep.db");
         using var host = SerSweepHost.Build(new SiloHostOptions
         {
@@ -62,9 +67,11 @@ internal static class ScaleRun
             await WaitForWorkersAsync(grains, o.Workers);
             var startup = clock.Elapsed.TotalSeconds;
             await RunSweepsAsync(launcher, "warm-up", 1, o.WarmupTrials, o, _ => { });
+            var idle = await IdleCoresAsync(workers, o.IdleSeconds);
 
             turns.Reset();
             commits.Reset();
+            messages.Reset();
             var self = Environment.ProcessId;
             var (cpu, workersCpu, redisCpu) = (ProcFs.CpuSeconds(self), workers.CpuSeconds(), ProcFs.CpuSeconds(redis.Pid));
             var threads = ProcFs.ThreadCpu(self);
@@ -77,6 +84,7 @@ internal static class ScaleRun
             (cpu, workersCpu, redisCpu) = (ProcFs.CpuSeconds(self) - cpu, workers.CpuSeconds() - workersCpu, ProcFs.CpuSeconds(redis.Pid) - redisCpu);
             var workersRss = workers.RssMb();
             var threadCpu = ProcFs.ThreadCpuSince(threads, self);
+            var messageCounts = messages.Counts;
 
             await using var db = new SerSweepDbContext(SqliteDatabase.Options(dbPath));
             var report = await SweepInvariants.CheckAsync(db);
@@ -86,7 +94,7 @@ internal static class ScaleRun
             var recordKb = (await db.Trials.Where(t => t.Sweep!.Name.StartsWith("scale-")).MaxAsync(t => (int?)t.SearchJson!.Length) ?? 0) / 1024.0;
             return new ScaleResult(o, startup, wall, withResult, measured.Sum(s => s.Epochs), o.Trials - withResult,
                 measured.Sum(s => s.Results) - withResult, o.Trials * o.Epochs, [.. report.Violations.Select(v => v.ToString())],
-                cpu, rssMax, ProcFs.MemoryMb(self, "VmHWM"), heapMax, workersCpu, workersRss, redisCpu, commits.Summary(), threadCpu, recordKb, turns.Snapshot(), turns.BusySeconds(), timeline);
+                cpu, rssMax, ProcFs.MemoryMb(self, "VmHWM"), heapMax, workersCpu, workersRss, redisCpu, commits.Summary(), threadCpu, recordKb, turns.Snapshot(), turns.BusySeconds(), timeline, messageCounts, idle);
         }
         finally
         {
@@ -94,6 +102,18 @@ internal static class ScaleRun
             await host.StopAsync();
             Directory.Delete(dir, recursive: true);
         }
+    }
+
+    /// <summary>The cores the coordinator and worker processes use while no sweep runs (membership, timers, statistics).</summary>
+    private static async Task<(double Coordinator, double Workers)> IdleCoresAsync(WorkerProcesses workers, int seconds)
+    {
+        if (seconds == 0) return (0, 0);
+        var self = Environment.ProcessId;
+        var (coordinator, workersCpu) = (ProcFs.CpuSeconds(self), workers.CpuSeconds());
+        var clock = Stopwatch.StartNew();
+        await Task.Delay(TimeSpan.FromSeconds(seconds));
+        var wall = clock.Elapsed.TotalSeconds;
+        return ((ProcFs.CpuSeconds(self) - coordinator) / wall, (workers.CpuSeconds() - workersCpu) / wall);
     }
 
     private static async Task WaitForWorkersAsync(IGrainFactory grains, int workers)

@@ -873,6 +873,11 @@ def scale(p):
                single(100 * r["coordinator_grain_busy"]), None, shown(cmd)),
         record("scale-workers-cpu", "scale", f"worker silos' process CPU (RSS {r['workers_rss_mb']:.0f} MB); redis {r['redis_cpu_cores']:.2f} cores",
                "cores", "lower", single(r["workers_cpu_cores"]), None, shown(cmd)),
+        record("scale-cpu-per-trial", "scale", f"CPU per trial of {size['epochs']} epochs, coordinator + workers (coordinator "
+               f"{r['coordinator_cpu_ms_per_trial']:.2f} ms, workers {r['workers_cpu_ms_per_trial']:.2f} ms; idle before the run: coordinator "
+               f"{r['idle_coordinator_cores']:.2f} cores, workers {r['idle_workers_cores']:.2f} cores; coordinator silo's messages per trial "
+               f"{r['coordinator_messages_sent'] / r['trials_stored']:.1f} sent, {r['coordinator_messages_received'] / r['trials_stored']:.1f} received)",
+               "ms", "lower", single(r["coordinator_cpu_ms_per_trial"] + r["workers_cpu_ms_per_trial"]), None, shown(cmd)),
     ]
     for workers, slots, sweeps, processes in p["scale_ceiling"]:
         v, vcmd = scale_run(dll, workers, slots, sweeps, p["scale_ceiling_trials"], size["epochs"], size["warmup"], processes)

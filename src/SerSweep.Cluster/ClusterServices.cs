@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
 using Orleans.Runtime.MembershipService.SiloMetadata;
 using SerSweep.Cluster.Contracts;
 using SerSweep.Cluster.Placement;
@@ -7,6 +8,8 @@ namespace SerSweep.Cluster;
 
 public static class ClusterServices
 {
+    private static readonly TimeSpan UnusedLoadStatisticsPeriod = TimeSpan.FromMinutes(1);
+
     /// <summary>
     /// The SerSweep grains in a silo: role, slots and whether it has the audio advertised as silo metadata, role placement, the local slot
     /// limit, and on a coordinator the sweep launcher and the membership watcher (which need the database:
@@ -26,6 +29,9 @@ public static class ClusterServices
         });
         // Trial attempts are traced across silos (SerSweep.Cluster.Telemetry.SweepTracing).
         silo.AddActivityPropagation();
+        // Every silo sends its load statistics to every other silo, once a second by default: n² messages, read only by
+        // Orleans' load-based placement, which no SerSweep grain uses (each has a role placement). docs/cluster.md, "Idle CPU".
+        silo.Configure<DeploymentLoadPublisherOptions>(o => o.DeploymentLoadPublisherRefreshTime = UnusedLoadStatisticsPeriod);
         var services = silo.Services;
         services.AddSingleton(options);
         services.AddSingleton(sp => Telemetry.SweepMetrics.Observe(new WorkerSlots(runsTrials ? options.Slots : 0), sp.GetRequiredService<ILocalSiloDetails>().Name));
