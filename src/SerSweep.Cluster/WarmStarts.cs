@@ -25,13 +25,15 @@ public static class WarmStarts
         if (found is null)
             return new(null, Error($"search.warm_start.from: no sweep '{warm.From}' in the database", "give the id or the name of an earlier sweep of this database"));
         var earlier = (await queries.GetSweepAsync(found.Id))!;
-        var problems = WarmStart.Incompatibilities(SweepDefinitions.FromStored(earlier), sweep);
+        var earlierDefinition = SweepDefinitions.FromStored(earlier);
+        var problems = WarmStart.Incompatibilities(earlierDefinition, sweep);
         if (problems.Count > 0)
             return new(null, Error($"search.warm_start: sweep {earlier.Id} ({earlier.Name} v{earlier.Version}) is not compatible: {string.Join("; ", problems)}",
                 "warm start needs the same objectives and parameters, each of the same kind, and the earlier values among this sweep's (docs/sweep-yaml.md#warm-start)"));
-        // Of a sweep of several objectives, every objective's value of each trial that ran to its end (by metric, in this sweep's order).
+        // Of a sweep of several objectives, every objective's value of each trial that ran to its end, as the earlier strategy
+        // was told them (held out, when the earlier trials were cross-validated), in the order both sweeps share.
         var values = sweep.Search.Objectives.Count > 1
-            ? (await queries.ObjectivePointsAsync(earlier.Id, [.. sweep.Search.Objectives.Select(o => o.Metric)])).ToDictionary(p => p.TrialId, p => p.Values)
+            ? (await queries.ObjectivePointsAsync(earlier.Id, earlierDefinition.StoredObjectiveMetrics)).ToDictionary(p => p.TrialId, p => p.Values)
             : [];
         var trials = (await queries.TrialsAsync(earlier.Id))
             .Where(t => t.Role == TrialRole.Trial && t.ObjectiveValue is not null)

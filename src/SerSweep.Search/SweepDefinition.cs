@@ -35,6 +35,13 @@ public sealed record SweepDefinition
         var config = Base with { Training = Base.Training with { Seed = trial.Seed } };
         return config.ApplyParameters(trial.Parameters);
     }
+
+    /// <summary>
+    /// The stored result metric of a finished trial that holds each of <c>search.objectives</c>, in order: what its strategy
+    /// was told, so for a cross-validated sweep the folds' held-out metric (<see cref="CrossValidationSettings.HeldOut"/>).
+    /// </summary>
+    public IReadOnlyList<string> StoredObjectiveMetrics =>
+        [.. Search.Objectives.Select(o => CrossValidation is null ? o.Metric : CrossValidationSettings.HeldOut(o.Metric))];
 }
 
 public enum SearchMethod { Grid, Random, Tpe, Nsga2, Motpe }

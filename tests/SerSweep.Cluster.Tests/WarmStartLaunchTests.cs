@@ -1,5 +1,8 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
 using SerSweep.Cluster.Trainers;
 using SerSweep.Core;
+using SerSweep.Storage.Entities;
 
 namespace SerSweep.Cluster.Tests;
 
@@ -70,5 +73,32 @@ public sealed class WarmStartLaunchTests
         Assert.Null(refused);
         Assert.Equal($"search.warm_start: sweep {earlier.Id} (front v1) is not compatible: search.objectives[1].metric: the earlier sweep's is latency_ms, this one's model_bytes",
             Assert.Single(errors).Message);
+    }
+    [Fact]
+    public async Task A_cross_validated_earlier_sweep_seeds_each_trial_with_the_held_out_values_its_own_strategy_was_told()
+    {
+        await using var cluster = await TestCluster.StartAsync(workers: 1, slots: 2, new SyntheticTrainerOptions { EpochDuration = TimeSpan.FromMilliseconds(10) });
+        const string crossValidated = """
+
+            data:
+              actors: "1-4"
+            cross_validation: {by: actor, folds: 2, refit: none}
+            """;
+        var earlier = await cluster.LaunchAsync(TwoObjectiveYaml("front", "nsga2", trials: 3) + crossValidated);
+        await cluster.WaitForEndAsync(earlier.Id, TimeSpan.FromSeconds(90));
+        // What the earlier sweep's strategy was told of each completed trial (its per-trial search record): the folds'
+        // held-out accuracy, which in the synthetic trainer lies 0.02 below the validation accuracy stored beside it.
+        var told = await cluster.ReadAsync(db => db.Trials.AsNoTracking()
+            .Where(t => t.SweepId == earlier.Id && t.Role == TrialRole.Trial && t.Status == TrialState.Completed).ToListAsync());
+        Assert.Equal(3, told.Count);
+
+        var sweep = await cluster.LaunchAsync(TwoObjectiveYaml("warm", "motpe", trials: 1, warmStart: $"warm_start: {{from: {earlier.Id}}}") + crossValidated);
+        await cluster.WaitForEndAsync(sweep.Id, TimeSpan.FromSeconds(90));
+
+        using var state = JsonDocument.Parse((await cluster.Queries.GetSweepAsync(sweep.Id))!.StrategyState!);
+        var history = state.RootElement.GetProperty("trials").EnumerateArray().Where(t => t.GetProperty("index").GetInt32() < 0)
+            .ToDictionary(t => t.GetProperty("index").GetInt32() + 3, t => t.GetProperty("values").EnumerateArray().Select(v => v.GetDouble()).ToList());
+        Assert.All(told, trial => Assert.Equal(
+            JsonDocument.Parse(trial.SearchJson!).RootElement.GetProperty("values").EnumerateArray().Select(v => v.GetDouble()), history[trial.Index]));
     }
 }

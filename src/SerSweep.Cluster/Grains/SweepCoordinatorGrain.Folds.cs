@@ -233,7 +233,7 @@ public sealed partial class SweepCoordinatorGrain
     private async Task<IReadOnlyList<long>> FrontTrialIdsAsync()
     {
         var objectives = _definition.Search.Objectives;
-        var points = await queries.ObjectivePointsAsync(SweepId, [.. objectives.Select(o => CrossValidationSettings.HeldOut(o.Metric))]);
+        var points = await queries.ObjectivePointsAsync(SweepId, _definition.StoredObjectiveMetrics);
         return [.. ParetoFront.Of([.. points.Select(p => p.Values)], [.. objectives.Select(o => o.Direction)]).Select(i => points[i].TrialId)];
     }
 

@@ -28,9 +28,7 @@ public sealed record SweepFront(IReadOnlyList<Objective> Objectives, IReadOnlyLi
     {
         if (SweepFile.Parse(sweep.YamlText, sweep.SourcePath ?? "sweep.yaml").Definition is not { Search.Objectives.Count: > 0 } definition) return null;
         var objectives = definition.Search.Objectives;
-        // A cross-validated trial is judged on its folds' held-out actors, as the strategy was told.
-        var metrics = objectives.Select(o => definition.CrossValidation is null ? o.Metric : CrossValidationSettings.HeldOut(o.Metric)).ToArray();
-        var found = await queries.ObjectivePointsAsync(sweep.Id, metrics, cancel);
+        var found = await queries.ObjectivePointsAsync(sweep.Id, definition.StoredObjectiveMetrics, cancel);
         var front = ParetoFront.Of([.. found.Select(p => p.Values)], [.. objectives.Select(o => o.Direction)]).ToHashSet();
         var points = new List<Point>(found.Count);
         for (var i = 0; i < found.Count; i++)
