@@ -17,8 +17,9 @@ namespace SerSweep.Search.Strategies;
 /// from their prior too (<c>mutation_scale: 0</c> here); a local step refines a good parent instead of replacing its
 /// value with a random one, which on ZDT1 reaches a larger hypervolume in 100 trials (docs/benchmarks.md).
 /// Only completed trials breed (a pruned trial was judged on one objective at one epoch; a failed one has no
-/// values). A warm start's earlier trials are the parents of the first generation (their elite), which is bred, not drawn. A conditional parameter comes from the parent whose value is taken when that parent has it, else from
-/// the other, else from its prior. Each trial draws from its own generator (sweep seed, index) and the history, so
+/// values). A warm start's earlier trials are the parents of the first generation (their elite), which is bred, not
+/// drawn. A conditional parameter comes from the parent whose value is taken when that parent has it, else from the
+/// other, else from its prior. Each trial draws from its own generator (sweep seed, index) and the history, so
 /// a restored sweep continues as if it had never stopped.
 /// Why NSGA-II: it fits no model, so it needs no kernel for categorical axes and no minimum number of trials; it
 /// only compares finished trials, so it does not care how they were scored (ASHA judges the first objective of the

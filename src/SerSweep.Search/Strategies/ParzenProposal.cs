@@ -13,8 +13,7 @@ internal static class ParzenProposal
 
     public static double Propose(ParameterSpec p, Kernels good, Kernels bad, int candidates, SeededRandom random, bool considerEndpoints = false)
     {
-        var isLog = p.Kind == ParameterKind.LogUniform;
-        double Transform(double x) => isLog ? Math.Log(x) : x;
+        double Transform(double x) => ToModel(p, x);
         var (goodValues, goodMixture) = Observations(p, good, Transform);
         var (badValues, badMixture) = Observations(p, bad, Transform);
         Func<SeededRandom, double> sample;
@@ -46,8 +45,14 @@ internal static class ParzenProposal
                 bestScore = candidateScore;
             }
         }
-        return p.IsCategorical ? best : SearchSpace.Snap(p, isLog ? Math.Exp(best) : best);
+        return p.IsCategorical ? best : FromModel(p, best);
     }
+
+    /// <summary>A numeric value in the space the densities model: log ranges in log space.</summary>
+    private static double ToModel(ParameterSpec p, double x) => p.Kind == ParameterKind.LogUniform ? Math.Log(x) : x;
+
+    /// <summary>A modelled value back on the parameter's range and step.</summary>
+    private static double FromModel(ParameterSpec p, double x) => SearchSpace.Snap(p, p.Kind == ParameterKind.LogUniform ? Math.Exp(x) : x);
 
     /// <summary>
     /// The values of several numeric parameters at once (<see cref="MultivariateParzenEstimator"/>): of <c>candidates</c>
@@ -55,8 +60,7 @@ internal static class ParzenProposal
     /// </summary>
     public static Dictionary<string, double> ProposeJoint(IReadOnlyList<ParameterSpec> ps, Kernels good, Kernels bad, int candidates, SeededRandom random)
     {
-        static double Transform(ParameterSpec p, double x) => p.Kind == ParameterKind.LogUniform ? Math.Log(x) : x;
-        MultivariateParzenEstimator.Axis[] axes = [.. ps.Select(p => new MultivariateParzenEstimator.Axis(Transform(p, p.Low), Transform(p, p.Top), p.Step))];
+        MultivariateParzenEstimator.Axis[] axes = [.. ps.Select(p => new MultivariateParzenEstimator.Axis(ToModel(p, p.Low), ToModel(p, p.Top), p.Step))];
         MultivariateParzenEstimator Estimator(Kernels kernels)
         {
             var rows = new List<double[]>(kernels.Trials.Count);
@@ -65,7 +69,7 @@ internal static class ParzenProposal
             {
                 var trial = kernels.Trials[i];
                 if (!ps.All(p => trial.ContainsKey(p.Path))) continue;
-                rows.Add([.. ps.Select(p => Transform(p, trial[p.Path]))]);
+                rows.Add([.. ps.Select(p => ToModel(p, trial[p.Path]))]);
                 if (kernels.Weights is { } w) weights.Add(w[i]);
             }
             return new MultivariateParzenEstimator(rows, kernels.Weights is null ? TpeWeights.Mixture(rows.Count) : TpeWeights.WithPrior([.. weights]), axes);
@@ -79,8 +83,7 @@ internal static class ParzenProposal
             var candidateScore = l.LogDensity(candidate) - g.LogDensity(candidate);
             if (candidateScore > bestScore || best.Length == 0) (best, bestScore) = (candidate, candidateScore);
         }
-        return ps.Select((p, d) => (p.Path, Value: SearchSpace.Snap(p, p.Kind == ParameterKind.LogUniform ? Math.Exp(best[d]) : best[d])))
-            .ToDictionary(e => e.Path, e => e.Value);
+        return ps.Select((p, d) => (p.Path, Value: FromModel(p, best[d]))).ToDictionary(e => e.Path, e => e.Value);
     }
 
     /// <summary>The values of the trials where <paramref name="p"/> was active (transformed), and the mixture weights of their kernels and the prior's.</summary>
