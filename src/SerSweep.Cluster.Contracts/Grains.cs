@@ -25,8 +25,11 @@ public interface ISweepCoordinatorGrain : IGrainWithIntegerKey
     [AlwaysInterleave]
     Task<SweepProgress> GetProgress();
 
-    /// <summary>An epoch of a running attempt; the answer says whether it goes on (ASHA) or was superseded.</summary>
-    Task<EpochAnswer> ReportEpoch(EpochProgress epoch);
+    /// <summary>
+    /// Consecutive epochs of a running attempt, oldest first (one, or the few trained since the last report); answered once
+    /// they are stored. The answer, for the last of them, says whether the attempt goes on (ASHA) or was superseded.
+    /// </summary>
+    Task<EpochAnswer> ReportEpochs(IReadOnlyList<EpochProgress> epochs);
     /// <summary>The end of an attempt; idempotent per (trial, attempt); late reports of superseded attempts are ignored.</summary>
     Task ReportOutcome(TrialOutcome outcome);
     /// <summary>An attempt is alive (renews its lease between epochs).</summary>

@@ -22,4 +22,12 @@ public sealed record TrialAssignment(
 
     /// <summary>A fold of a cross-validated trial: its epoch reports say so (<see cref="EpochProgress.IsFold"/>).</summary>
     [Id(9)] public bool IsFold { get; init; }
+
+    /// <summary>
+    /// The epochs the sweep's pruner judges (its rungs, within this trial's epochs): their reports are sent and answered
+    /// at once. The other epochs' reports may wait, a little, to travel with the next (<see cref="IsJudged"/>).
+    /// </summary>
+    [Id(10)] public int[] JudgedEpochs { get; init; } = [];
+
+    public bool IsJudged(int epoch) => Array.IndexOf(JudgedEpochs, epoch) >= 0;
 }

@@ -25,6 +25,8 @@ public sealed record TrialOutcome
     [Id(18)] public string? BundleSha256 { get; init; }
     [Id(19)] public long BundleBytes { get; init; }
     [Id(20)] public double Seconds { get; init; }
+    /// <summary>The epochs trained since the attempt's last epoch report, oldest first: recorded before the outcome.</summary>
+    [Id(23)] public IReadOnlyList<EpochProgress> LastEpochs { get; init; } = [];
 
     public bool HasResult => State.HasResult();
 

@@ -25,4 +25,6 @@ public sealed record SerSweepClusterOptions
     public int MaxAttempts { get; init; } = 3;
     /// <summary>How often a running attempt heartbeats (and how often coordinators look for free slots and expired leases).</summary>
     public TimeSpan Heartbeat { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>Longest an epoch's report waits on its worker to travel with the next (<see cref="Grains.EpochReportBatch"/>).</summary>
+    public TimeSpan EpochReportInterval { get; init; } = TimeSpan.FromSeconds(1);
 }

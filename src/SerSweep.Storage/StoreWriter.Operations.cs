@@ -85,34 +85,47 @@ public sealed partial class StoreWriter
     });
 
     /// <summary>
-    /// Records one epoch of the current attempt and renews its lease. An epoch the trial already has (a resumed
-    /// attempt repeating it) is overwritten. The ASHA pruner's state after judging this epoch is stored with it.
+    /// Records one epoch of the current attempt and renews its lease (<see cref="RecordEpochsAsync"/>).
+    /// </summary>
+    public Task<bool> RecordEpochAsync(EpochMetric epoch, double? objectiveSoFar, string? checkpointPath, TimeSpan lease, string? prunerState = null) =>
+        RecordEpochsAsync([new EpochRecord(epoch, objectiveSoFar, checkpointPath)], lease, prunerState);
+
+    /// <summary>
+    /// Records consecutive epochs of the current attempt of one trial, oldest first, in one write, and renews its lease.
+    /// An epoch the trial already has (a resumed attempt repeating it) is overwritten. The trial keeps the newest
+    /// epoch's objective and checkpoint; the ASHA pruner's state after judging these epochs is stored with them.
     /// Returns false, and stores nothing, for a superseded attempt.
     /// </summary>
-    public Task<bool> RecordEpochAsync(EpochMetric epoch, double? objectiveSoFar, string? checkpointPath, TimeSpan lease, string? prunerState = null) => EnqueueSql(() =>
+    public Task<bool> RecordEpochsAsync(IReadOnlyList<EpochRecord> epochs, TimeSpan lease, string? prunerState = null) => EnqueueSql(() =>
     {
         var now = DateTime.UtcNow;
+        var last = epochs[^1].Metric;
+        var checkpoint = epochs.LastOrDefault(e => e.CheckpointPath is not null);
         var sweepId = _sql.Scalar("""
             UPDATE Trials SET LastEpoch = @epoch, LeaseExpiresAt = @lease,
                 CheckpointPath = COALESCE(@checkpoint, CheckpointPath),
-                CheckpointEpoch = CASE WHEN @checkpoint IS NULL THEN CheckpointEpoch ELSE @epoch END,
+                CheckpointEpoch = CASE WHEN @checkpoint IS NULL THEN CheckpointEpoch ELSE @checkpointEpoch END,
                 ObjectiveValue = COALESCE(@objective, ObjectiveValue)
             WHERE Id = @trial AND CurrentAttempt = @attempt AND Status = @running
             RETURNING SweepId
-            """, ("@epoch", epoch.Epoch), ("@lease", now + lease), ("@checkpoint", checkpointPath), ("@objective", objectiveSoFar),
-            ("@trial", epoch.TrialId), ("@attempt", epoch.Attempt), ("@running", TrialState.Running));
+            """, ("@epoch", last.Epoch), ("@lease", now + lease), ("@checkpoint", checkpoint?.CheckpointPath), ("@checkpointEpoch", checkpoint?.Metric.Epoch),
+            ("@objective", epochs.LastOrDefault(e => e.ObjectiveSoFar is not null)?.ObjectiveSoFar),
+            ("@trial", last.TrialId), ("@attempt", last.Attempt), ("@running", TrialState.Running));
         if (sweepId is null) return false;
-        epoch.RecordedAt = now;
-        // REPLACE deletes the row of the same (trial, epoch) first: a repeated epoch is overwritten.
-        epoch.Id = (long)_sql.Scalar("""
-            INSERT OR REPLACE INTO EpochMetrics
-                (TrialId, Attempt, Epoch, TrainLoss, TrainAccuracy, ValLoss, ValAccuracy, ValMacroF1, ValUar, LearningRate, Seconds, RecordedAt)
-            VALUES (@trial, @attempt, @epoch, @trainLoss, @trainAccuracy, @valLoss, @valAccuracy, @valMacroF1, @valUar, @learningRate, @seconds, @now)
-            RETURNING Id
-            """, ("@trial", epoch.TrialId), ("@attempt", epoch.Attempt), ("@epoch", epoch.Epoch), ("@trainLoss", epoch.TrainLoss),
-            ("@trainAccuracy", epoch.TrainAccuracy), ("@valLoss", epoch.ValLoss), ("@valAccuracy", epoch.ValAccuracy),
-            ("@valMacroF1", epoch.ValMacroF1), ("@valUar", epoch.ValUar), ("@learningRate", epoch.LearningRate),
-            ("@seconds", epoch.Seconds), ("@now", now))!;
+        foreach (var (epoch, _, _) in epochs)
+        {
+            epoch.RecordedAt = now;
+            // REPLACE deletes the row of the same (trial, epoch) first: a repeated epoch is overwritten.
+            epoch.Id = (long)_sql.Scalar("""
+                INSERT OR REPLACE INTO EpochMetrics
+                    (TrialId, Attempt, Epoch, TrainLoss, TrainAccuracy, ValLoss, ValAccuracy, ValMacroF1, ValUar, LearningRate, Seconds, RecordedAt)
+                VALUES (@trial, @attempt, @epoch, @trainLoss, @trainAccuracy, @valLoss, @valAccuracy, @valMacroF1, @valUar, @learningRate, @seconds, @now)
+                RETURNING Id
+                """, ("@trial", epoch.TrialId), ("@attempt", epoch.Attempt), ("@epoch", epoch.Epoch), ("@trainLoss", epoch.TrainLoss),
+                ("@trainAccuracy", epoch.TrainAccuracy), ("@valLoss", epoch.ValLoss), ("@valAccuracy", epoch.ValAccuracy),
+                ("@valMacroF1", epoch.ValMacroF1), ("@valUar", epoch.ValUar), ("@learningRate", epoch.LearningRate),
+                ("@seconds", epoch.Seconds), ("@now", now))!;
+        }
         if (prunerState is not null)
             _sql.Execute("UPDATE Sweeps SET PrunerState = @state WHERE Id = @sweep", ("@state", prunerState), ("@sweep", sweepId));
         return true;

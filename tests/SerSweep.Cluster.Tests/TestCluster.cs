@@ -77,13 +77,13 @@ public sealed class TestCluster : IAsyncDisposable
     private static string RoleOf(string siloName) =>
         siloName is "Primary" or "Silo_0" ? SiloRoles.Coordinator : SiloRoles.Worker;
 
-    /// <summary>The search of the test sweeps: random learning rates, a checkpoint replica every epoch (so that any epoch is resumable).</summary>
-    private static string RandomSearch(int trials, int concurrent) => $"""
+    /// <summary>The search of the test sweeps: random learning rates, by default a checkpoint replica every epoch (so that any epoch is resumable).</summary>
+    private static string RandomSearch(int trials, int concurrent, int checkpointEvery = 1) => $"""
         search:
           method: random
           max_trials: {trials}
           max_concurrent: {concurrent}
-          checkpoint_every: 1
+          checkpoint_every: {checkpointEvery}
           objective:
             metric: val_accuracy
             direction: maximize
@@ -92,12 +92,12 @@ public sealed class TestCluster : IAsyncDisposable
             loguniform: [1.0e-4, 1.0e-2]
         """;
 
-    public static string SweepYaml(int trials, int concurrent, int epochs) => $"""
+    public static string SweepYaml(int trials, int concurrent, int epochs, int checkpointEvery = 1) => $"""
         name: cluster-test
         seed: 3
         training:
           epochs: {epochs}
-        {RandomSearch(trials, concurrent)}
+        {RandomSearch(trials, concurrent, checkpointEvery)}
         """;
 
     /// <summary>A real sweep small enough for a test: a tiny CNN on 2-second clips of 32 mels of <paramref name="actors"/>.</summary>

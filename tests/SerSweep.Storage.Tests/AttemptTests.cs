@@ -62,6 +62,28 @@ public sealed class AttemptTests
     }
 
     [Fact]
+    public async Task Epochs_recorded_together_are_stored_in_order_the_trial_keeps_the_newest_objective_and_checkpoint_and_a_stale_attempt_stores_none()
+    {
+        await using var db = new TestDatabase();
+        var sweep = await db.AddSweepAsync();
+        var trial = await db.Writer.AddTrialAsync(sweep.Id, 0, "{}", 1);
+        await db.Writer.StartAttemptAsync(trial.Id, "a", Lease);
+
+        Assert.True(await db.Writer.RecordEpochsAsync([
+            new EpochRecord(TestDatabase.Epoch(trial.Id, 1, 1, 0.1), 0.1, null),
+            new EpochRecord(TestDatabase.Epoch(trial.Id, 1, 2, 0.2), 0.2, "/c2"),
+            new EpochRecord(TestDatabase.Epoch(trial.Id, 1, 3, 0.3), 0.3, null),
+        ], Lease, prunerState: "{\"rung\":3}"));
+        Assert.False(await db.Writer.RecordEpochsAsync([new EpochRecord(TestDatabase.Epoch(trial.Id, 2, 4, 0.9), 0.9, "/c4")], Lease));
+
+        var epochs = await db.Queries.EpochsAsync(trial.Id);
+        Assert.Equal([(1, 0.1), (2, 0.2), (3, 0.3)], epochs.Select(e => (e.Epoch, e.ValAccuracy)));
+        var stored = (await db.Queries.GetTrialAsync(trial.Id))!.Trial;
+        Assert.Equal((3, 0.3, 2, "/c2"), (stored.LastEpoch, stored.ObjectiveValue, stored.CheckpointEpoch, stored.CheckpointPath));
+        Assert.Equal("{\"rung\":3}", (await db.Queries.GetSweepAsync(sweep.Id))!.PrunerState);
+    }
+
+    [Fact]
     public async Task Failures_retry_until_the_coordinator_says_final_and_a_final_trial_gets_no_new_attempt()
     {
         await using var db = new TestDatabase();

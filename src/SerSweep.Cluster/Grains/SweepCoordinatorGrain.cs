@@ -118,31 +118,44 @@ public sealed partial class SweepCoordinatorGrain(
 
     /// <summary>
     /// The epoch reports of trials that are not folds interleave with every other call: such a report changes no state across
-    /// an await (ASHA judges it synchronously, and it is answered only once its row is committed, so an acknowledged epoch
-    /// is durable), and many reports waiting on the writer together share its transactions instead of each holding this
+    /// an await (ASHA judges it synchronously, and it is answered only once its rows are committed, so acknowledged epochs
+    /// are durable), and many reports waiting on the writer together share its transactions instead of each holding this
     /// grain for a commit. A fold's report stays serial: ASHA judges it with its siblings' rows, read from the database.
     /// </summary>
     public static bool MayInterleave(IInvokable request) =>
-        request.GetMethodName() == nameof(ReportEpoch) && request.GetArgument(0) is EpochProgress { IsFold: false };
+        request.GetMethodName() == nameof(ReportEpochs) && request.GetArgument(0) is IReadOnlyList<EpochProgress> { Count: > 0 } epochs && !epochs[0].IsFold;
 
-    public async Task<EpochAnswer> ReportEpoch(EpochProgress epoch)
+    public async Task<EpochAnswer> ReportEpochs(IReadOnlyList<EpochProgress> epochs)
     {
-        if (!_running.TryGetValue(epoch.TrialId, out var run) || run.Attempt != epoch.Attempt) return EpochAnswer.Abandon;
+        if (!_running.TryGetValue(epochs[^1].TrialId, out var run) || run.Attempt != epochs[^1].Attempt) return EpochAnswer.Abandon;
         run.LastSeen = DateTime.UtcNow;
-        // ASHA judges the epoch first, so that its new state is stored with the epoch in one transaction.
-        var verdict = await JudgeEpochAsync(epoch, run.Index);
-        var stored = await writer.RecordEpochAsync(new EpochMetric
+        return await RecordEpochsAsync(epochs, run);
+    }
+
+    /// <summary>Judges and stores epochs of the running attempt <paramref name="run"/>; the answer for the last of them.</summary>
+    private async Task<EpochAnswer> RecordEpochsAsync(IReadOnlyList<EpochProgress> epochs, Running run)
+    {
+        var (trialId, attempt) = (epochs[^1].TrialId, run.Attempt);
+        // ASHA judges the epochs first, so that its new state is stored with them in one transaction.
+        var (judgedRung, stop) = (false, (AshaDecision?)null);
+        foreach (var epoch in epochs)
         {
-            TrialId = epoch.TrialId, Attempt = epoch.Attempt, Epoch = epoch.Epoch, Metrics = epoch.Metrics, LearningRate = epoch.LearningRate,
-            Seconds = epoch.Seconds,
-        }, _children.ContainsKey(epoch.TrialId) ? null : epoch.Metrics[_sweep.ObjectiveMetric], epoch.CheckpointWritten ? StoredPath(ArtifactKind.Checkpoint, epoch.TrialId, run, epoch.Epoch) : null, options.Lease,
-            verdict?.Rung is null ? null : _pruner.SaveState());
+            var verdict = await JudgeEpochAsync(epoch, run.Index);
+            judgedRung |= verdict?.Rung is not null;
+            if (verdict is { Stop: true }) stop ??= verdict;
+        }
+        var objectiveSoFar = !_children.ContainsKey(trialId);
+        var stored = await writer.RecordEpochsAsync([.. epochs.Select(epoch => new EpochRecord(new EpochMetric
+        {
+            TrialId = trialId, Attempt = attempt, Epoch = epoch.Epoch, Metrics = epoch.Metrics, LearningRate = epoch.LearningRate, Seconds = epoch.Seconds,
+        }, objectiveSoFar ? epoch.Metrics[_sweep.ObjectiveMetric] : null, epoch.CheckpointWritten ? StoredPath(ArtifactKind.Checkpoint, trialId, run, epoch.Epoch) : null))],
+            options.Lease, judgedRung ? _pruner.SaveState() : null);
         if (!stored) return EpochAnswer.Abandon;
-        if (epoch.CheckpointWritten) await ArtifactStore.PruneCheckpoints(epoch.TrialId, epoch.Epoch);
-        SweepMetrics.EpochReported(epoch.Seconds);
+        if (epochs.LastOrDefault(e => e.CheckpointWritten) is { } checkpointed) await ArtifactStore.PruneCheckpoints(trialId, checkpointed.Epoch);
+        foreach (var epoch in epochs) SweepMetrics.EpochReported(epoch.Seconds);
         if (run.Cancelling || _sweep.Status == SweepStatus.Stopped) return new EpochAnswer(EpochVerdict.Stop, "sweep stopped");
-        if (FoldStopReason(epoch.TrialId) is { } foldsStopped) return new EpochAnswer(EpochVerdict.Stop, foldsStopped);
-        return verdict is { Stop: true } ? new EpochAnswer(EpochVerdict.Stop, verdict.Reason) : EpochAnswer.Continue;
+        if (FoldStopReason(trialId) is { } foldsStopped) return new EpochAnswer(EpochVerdict.Stop, foldsStopped);
+        return stop is not null ? new EpochAnswer(EpochVerdict.Stop, stop.Reason) : EpochAnswer.Continue;
     }
 
     public async Task ReportOutcome(TrialOutcome outcome)
@@ -155,6 +168,7 @@ public sealed partial class SweepCoordinatorGrain(
             return;
         }
         using var commit = SweepTracing.Commit(outcome.TrialId, outcome.Attempt, outcome.Ending, GrainContext.Address.SiloAddress!.ToParsableString());
+        if (outcome.LastEpochs.Count > 0) await RecordEpochsAsync(outcome.LastEpochs, run);
         _running.Remove(outcome.TrialId);
         await Scheduler.Release(new TrialAttemptRef(SweepId, outcome.TrialId, outcome.Attempt));
 
@@ -385,7 +399,11 @@ public sealed partial class SweepCoordinatorGrain(
         var (index, seed, parameters) = _trials[trialId];
         var config = ConfigOf(trialId, _definition.ConfigFor(new TrialSuggestion(index, seed, StoredJson.ReadParameterValues(parameters))));
         return new TrialAssignment(SweepId, trialId, index, lease.Attempt, ConfigJson.Write(config), lease.ResumeFromEpoch, _sweep.ObjectiveMetric,
-            _definition.Search.CheckpointEvery) { CrossValidationJson = RefitSummary(trialId), IsFold = _children.TryGetValue(trialId, out var child) && child.Fold is not null };
+            _definition.Search.CheckpointEvery)
+        {
+            CrossValidationJson = RefitSummary(trialId), IsFold = _children.TryGetValue(trialId, out var child) && child.Fold is not null,
+            JudgedEpochs = [.. Enumerable.Range(1, config.Training.Epochs).Where(_pruner.IsRung)],
+        };
     }
 
     private async Task CommitAsync(TrialOutcome outcome, Running run)

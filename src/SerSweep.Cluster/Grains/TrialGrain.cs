@@ -92,6 +92,13 @@ public sealed partial class TrialGrain(
         var abandoned = false;
         var files = AttemptFiles.For(options, assignment);
         var tally = new ArtifactTransfer.Tally();
+        async Task<EpochAnswer> SendEpochsAsync(IReadOnlyList<EpochProgress> epochs, CancellationToken cancel)
+        {
+            var answer = await RetryAsync(() => coordinator.ReportEpochs(epochs), cancel) ?? EpochAnswer.Continue;
+            abandoned |= answer.Verdict == EpochVerdict.Abandon;
+            return answer;
+        }
+        EpochReportBatch? reports = null;
         try
         {
             for (var wait = TimeSpan.FromSeconds(1); ; wait *= 2)
@@ -101,14 +108,14 @@ public sealed partial class TrialGrain(
                     // This worker's disk may lack the checkpoint to resume from (it never ran the trial, or lost it).
                     if (assignment.ResumeFromEpoch > 0 && trainer.CheckpointEpoch(files.CheckpointDir) < assignment.ResumeFromEpoch)
                         await transfer.RestoreCheckpointAsync(assignment, assignment.ResumeFromEpoch, files.CheckpointDir, tally, CancellationToken.None);
+                    // A start again trains the unsent epochs again: their reports go with the new run's.
+                    reports = new EpochReportBatch(assignment, options.EpochReportInterval, TimeProvider.System, SendEpochsAsync);
                     outcome = await trainer.RunAsync(assignment, files, options.ThreadsPerTrial, async (epoch, cancel) =>
                     {
                         SweepTracing.Epoch(epoch.Epoch, epoch.Seconds);
                         if (epoch.CheckpointWritten)
                             epoch = epoch with { CheckpointWritten = await transfer.ReplicateCheckpointAsync(assignment, epoch.Epoch, files.CheckpointDir, tally, cancel) };
-                        var answer = await RetryAsync(() => coordinator.ReportEpoch(epoch with { IsFold = assignment.IsFold }), cancel) ?? EpochAnswer.Continue;
-                        abandoned |= answer.Verdict == EpochVerdict.Abandon;
-                        return answer;
+                        return await reports.AddAsync(epoch, cancel);
                     }, _cancel.Token);
                     break;
                 }
@@ -133,6 +140,7 @@ public sealed partial class TrialGrain(
         }
         LogAttemptEnded(assignment.TrialId, assignment.Attempt, assignment.SweepId, here, abandoned ? "abandoned" : outcome.Ending);
         if (abandoned) return;
+        if (reports is not null) outcome = outcome with { LastEpochs = reports.TakeWaiting() };
         if (outcome.HasResult && File.Exists(files.BundlePath)) outcome = await UploadBundleAsync(assignment, files, outcome, tally);
         SweepMetrics.ArtifactUploaded(outcome.BundleBytes);
         await RetryAsync(async () => { await coordinator.ReportOutcome(outcome); return outcome; }, CancellationToken.None);

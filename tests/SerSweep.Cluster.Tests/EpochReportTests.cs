@@ -1,0 +1,119 @@
+using SerSweep.Cluster.Contracts;
+using SerSweep.Cluster.Grains;
+using SerSweep.Cluster.Trainers;
+using SerSweep.Core;
+
+namespace SerSweep.Cluster.Tests;
+
+public sealed class EpochReportTests
+{
+    /// <summary>A clock that moves only when told.</summary>
+    private sealed class ManualClock : TimeProvider
+    {
+        private long _ticks;
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+        public override long GetTimestamp() => _ticks;
+        public void Advance(TimeSpan by) => _ticks += by.Ticks;
+    }
+
+    private static TrialAssignment Assignment(int[] judged, bool isFold = false) =>
+        new(1, 7, 0, 1, "{}", 0, "val_accuracy", 5) { JudgedEpochs = judged, IsFold = isFold };
+
+    private static EpochProgress Epoch(int epoch, int of = 10, bool checkpoint = false) =>
+        new(7, 1, epoch, of, new MetricValues { ValAccuracy = epoch / 10.0 }, 1e-3, 0.01, checkpoint);
+
+    private static (EpochReportBatch Batch, List<int[]> Sent, ManualClock Clock) Batch(TrialAssignment assignment, EpochAnswer? answer = null)
+    {
+        var sent = new List<int[]>();
+        var clock = new ManualClock();
+        var batch = new EpochReportBatch(assignment, TimeSpan.FromSeconds(1), clock, (epochs, _) =>
+        {
+            sent.Add([.. epochs.Select(e => e.Epoch)]);
+            return Task.FromResult(answer ?? EpochAnswer.Continue);
+        });
+        return (batch, sent, clock);
+    }
+
+    [Fact]
+    public async Task Epochs_between_judged_epochs_wait_and_a_judged_epoch_sends_them_with_it_and_returns_its_answer()
+    {
+        var stop = new EpochAnswer(EpochVerdict.Stop, "stopped at rung epoch 3");
+        var (batch, sent, _) = Batch(Assignment(judged: [3, 9]), stop);
+
+        Assert.Equal(EpochAnswer.Continue, await batch.AddAsync(Epoch(1), default));
+        Assert.Equal(EpochAnswer.Continue, await batch.AddAsync(Epoch(2), default));
+        Assert.Empty(sent);
+
+        Assert.Equal(stop, await batch.AddAsync(Epoch(3), default));
+        Assert.Equal([1, 2, 3], Assert.Single(sent));
+        Assert.Empty(batch.TakeWaiting());
+    }
+
+    [Fact]
+    public async Task A_replicated_checkpoint_is_sent_at_once_with_those_waiting_and_the_epochs_after_it_wait_for_the_outcome()
+    {
+        var (batch, sent, _) = Batch(Assignment(judged: []));
+        for (var epoch = 1; epoch <= 6; epoch++) await batch.AddAsync(Epoch(epoch, of: 6, checkpoint: epoch == 4), default);
+
+        Assert.Equal([1, 2, 3, 4], Assert.Single(sent));
+        Assert.Equal([5, 6], batch.TakeWaiting().Select(e => e.Epoch));
+        Assert.Empty(batch.TakeWaiting());
+    }
+
+    [Fact]
+    public async Task An_epoch_after_the_interval_is_sent_with_those_waiting_and_the_interval_starts_again()
+    {
+        var (batch, sent, clock) = Batch(Assignment(judged: []));
+        await batch.AddAsync(Epoch(1), default);
+        clock.Advance(TimeSpan.FromMilliseconds(999));
+        await batch.AddAsync(Epoch(2), default);
+        Assert.Empty(sent);
+
+        clock.Advance(TimeSpan.FromMilliseconds(1));
+        await batch.AddAsync(Epoch(3), default);
+        clock.Advance(TimeSpan.FromMilliseconds(500));
+        await batch.AddAsync(Epoch(4), default);
+
+        Assert.Equal([1, 2, 3], Assert.Single(sent));
+        Assert.Equal([4], batch.TakeWaiting().Select(e => e.Epoch));
+    }
+
+    [Fact]
+    public async Task A_fold_s_epochs_say_they_are_a_fold_s()
+    {
+        var (batch, _, _) = Batch(Assignment(judged: [], isFold: true));
+        await batch.AddAsync(Epoch(1), default);
+
+        Assert.True(Assert.Single(batch.TakeWaiting()).IsFold);
+    }
+
+    [Fact]
+    public async Task In_a_sweep_the_epochs_between_rungs_and_replicated_checkpoints_are_stored_together_and_none_is_lost()
+    {
+        await using var cluster = await TestCluster.StartAsync(workers: 1, slots: 2, new SyntheticTrainerOptions { EpochDuration = TimeSpan.FromMilliseconds(10) });
+        // ASHA's rungs at epochs 2 and 6 (grace 2, factor 3); replicas every 4th epoch; 10 epochs of 10 ms stay inside the 1 s interval.
+        var sweep = await cluster.LaunchAsync(TestCluster.SweepYaml(trials: 6, concurrent: 2, epochs: 10, checkpointEvery: 4) + """
+
+            early_stopping:
+              asha:
+                metric: val_accuracy
+                grace_period: 2
+                reduction_factor: 3
+                max_epochs: 10
+            """);
+        await cluster.WaitForEndAsync(sweep.Id, TimeSpan.FromSeconds(60));
+
+        var trials = await cluster.Queries.TrialsAsync(sweep.Id);
+        Assert.Equal(6, trials.Count);
+        Assert.Contains(trials, t => t.Status == TrialState.Completed && t.LastEpoch == 10);
+        foreach (var trial in trials)
+        {
+            var epochs = await cluster.Queries.EpochsAsync(trial.Id);
+            Assert.Equal(Enumerable.Range(1, trial.LastEpoch), epochs.Select(e => e.Epoch));
+            // Written together = one write = one RecordedAt. Sent at: rung 2, replica 4, rung 6, replica 8; 9 and 10 with the outcome.
+            int[][] expected = [[1, 2], [3, 4], [5, 6], [7, 8], [9, 10]];
+            var groups = epochs.GroupBy(e => e.RecordedAt).Select(g => g.Select(e => e.Epoch).ToArray()).ToList();
+            Assert.Equal(expected.Select(g => g.Where(e => e <= trial.LastEpoch).ToArray()).Where(g => g.Length > 0), groups);
+        }
+    }
+}
