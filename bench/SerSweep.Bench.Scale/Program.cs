@@ -48,7 +48,7 @@ foreach (var v in r.Violations.Take(10)) Console.WriteLine($"  {v}");
 if (o.Json)
     Console.WriteLine(JsonSerializer.Serialize(new
     {
-        bench = "scale", workers = o.Workers, slots = o.Slots, processes = o.Processes, sweeps = o.Sweeps, trials = o.Trials, epochs = o.Epochs,
+        bench = "scale", asha = o.Asha, workers = o.Workers, slots = o.Slots, processes = o.Processes, sweeps = o.Sweeps, trials = o.Trials, epochs = o.Epochs,
         startup_s = r.StartupSeconds, wall_s = r.WallSeconds, completions_per_s = r.CompletionsPerSecond, epoch_reports_per_s = r.EpochReportsPerSecond,
         trials_stored = r.TrialsStored, epochs_stored = r.EpochsStored, epochs_expected = r.EpochsExpected, lost = r.Lost, duplicated = r.Duplicated,
         violations = r.Violations.Count, coordinator_cpu_cores = r.CoordinatorCpuSeconds / r.WallSeconds, coordinator_rss_mb = r.CoordinatorRssMaxMb,

@@ -13,8 +13,13 @@ internal sealed record ScaleOptions
     public int Sweeps { get; init; } = 8;
     /// <summary>Trials of the measured run, over all its sweeps.</summary>
     public int Trials { get; init; } = 20_000;
-    /// <summary>Epochs of every trial: each is one report to the coordinator and one row in SQLite.</summary>
+    /// <summary>Epochs of every trial: each is one row in SQLite; a worker sends them as <c>EpochReportBatch</c> says.</summary>
     public int Epochs { get; init; } = 10;
+    /// <summary>
+    /// ASHA on every sweep (grace 1, factor 3: rungs at epochs 1, 3, 9): the coordinator judges those epochs, so their
+    /// reports are sent at once; without it a trial of instant epochs sends them all with its last.
+    /// </summary>
+    public bool Asha { get; init; }
     /// <summary>Trials of the warm-up sweep before the measured run (JIT, connections, activations); not counted.</summary>
     public int WarmupTrials { get; init; } = 1_000;
     /// <summary>Seconds the warmed-up cluster idles, measured, before the run: its fixed CPU cost, which no trial causes.</summary>
@@ -40,6 +45,7 @@ internal sealed record ScaleOptions
             Workers = Int("--workers", defaults.Workers), Slots = Int("--slots", defaults.Slots), Processes = Int("--processes", defaults.Processes),
             Sweeps = Int("--sweeps", defaults.Sweeps), Trials = Int("--trials", defaults.Trials), Epochs = Int("--epochs", defaults.Epochs),
             WarmupTrials = Int("--warmup", defaults.WarmupTrials), IdleSeconds = Int("--idle", defaults.IdleSeconds), Json = args.Contains("--json"),
+            Asha = args.Contains("--asha"),
             WorkerHost = args.Contains("--worker-host"), Redis = Value("--redis") ?? "", ClusterId = Value("--cluster-id") ?? "",
             Dir = Value("--dir") ?? "", FirstWorker = Int("--first", 0),
         };

@@ -92,8 +92,10 @@ internal static class ScaleRun
             var withResult = measured.Sum(s => s.TrialsWithResult);
             // What the search strategy saves with a new trial and with its result: that trial's record (it was the whole state).
             var recordKb = (await db.Trials.Where(t => t.Sweep!.Name.StartsWith("scale-")).MaxAsync(t => (int?)t.SearchJson!.Length) ?? 0) / 1024.0;
+            // Each trial's epochs up to the one it ended at: all of them, or its last rung when ASHA stopped it.
+            var epochsExpected = await db.Trials.Where(t => t.Sweep!.Name.StartsWith("scale-")).SumAsync(t => t.LastEpoch);
             return new ScaleResult(o, startup, wall, withResult, measured.Sum(s => s.Epochs), o.Trials - withResult,
-                measured.Sum(s => s.Results) - withResult, o.Trials * o.Epochs, [.. report.Violations.Select(v => v.ToString())],
+                measured.Sum(s => s.Results) - withResult, o.Asha ? epochsExpected : o.Trials * o.Epochs, [.. report.Violations.Select(v => v.ToString())],
                 cpu, rssMax, ProcFs.MemoryMb(self, "VmHWM"), heapMax, workersCpu, workersRss, redisCpu, commits.Summary(), threadCpu, recordKb, turns.Snapshot(), turns.BusySeconds(), timeline, messageCounts, idle);
         }
         finally
@@ -141,7 +143,7 @@ internal static class ScaleRun
         var deadline = TimeSpan.FromSeconds(60 + trials / 20.0);
         var clock = Stopwatch.StartNew();
         var launched = await Task.WhenAll(Enumerable.Range(0, sweeps).Select(i =>
-            launcher.LaunchAsync(Yaml($"{name}-{i}", trials / sweeps + (i < trials % sweeps ? 1 : 0), o.SlotsTotal, o.Epochs), null)));
+            launcher.LaunchAsync(Yaml($"{name}-{i}", trials / sweeps + (i < trials % sweeps ? 1 : 0), o.SlotsTotal, o.Epochs, o.Asha), null)));
         var coordinators = launched.Select(l => l.Sweep is { } s ? launcher.Coordinator(s.Id) : throw new InvalidOperationException(string.Join("\n", l.Errors))).ToList();
         var timeline = new List<(double, int)>();
         var nextSample = TimeSpan.Zero;
@@ -160,7 +162,7 @@ internal static class ScaleRun
         }
     }
 
-    private static string Yaml(string name, int trials, int concurrent, int epochs) => $"""
+    private static string Yaml(string name, int trials, int concurrent, int epochs, bool asha) => $"""
         name: {name}
         seed: 1
         training:
@@ -177,5 +179,13 @@ internal static class ScaleRun
             loguniform: [1.0e-5, 1.0e-1]
           model.dropout:
             uniform: [0.0, 0.5]
-        """;
+        """ + (asha ? $"""
+
+        early_stopping:
+          asha:
+            metric: val_accuracy
+            grace_period: 1
+            reduction_factor: 3
+            max_epochs: {epochs}
+        """ : "");
 }
