@@ -440,7 +440,9 @@ def rss(p):
         status = cluster.wait(sweep_id, timeout=1800, on_poll=sample)
         sample()
         command = shown(cluster.start)
-    if status != "Completed" or len(samples) < epochs * 0.8:
+    # Epochs are stored as their worker sends them (docs/cluster.md, "Epoch reports travel in batches"): a sample is
+    # taken whenever a newer epoch appears, so some epochs share one.
+    if status != "Completed" or len(samples) < epochs / 4:
         raise RuntimeError(f"rss: sweep {status}, {len(samples)} of {epochs} epochs sampled")
     points = sorted(samples.items())
     settled = [pt for pt in points if pt[0] > 5] or points  # first epochs: allocator and JIT warm-up
@@ -451,7 +453,7 @@ def rss(p):
             # A leak keeps growing to the end; the allocator's high-water mark stops: the second half tells them apart.
             record("rss-slope-late", "rss", f"worker RSS slope per epoch, second half (epochs {points[len(points) // 2][0]}-{points[-1][0]})", "MB/epoch", "lower",
                    {"median": slope(points[len(points) // 2:]) if len(points) > 3 else 0.0}, None, command),
-            record("rss-start", "rss", "worker RSS after epoch 1", "MB", "lower", {"median": points[0][1]}, None, command,
+            record("rss-start", "rss", f"worker RSS after epoch {points[0][0]}", "MB", "lower", {"median": points[0][1]}, None, command,
                    extra={"before_trial_mb": before}),
             record("rss-end", "rss", f"worker RSS after epoch {points[-1][0]}", "MB", "lower", {"median": points[-1][1]}, None, command),
             record("rss-max", "rss", "worker RSS, max over the epochs", "MB", "lower", {"median": max(values)}, None, command)]
