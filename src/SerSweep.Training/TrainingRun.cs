@@ -114,15 +114,32 @@ internal sealed class TrainingRun : IDisposable
         return disposable;
     }
 
+    /// <summary>
+    /// One run at a time trains its first epoch in a process: two runs starting together crashed the process now and then
+    /// (SIGSEGV in oneDNN's brgemm convolution, <c>pd_t::init_batch</c>, while both created their kernels; docs/training.md,
+    /// "Open: a native crash..."). Later epochs reuse the kernels and run side by side; the wait is one epoch, once.
+    /// </summary>
+    private static readonly object FirstEpochGate = new();
+
     public async Task<TrainingOutcome> RunAsync()
     {
         for (var epoch = startEpoch; epoch < training.Epochs; epoch++)
         {
             var epochClock = Stopwatch.StartNew();
             var learningRate = schedule.For(epoch);
-            var trained = TrainEpoch(epoch, learningRate);
-            if (trained.Stop is { } stop) return Finish(stop.Status, stop.Reason);
-            var report = EndEpoch(epoch, learningRate, trained, epochClock);
+            TrainedEpoch trained;
+            EpochReport report;
+            if (epoch == startEpoch) Monitor.Enter(FirstEpochGate);
+            try
+            {
+                trained = TrainEpoch(epoch, learningRate);
+                if (trained.Stop is { } stop) return Finish(stop.Status, stop.Reason);
+                report = EndEpoch(epoch, learningRate, trained, epochClock);
+            }
+            finally
+            {
+                if (epoch == startEpoch) Monitor.Exit(FirstEpochGate);
+            }
 
             if (request.OnEpoch is { } onEpoch)
             {
