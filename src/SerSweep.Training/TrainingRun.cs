@@ -116,8 +116,8 @@ internal sealed class TrainingRun : IDisposable
 
     /// <summary>
     /// One run at a time trains its first epoch in a process: two runs starting together crashed the process now and then
-    /// (SIGSEGV in oneDNN's brgemm convolution, <c>pd_t::init_batch</c>, while both created their kernels; docs/training.md,
-    /// "Open: a native crash..."). Later epochs reuse the kernels and run side by side; the wait is one epoch, once.
+    /// (SIGSEGV in oneDNN's brgemm convolution, <c>pd_t::init_batch</c>; docs/training.md, "Open: a native crash..."), on
+    /// the guess that the race is in creating their kernels at once. Later epochs run side by side; the wait is one epoch, once.
     /// </summary>
     private static readonly object FirstEpochGate = new();
 
@@ -125,13 +125,14 @@ internal sealed class TrainingRun : IDisposable
     {
         for (var epoch = startEpoch; epoch < training.Epochs; epoch++)
         {
-            var epochClock = Stopwatch.StartNew();
             var learningRate = schedule.For(epoch);
             TrainedEpoch trained;
             EpochReport report;
             if (epoch == startEpoch) Monitor.Enter(FirstEpochGate);
             try
             {
+                // Started after the gate: an epoch's seconds are its own, not another run's first epoch.
+                var epochClock = Stopwatch.StartNew();
                 trained = TrainEpoch(epoch, learningRate);
                 if (trained.Stop is { } stop) return Finish(stop.Status, stop.Reason);
                 report = EndEpoch(epoch, learningRate, trained, epochClock);
