@@ -47,10 +47,13 @@ public interface ISweepCoordinatorGrain : IGrainWithIntegerKey
 public interface ISlotSchedulerGrain : IGrainWithIntegerKey
 {
     /// <summary>
-    /// Reserves a slot on the worker with the most free slots; null when every slot is taken, and then the sweep is
-    /// told (<see cref="ISweepCoordinatorGrain.SlotFreed"/>) when a slot frees, oldest refused sweep first.
+    /// Reserves a slot for each attempt, in order, each on the worker with the most free slots then: the silo per attempt,
+    /// null from the first that found every slot taken. A sweep refused one is told
+    /// (<see cref="ISweepCoordinatorGrain.SlotFreed"/>) when a slot frees, oldest refused sweep first.
     /// </summary>
-    Task<string?> TryReserve(TrialAttemptRef attempt);
+    Task<IReadOnlyList<string?>> TryReserve(IReadOnlyList<TrialAttemptRef> attempts);
+    /// <summary>The slots free on the active workers now (a sweep asks its strategy for no more new trials than this).</summary>
+    Task<int> CountFreeSlots();
     /// <summary>Records an attempt that is already running on a silo (after a coordinator restart).</summary>
     Task Adopt(TrialAttemptRef attempt, string silo);
     Task Release(TrialAttemptRef attempt);

@@ -44,21 +44,31 @@ public sealed partial class StoreWriter
     /// Adds the trial the strategy suggested, with the strategy's record of it (<see cref="Trial.SearchJson"/>) in the same row
     /// (a restarted coordinator never suggests it again nor loses it). Idempotent on (sweep, index).
     /// </summary>
-    public Task<Trial> AddTrialAsync(long sweepId, int index, string parametersJson, int seed, string? searchRecord = null) => Enqueue(async db =>
+    public async Task<Trial> AddTrialAsync(long sweepId, int index, string parametersJson, int seed, string? searchRecord = null) =>
+        (await AddTrialsAsync(sweepId, [new NewTrial(index, parametersJson, seed, searchRecord)]))[0];
+
+    /// <summary>Adds several suggested trials in one write, in order; each as <see cref="AddTrialAsync"/>.</summary>
+    public Task<IReadOnlyList<Trial>> AddTrialsAsync(long sweepId, IReadOnlyList<NewTrial> trials) => Enqueue(async db =>
     {
         var now = DateTime.UtcNow;
-        var id = _sql.Scalar("""
-            INSERT INTO Trials (SweepId, "Index", ParametersJson, Seed, SearchJson, Status, Attempts, CurrentAttempt, LastEpoch, CheckpointEpoch, CreatedAt)
-            VALUES (@sweep, @index, @parameters, @seed, @search, @pending, 0, 0, 0, 0, @now)
-            ON CONFLICT (SweepId, "Index") WHERE ParentTrialId IS NULL DO NOTHING RETURNING Id
-            """, ("@sweep", sweepId), ("@index", index), ("@parameters", parametersJson), ("@seed", seed), ("@search", searchRecord),
-            ("@pending", TrialState.Pending), ("@now", now));
-        if (id is null) return await db.Trials.AsNoTracking().SingleAsync(t => t.SweepId == sweepId && t.Index == index && t.ParentTrialId == null);
-        return new Trial
+        var added = new List<Trial>(trials.Count);
+        foreach (var trial in trials)
         {
-            Id = (long)id, SweepId = sweepId, Index = index, ParametersJson = parametersJson, Seed = seed, SearchJson = searchRecord,
-            Status = TrialState.Pending, CreatedAt = now,
-        };
+            var id = _sql.Scalar("""
+                INSERT INTO Trials (SweepId, "Index", ParametersJson, Seed, SearchJson, Status, Attempts, CurrentAttempt, LastEpoch, CheckpointEpoch, CreatedAt)
+                VALUES (@sweep, @index, @parameters, @seed, @search, @pending, 0, 0, 0, 0, @now)
+                ON CONFLICT (SweepId, "Index") WHERE ParentTrialId IS NULL DO NOTHING RETURNING Id
+                """, ("@sweep", sweepId), ("@index", trial.Index), ("@parameters", trial.ParametersJson), ("@seed", trial.Seed),
+                ("@search", trial.SearchRecord), ("@pending", TrialState.Pending), ("@now", now));
+            added.Add(id is null
+                ? await db.Trials.AsNoTracking().SingleAsync(t => t.SweepId == sweepId && t.Index == trial.Index && t.ParentTrialId == null)
+                : new Trial
+                {
+                    Id = (long)id, SweepId = sweepId, Index = trial.Index, ParametersJson = trial.ParametersJson, Seed = trial.Seed,
+                    SearchJson = trial.SearchRecord, Status = TrialState.Pending, CreatedAt = now,
+                });
+        }
+        return (IReadOnlyList<Trial>)added;
     });
 
     /// <summary>

@@ -39,6 +39,28 @@ public sealed class PlacementAndSlotsTests
     }
 
     [Fact]
+    public async Task The_trials_for_free_slots_are_added_in_one_write_and_no_more_are_asked_for_than_find_a_slot_but_one()
+    {
+        // 10 trials may run at once, the cluster has 4 slots: the first pump stores 4 new trials together (one write, so one
+        // CreatedAt) and reserves them; then, every slot taken, it asks for one more, which waits for a freed slot.
+        await using var cluster = await TestCluster.StartAsync(workers: 2, slots: 2, new SyntheticTrainerOptions { EpochDuration = TimeSpan.FromMilliseconds(200) });
+        var sweep = await cluster.LaunchAsync(TestCluster.SweepYaml(trials: 10, concurrent: 10, epochs: 3));
+        Assert.Equal("Completed", (await cluster.WaitForEndAsync(sweep.Id, TimeSpan.FromSeconds(60))).Status);
+
+        var trials = (await cluster.Queries.TrialsAsync(sweep.Id)).OrderBy(t => t.Index).ToList();
+        Assert.Equal(Enumerable.Range(0, 10), trials.Select(t => t.Index));
+        Assert.All(trials, t => Assert.Equal(TrialState.Completed, t.Status));
+        var firstWave = trials.Take(4).ToList();
+        Assert.Single(firstWave.Select(t => t.CreatedAt).Distinct());
+        Assert.True(trials[4].CreatedAt > firstWave[0].CreatedAt, "the fifth trial was stored with the first four");
+        var attempts = await cluster.AttemptsAsync();
+        var firstEnded = attempts.Where(a => firstWave.Any(t => t.Id == a.TrialId)).Min(a => a.FinishedAt!.Value);
+        Assert.True(trials[4].CreatedAt < firstEnded, "the fifth trial was not asked for while every slot was taken");
+        Assert.True(attempts.Single(a => a.TrialId == trials[4].Id).StartedAt > firstEnded, "the fifth trial started before a slot freed");
+        Assert.True(trials[5].CreatedAt > firstEnded, "the sixth trial was asked for while every slot was taken");
+    }
+
+    [Fact]
     public async Task A_sweep_refused_a_slot_gets_one_as_soon_as_it_frees_not_at_its_next_heartbeat()
     {
         // Heartbeats (and with them the coordinators' own looks for free slots) only every 60 s: the second sweep,

@@ -111,4 +111,26 @@ public sealed class AttemptTests
         Assert.Equal(first.Id, again.Id);
         Assert.Single(await db.Queries.TrialsAsync(sweep.Id));
     }
+
+    [Fact]
+    public async Task Suggestions_added_together_are_stored_in_one_transaction_in_order_and_a_stored_one_is_kept()
+    {
+        await using var db = new TestDatabase();
+        var sweep = await db.AddSweepAsync();
+        var stored = await db.Writer.AddTrialAsync(sweep.Id, 1, """{"x":1}""", 5);
+        var commitsBefore = db.Writer.Commits;
+
+        var added = await db.Writer.AddTrialsAsync(sweep.Id,
+            [new NewTrial(0, """{"x":0}""", 4, "r0"), new NewTrial(1, """{"x":9}""", 9, "r9"), new NewTrial(2, """{"x":2}""", 6, "r2")]);
+
+        Assert.Equal(1, db.Writer.Commits - commitsBefore);
+        Assert.Equal([0, 1, 2], added.Select(t => t.Index));
+        Assert.Equal(stored.Id, added[1].Id);
+        Assert.Equal(("""{"x":1}""", 5), (added[1].ParametersJson, added[1].Seed)); // the stored suggestion, not the repeated one
+        var trials = (await db.Queries.TrialsAsync(sweep.Id)).OrderBy(t => t.Index).ToList();
+        Assert.Equal(added.Select(t => t.Id), trials.Select(t => t.Id));
+        Assert.Equal(["r0", null, "r2"], trials.Select(t => t.SearchJson));
+        Assert.Equal([4, 5, 6], trials.Select(t => t.Seed));
+        Assert.Equal(trials[0].CreatedAt, trials[2].CreatedAt);
+    }
 }

@@ -19,18 +19,28 @@ public sealed class SlotSchedulerGrain(SiloDirectory silos) : Grain, ISlotSchedu
     /// </summary>
     private readonly List<long> _refused = [];
 
-    public Task<string?> TryReserve(TrialAttemptRef attempt)
+    public Task<IReadOnlyList<string?>> TryReserve(IReadOnlyList<TrialAttemptRef> attempts)
     {
-        var best = FreeSlots().OrderByDescending(w => w.Free).ThenBy(w => w.Silo, StringComparer.Ordinal).FirstOrDefault();
-        if (best.Silo is null)
+        var free = FreeSlotsPerWorker().ToDictionary(w => w.Silo, w => w.Free);
+        var silos = new string?[attempts.Count];
+        for (var i = 0; i < attempts.Count; i++)
         {
-            if (!_refused.Contains(attempt.SweepId)) _refused.Add(attempt.SweepId);
-            return Task.FromResult<string?>(null);
+            // The worker with the most free slots (ties by address): a sweep's trials spread over the workers.
+            var best = free.Where(w => w.Value > 0).OrderByDescending(w => w.Value).ThenBy(w => w.Key, StringComparer.Ordinal).FirstOrDefault();
+            if (best.Key is null) break;
+            free[best.Key]--;
+            _reservations[attempts[i].TrialId] = (attempts[i], best.Key);
+            silos[i] = best.Key;
         }
-        _refused.Remove(attempt.SweepId);
-        _reservations[attempt.TrialId] = (attempt, best.Silo);
-        return Task.FromResult<string?>(best.Silo);
+        foreach (var sweep in attempts.Select((a, i) => (a.SweepId, Refused: silos[i] is null)).GroupBy(x => x.SweepId))
+        {
+            if (!sweep.Any(x => x.Refused)) _refused.Remove(sweep.Key);
+            else if (!_refused.Contains(sweep.Key)) _refused.Add(sweep.Key);
+        }
+        return Task.FromResult<IReadOnlyList<string?>>(silos);
     }
+
+    public Task<int> CountFreeSlots() => Task.FromResult(FreeSlotsPerWorker().Sum(w => w.Free));
 
     public Task Adopt(TrialAttemptRef attempt, string silo)
     {
@@ -58,7 +68,7 @@ public sealed class SlotSchedulerGrain(SiloDirectory silos) : Grain, ISlotSchedu
 
     public Task OfferFreeSlots()
     {
-        var free = FreeSlots().Sum(w => w.Free);
+        var free = FreeSlotsPerWorker().Sum(w => w.Free);
         var offered = _refused.Take(free).ToList();
         _refused.RemoveRange(0, offered.Count);
         foreach (var sweep in offered) GrainFactory.GetGrain<ISweepCoordinatorGrain>(sweep).SlotFreed();
@@ -83,7 +93,7 @@ public sealed class SlotSchedulerGrain(SiloDirectory silos) : Grain, ISlotSchedu
         return Task.FromResult(result);
     }
 
-    private IEnumerable<(string Silo, int Free)> FreeSlots()
+    private IEnumerable<(string Silo, int Free)> FreeSlotsPerWorker()
     {
         var running = RunningPerSilo();
         return silos.ActiveWithRole(SiloRoles.RunsTrials)

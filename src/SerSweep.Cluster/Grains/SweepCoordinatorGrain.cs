@@ -285,28 +285,21 @@ public sealed partial class SweepCoordinatorGrain(
     {
         while (_sweep.Status == SweepStatus.Running)
         {
-            // One trial at a time up to its slot (the strategy is asked only for a trial that gets one, as before); then
-            // the reserved trials start side by side: their commits share the writer's transactions and their calls
-            // overlap, where one after the other each start cost this grain's turn three more round trips.
-            var reserved = new List<(long TrialId, string Silo)>();
-            var full = false;
-            while (_running.Count + reserved.Count < Math.Max(1, _sweep.MaxConcurrent))
-            {
-                var trialId = await NextTrialAsync();
-                if (trialId is null) break;
-                // Reserved under attempt 0 until the database has numbered the attempt; Adopt then re-keys it.
-                var silo = await Scheduler.TryReserve(new TrialAttemptRef(SweepId, trialId.Value, 0));
-                if (silo is null)
-                {
-                    _waiting.AddFirst(trialId.Value);
-                    full = true;
-                    break;
-                }
-                reserved.Add((trialId.Value, silo));
-            }
+            var free = Math.Max(1, _sweep.MaxConcurrent) - _running.Count;
+            if (free <= 0) break;
+            // The next trials for every free place at once: new ones stored in one write, slots reserved in one call, then
+            // started side by side. One at a time, each trial cost this grain's turn a commit and a call in turn, and
+            // that turn was what limited a busy cluster.
+            var next = await NextTrialsAsync(free);
+            if (next.Count == 0) break;
+            var silos = await Scheduler.TryReserve([.. next.Select(id => new TrialAttemptRef(SweepId, id, 0))]);
+            // Refused ones wait at the head of the queue, in order, for the next freed slot.
+            for (var i = next.Count - 1; i >= 0; i--)
+                if (silos[i] is null) _waiting.AddFirst(next[i]);
+            var reserved = next.Zip(silos).Where(r => r.Second is not null).Select(r => (TrialId: r.First, Silo: r.Second!)).ToList();
             if (reserved.Count == 0) break;
             var starts = await Task.WhenAll(reserved.Select(r => StartAsync(r.TrialId, r.Silo)));
-            if (full || starts.Contains(StartOutcome.Refused)) break;
+            if (reserved.Count < next.Count || starts.Contains(StartOutcome.Refused)) break;
         }
         if (_sweep.Status == SweepStatus.Running && _exhausted && _running.Count == 0 && _waiting.Count == 0)
         {
@@ -368,13 +361,41 @@ public sealed partial class SweepCoordinatorGrain(
         }
     }
 
-    private async Task<long?> NextTrialAsync()
+    /// <summary>
+    /// Up to <paramref name="free"/> trials to start: the waiting ones first, then new ones from the strategy, stored in one
+    /// write. The strategy is asked only for trials that will find a slot, so each new trial learns from every result until
+    /// then; with no slot free, for one, whose refusal has the scheduler wake this sweep when a slot frees.
+    /// </summary>
+    private async Task<List<long>> NextTrialsAsync(int free)
     {
-        if (_waiting.First is { } first)
+        var next = new List<long>(free);
+        while (next.Count < free && _waiting.First is { } first)
         {
             _waiting.RemoveFirst();
-            return first.Value;
+            next.Add(first.Value);
         }
+        if (next.Count == free || _exhausted) return next;
+        var target = Math.Min(free, Math.Max(1, await Scheduler.CountFreeSlots()));
+        var suggested = new List<NewTrial>();
+        // A cross-validated trial's other folds wait in the queue: they all run before the strategy is asked again.
+        while (next.Count + suggested.Count < target && _waiting.Count == 0 && Suggest() is { } suggestion)
+        {
+            var record = _strategy.SaveTrial(suggestion.Index);
+            if (_definition.CrossValidation is { } folds) next.Add(await AddFoldsAsync(suggestion, folds, record));
+            else suggested.Add(new NewTrial(suggestion.Index, StoredJson.WriteParameters(suggestion.ParametersToStore), suggestion.Seed, record));
+        }
+        if (suggested.Count == 0) return next;
+        foreach (var trial in await writer.AddTrialsAsync(SweepId, suggested))
+        {
+            _trials[trial.Id] = (trial.Index, trial.Seed, trial.ParametersJson);
+            next.Add(trial.Id);
+        }
+        return next;
+    }
+
+    /// <summary>The strategy's next trial; null once the sweep may start no more (its trial count or time limit reached).</summary>
+    private TrialSuggestion? Suggest()
+    {
         if (_exhausted) return null;
         if (_definition.Search.TimeLimit is { } limit && SweepClock.TimeUsed(_sweep, DateTime.UtcNow) > limit)
         {
@@ -382,16 +403,8 @@ public sealed partial class SweepCoordinatorGrain(
             return null;
         }
         var suggestion = _strategy.Ask();
-        if (suggestion is null)
-        {
-            _exhausted = true;
-            return null;
-        }
-        var record = _strategy.SaveTrial(suggestion.Index);
-        if (_definition.CrossValidation is { } folds) return await AddFoldsAsync(suggestion, folds, record);
-        var trial = await writer.AddTrialAsync(SweepId, suggestion.Index, StoredJson.WriteParameters(suggestion.ParametersToStore), suggestion.Seed, record);
-        _trials[trial.Id] = (trial.Index, trial.Seed, trial.ParametersJson);
-        return trial.Id;
+        _exhausted = suggestion is null;
+        return suggestion;
     }
 
     private TrialAssignment Assignment(long trialId, AttemptLease lease)
