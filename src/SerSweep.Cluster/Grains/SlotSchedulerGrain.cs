@@ -40,7 +40,7 @@ public sealed class SlotSchedulerGrain(SiloDirectory silos) : Grain, ISlotSchedu
         return Task.FromResult<IReadOnlyList<string?>>(silos);
     }
 
-    public Task<int> CountFreeSlots() => Task.FromResult(FreeSlotsPerWorker().Sum(w => w.Free));
+    public Task<int> CountFreeSlots() => Task.FromResult(FreeSlotCount());
 
     public Task Adopt(TrialAttemptRef attempt, string silo)
     {
@@ -68,7 +68,7 @@ public sealed class SlotSchedulerGrain(SiloDirectory silos) : Grain, ISlotSchedu
 
     public Task OfferFreeSlots()
     {
-        var free = FreeSlotsPerWorker().Sum(w => w.Free);
+        var free = FreeSlotCount();
         var offered = _refused.Take(free).ToList();
         _refused.RemoveRange(0, offered.Count);
         foreach (var sweep in offered) GrainFactory.GetGrain<ISweepCoordinatorGrain>(sweep).SlotFreed();
@@ -92,6 +92,8 @@ public sealed class SlotSchedulerGrain(SiloDirectory silos) : Grain, ISlotSchedu
             running.GetValueOrDefault(s.Address.ToParsableString()), s.Status.ToString()))];
         return Task.FromResult(result);
     }
+
+    private int FreeSlotCount() => FreeSlotsPerWorker().Sum(w => w.Free);
 
     private IEnumerable<(string Silo, int Free)> FreeSlotsPerWorker()
     {

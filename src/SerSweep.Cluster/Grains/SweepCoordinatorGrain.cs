@@ -292,6 +292,7 @@ public sealed partial class SweepCoordinatorGrain(
             // that turn was what limited a busy cluster.
             var next = await NextTrialsAsync(free);
             if (next.Count == 0) break;
+            // Reserved under attempt 0 until the database has numbered the attempt; Adopt then re-keys it.
             var silos = await Scheduler.TryReserve([.. next.Select(id => new TrialAttemptRef(SweepId, id, 0))]);
             // Refused ones wait at the head of the queue, in order, for the next freed slot.
             for (var i = next.Count - 1; i >= 0; i--)
