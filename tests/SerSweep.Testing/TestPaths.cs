@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace SerSweep.Testing;
 
 /// <summary>Where the repository and the shared data beside it are, for tests run from any folder.</summary>
@@ -28,12 +30,33 @@ public static class TestPaths
 
     public static string TorchaudioReference => Path.Combine(SharedDir, "reference", "torchaudio-features.json");
 
-    /// <summary>A fresh empty folder under the system temp dir, for one test.</summary>
+    /// <summary>
+    /// A fresh empty folder under the system temp dir, for one test. Every such folder is deleted when the test process
+    /// exits (set SERSWEEP_KEEP_TEST_DIRS=1 to look into them afterwards): a full run made about 0.7 GB of them, and a
+    /// machine that runs the suite again and again (CI) would fill its disk with them.
+    /// </summary>
     public static string NewTempDir(string prefix = "sersweep-test")
     {
         var dir = Path.Combine(Path.GetTempPath(), $"{prefix}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
+        TempDirs.Add(dir);
         return dir;
+    }
+
+    private static readonly ConcurrentBag<string> TempDirs = CleanedAtExit();
+
+    private static ConcurrentBag<string> CleanedAtExit()
+    {
+        var dirs = new ConcurrentBag<string>();
+        if (Environment.GetEnvironmentVariable("SERSWEEP_KEEP_TEST_DIRS") != "1")
+            AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+            {
+                foreach (var dir in dirs)
+                    try { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); }
+                    catch (IOException) { }              // a child process still writing: left behind, as before
+                    catch (UnauthorizedAccessException) { }
+            };
+        return dirs;
     }
 
     private static string FindRepoRoot()
