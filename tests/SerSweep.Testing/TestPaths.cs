@@ -1,4 +1,5 @@
-using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
 
 namespace SerSweep.Testing;
 
@@ -31,32 +32,41 @@ public static class TestPaths
     public static string TorchaudioReference => Path.Combine(SharedDir, "reference", "torchaudio-features.json");
 
     /// <summary>
-    /// A fresh empty folder under the system temp dir, for one test. Every such folder is deleted when the test process
-    /// exits (set SERSWEEP_KEEP_TEST_DIRS=1 to look into them afterwards): a full run made about 0.7 GB of them, and a
-    /// machine that runs the suite again and again (CI) would fill its disk with them.
+    /// A fresh empty folder for one test, under this test process's own folder (temp dir/sersweep-tests/PID). That folder
+    /// is deleted when the process exits, and a later test process deletes any whose process is gone (killed, or cut
+    /// short before its clean-up ended): a full run made about 0.7 GB of such folders, and a machine that runs the suite
+    /// again and again (CI) filled its disk with them. SERSWEEP_KEEP_TEST_DIRS=1 keeps this run's.
     /// </summary>
     public static string NewTempDir(string prefix = "sersweep-test")
     {
-        var dir = Path.Combine(Path.GetTempPath(), $"{prefix}-{Guid.NewGuid():N}");
+        var dir = Path.Combine(TempRoot.Value, $"{prefix}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(dir);
-        TempDirs.Add(dir);
         return dir;
     }
 
-    private static readonly ConcurrentBag<string> TempDirs = CleanedAtExit();
-
-    private static ConcurrentBag<string> CleanedAtExit()
+    private static readonly Lazy<string> TempRoot = new(() =>
     {
-        var dirs = new ConcurrentBag<string>();
+        var parent = Path.Combine(Path.GetTempPath(), "sersweep-tests");
+        Directory.CreateDirectory(parent);
+        foreach (var other in Directory.EnumerateDirectories(parent))
+            if (int.TryParse(Path.GetFileName(other), out var pid) && !IsRunning(pid)) TryDelete(other);
+        var root = Path.Combine(parent, Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        Directory.CreateDirectory(root);
         if (Environment.GetEnvironmentVariable("SERSWEEP_KEEP_TEST_DIRS") != "1")
-            AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-            {
-                foreach (var dir in dirs)
-                    try { if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true); }
-                    catch (IOException) { }              // a child process still writing: left behind, as before
-                    catch (UnauthorizedAccessException) { }
-            };
-        return dirs;
+            AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(root);
+        return root;
+    });
+
+    private static bool IsRunning(int pid)
+    {
+        try { using var process = Process.GetProcessById(pid); return !process.HasExited; }
+        catch (ArgumentException) { return false; }
+    }
+
+    private static void TryDelete(string dir)
+    {
+        try { Directory.Delete(dir, recursive: true); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException) { } // another process at it: left to the next run
     }
 
     private static string FindRepoRoot()
