@@ -24,6 +24,14 @@ public class ModelTests : IDisposable
     }
 
     [Fact]
+    public void A_built_model_leaves_NNPACK_off_as_libtorch_itself_reads_its_switch()
+    {
+        using var model = ModelFactory.Create(new ModelConfig(), [1, 64, 300], 8, generator);
+
+        Assert.False(LibTorchFlags.NnpackEnabled());
+    }
+
+    [Fact]
     public void Avg_max_pooling_adds_the_peak_over_time_to_the_mean()
     {
         // [N=1, C=2, T=4]: channel 0 is flat, channel 1 has one peak.

@@ -15,6 +15,7 @@ public static class ModelFactory
     /// </summary>
     public static Module<Tensor, Tensor> Create(ModelConfig config, IReadOnlyList<int> itemShape, int numClasses, Generator generator)
     {
+        LibTorchFlags.TurnOffNnpack();
         var model = Build(config, itemShape, numClasses, generator);
         Initialize(model, generator);
         return model;
