@@ -35,7 +35,7 @@ public static class TestPaths
     /// A fresh empty folder for one test, under this test process's own folder (temp dir/sersweep-tests/PID). That folder
     /// is deleted when the process exits, and a later test process deletes any whose process is gone (killed, or cut
     /// short before its clean-up ended): a full run made about 0.7 GB of such folders, and a machine that runs the suite
-    /// again and again (CI) filled its disk with them. SERSWEEP_KEEP_TEST_DIRS=1 keeps this run's.
+    /// again and again (CI) would fill its disk with them. SERSWEEP_KEEP_TEST_DIRS=1 keeps this run's.
     /// </summary>
     public static string NewTempDir(string prefix = "sersweep-test")
     {
