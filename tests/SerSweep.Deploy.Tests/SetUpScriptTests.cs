@@ -62,7 +62,7 @@ public class SetUpScriptTests
     }
 
     [Fact]
-    public void The_test_command_runs_the_set_up_and_CI_runs_the_test_command_alone()
+    public void The_test_command_runs_the_set_up_and_publishes_the_CLI_and_CI_runs_the_test_command_alone()
     {
         var test = File.ReadAllText(Deploy("test"));
         var ci = File.ReadAllLines(Path.Combine(TestPaths.RepoRoot, ".ci", "run"))
@@ -70,6 +70,7 @@ public class SetUpScriptTests
 
         Assert.Contains("\"$repo/deploy/install-deps\"", test);
         Assert.Contains("\"$repo/deploy/install-compose-plugin\"", test);
+        Assert.Contains("\"$repo/deploy/sersweep\" --version", test);
         Assert.Equal(["deploy/test"], ci);
     }
 
