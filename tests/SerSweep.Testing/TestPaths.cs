@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace SerSweep.Testing;
 
 /// <summary>Where the repository and the shared data beside it are, for tests run from any folder.</summary>
-public static class TestPaths
+public static partial class TestPaths
 {
     /// <summary>The repository root: the nearest ancestor of the test binary holding SerSweep.sln.</summary>
     public static string RepoRoot { get; } = FindRepoRoot();
@@ -46,16 +47,32 @@ public static class TestPaths
 
     private static readonly Lazy<string> TempRoot = new(() =>
     {
-        var parent = Path.Combine(Path.GetTempPath(), "sersweep-tests");
-        Directory.CreateDirectory(parent);
-        foreach (var other in Directory.EnumerateDirectories(parent))
-            if (int.TryParse(Path.GetFileName(other), out var pid) && !IsRunning(pid)) TryDelete(other);
-        var root = Path.Combine(parent, Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        DeleteStale(Path.GetTempPath(), DateTime.UtcNow);
+        var root = Path.Combine(Path.GetTempPath(), "sersweep-tests", Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
         Directory.CreateDirectory(root);
         if (Environment.GetEnvironmentVariable("SERSWEEP_KEEP_TEST_DIRS") != "1")
             AppDomain.CurrentDomain.ProcessExit += (_, _) => TryDelete(root);
         return root;
     });
+
+    /// <summary>
+    /// Deletes what earlier test processes left in <paramref name="temp"/>: sersweep-tests/PID of every process that is
+    /// gone, and the prefix-GUID folders test processes made right in the temp folder before sersweep-tests existed
+    /// (nothing makes them now), once an hour has passed since they were last written.
+    /// </summary>
+    public static void DeleteStale(string temp, DateTime utcNow)
+    {
+        var parent = Path.Combine(temp, "sersweep-tests");
+        if (Directory.Exists(parent))
+            foreach (var other in Directory.EnumerateDirectories(parent))
+                if (int.TryParse(Path.GetFileName(other), out var pid) && !IsRunning(pid)) TryDelete(other);
+        foreach (var old in Directory.EnumerateDirectories(temp, "sersweep-*"))
+            if (EarlierTestFolder().IsMatch(Path.GetFileName(old)) && utcNow - Directory.GetLastWriteTimeUtc(old) > TimeSpan.FromHours(1))
+                TryDelete(old);
+    }
+
+    [GeneratedRegex("^sersweep-[a-z0-9-]+-[0-9a-f]{32}$")]
+    private static partial Regex EarlierTestFolder();
 
     private static bool IsRunning(int pid)
     {
