@@ -11,6 +11,12 @@ using static TorchSharp.torch;
 // samples/s (eval + inference mode, batch 32) and batch-1 latency; with --wav also the warm single-file
 // predict latency of the reference CNN (decode + features + forward, as `sersweep predict`). Prints one JSON line.
 var options = BenchOptions.Parse(args);
+var snakeCase = new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+if (options.Layers > 0)
+{
+    Console.WriteLine(JsonSerializer.Serialize(await LayerTimes.Measure(options.Layers), snakeCase));
+    return;
+}
 set_num_threads(options.Threads);
 const int batch = 32;
 var lossFunction = nn.CrossEntropyLoss();
@@ -113,4 +119,4 @@ if (predict is not null)
     result["predict_stage_ms"] = predict.StageMedians;
 }
 if (options.Bundle is not null) result["predict_bundle"] = options.Bundle;
-Console.WriteLine(JsonSerializer.Serialize(result, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower }));
+Console.WriteLine(JsonSerializer.Serialize(result, snakeCase));

@@ -52,7 +52,7 @@ public sealed class Cnn2d : Module<Tensor, Tensor>
     /// (bench/report/notes/training.md). TorchSharp 0.107 has no memory_format argument, hence the explicit strides;
     /// they also mark a one-channel input as channels-last, where permute + contiguous would not.
     /// </summary>
-    internal static Tensor ChannelsLast(Tensor input)
+    public static Tensor ChannelsLast(Tensor input)
     {
         var (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3]);
         var nhwc = empty_strided([n, c, h, w], [h * w * c, 1, w * c, c], dtype: input.dtype, device: input.device);
