@@ -11,7 +11,7 @@ namespace SerSweep.Training.Models;
 public static class LibTorchFlags
 {
     /// <summary>
-    /// NNPACK off, once per process. On CPUs NNPACK does not support (this machine's AMD EPYC among them) libtorch
+    /// NNPACK off, once per process. On CPUs NNPACK does not support (the AMD EPYC it was found on among them) libtorch
     /// printed <c>Could not initialize NNPACK! Reason: Unsupported hardware.</c> for every conv layer of every batch of
     /// 16 or more: 1 664 lines on the console of the default sweep. It never runs these models' convolutions anyway:
     /// libtorch picks oneDNN before NNPACK for every batch NNPACK would take (<c>ConvParams::use_mkldnn</c>).
