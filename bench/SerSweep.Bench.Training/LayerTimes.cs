@@ -15,7 +15,15 @@ namespace SerSweep.Bench.Training;
 /// </summary>
 public static class LayerTimes
 {
-    private static readonly (int In, int Out, int Frames)[] Convs = [(64, 32, 150), (32, 64, 75), (64, 128, 37), (128, 256, 18)];
+    private const int MelBins = 64, Frames = 150;
+    private static readonly ModelConfig Model = new()
+    {
+        Architecture = Architecture.Cnn1d, Channels = [32, 64, 128, 256], KernelSize = 3, BatchNorm = true, Dropout = 0.3,
+    };
+
+    /// <summary>Each block's convolution: the mel bins or the previous block's channels in, over frames halved by each pooling before it.</summary>
+    private static readonly (int In, int Out, int Frames)[] Convs =
+        [.. Model.Channels.Select((channels, i) => (i == 0 ? MelBins : Model.Channels[i - 1], channels, Frames >> i))];
 
     public static Task<Dictionary<string, object?>> Measure(int repeats) => TrainingThread.Run("bench layers", () =>
     {
@@ -30,10 +38,9 @@ public static class LayerTimes
     {
         manual_seed(1);
         using var generator = new Generator(1UL);
-        var config = new ModelConfig { Architecture = Architecture.Cnn1d, Channels = [32, 64, 128, 256], KernelSize = 3, BatchNorm = true, Dropout = 0.3 };
-        using var model = ModelFactory.Create(config, [1, 64, 150], 8, generator);
+        using var model = ModelFactory.Create(Model, [1, MelBins, Frames], 8, generator);
         using var optimizer = OptimizerFactory.Create(new TrainingConfig { Optimizer = OptimizerKind.Adam, L2 = 1e-4 }, model.parameters());
-        using var x = randn(batch, 1, 64, 150);
+        using var x = randn(batch, 1, MelBins, Frames);
         using var y = randint(0, 8, [batch]);
         model.train();
         var ticks = new long[3];
@@ -58,7 +65,7 @@ public static class LayerTimes
 
     private static Dictionary<string, object> ConvTimes(int inChannels, int outChannels, int frames, int batch, int repeats)
     {
-        var first = inChannels == Convs[0].In; // the first block's input needs no gradient, as in training
+        var first = inChannels == MelBins; // the first block's input needs no gradient, as in training
         using var weight = randn(outChannels, inChannels, 3).requires_grad_(true);
         using var bias = randn(outChannels).requires_grad_(true);
         using var input = randn(batch, inChannels, 1, frames);

@@ -42,7 +42,7 @@ public class TrainEvaluatePredictTests
         Assert.True(File.Exists(a.GetProperty("bundle").GetString()));
     }
 
-    /// <summary>On CPUs NNPACK does not support (this machine's) libtorch printed a warning per conv layer and batch of 16:
+    /// <summary>On CPUs NNPACK does not support (the AMD EPYC it was found on) libtorch printed a warning per conv layer and batch of 16:
     /// 52 lines for this run before NNPACK was turned off, with the same losses to the last bit.</summary>
     [Fact]
     public async Task Training_in_batches_of_16_prints_no_NNPACK_warning()

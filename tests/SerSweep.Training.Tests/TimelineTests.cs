@@ -15,6 +15,7 @@ namespace SerSweep.Training.Tests;
 public class TimelineTests
 {
     private const double GapSeconds = 2.0;
+    private const int Rate = 48_000; // RAVDESS's, and the recording's
 
     [Fact]
     public async Task A_timeline_finds_three_emotions_in_order_and_the_silences_between_them_within_one_hop()
@@ -29,8 +30,7 @@ public class TimelineTests
         // trailing silence (frames 20 dB below the peak) and judged between two gaps, as they will sit in the recording.
         // The file-level prediction alone is not enough: a timeline's windows see the trimmed utterance at other
         // offsets, and on some CPUs (other oneDNN kernels, other rounding) a close file then splits into two labels.
-        const int rate = 48_000;
-        var gap = (int)(GapSeconds * rate);
+        var gap = (int)(GapSeconds * Rate);
         var options = new TimelineOptions { HopSeconds = 0.25 };
         var files = RealFeatures.Actors1To4.Files.Select(f => Path.Combine(TestPaths.Ravdess, f)).ToArray();
         var predictions = predictor.PredictFiles(files);
@@ -38,8 +38,8 @@ public class TimelineTests
             .Where(f => f.Third.Emotion == f.Second)
             .GroupBy(f => f.Second)
             .Select(g => g.OrderByDescending(f => f.Third.Probabilities[f.Second]).Take(5)
-                .Select(f => (Emotion: f.Second, Samples: Trimmed(f.First)))
-                .Select(u => (u.Emotion, u.Samples, Confidence: AloneConfidence(predictor, u.Samples, u.Emotion, gap, options)))
+                .Select(f => Trimmed(f.First))
+                .Select(samples => (Emotion: g.Key, Samples: samples, Confidence: AloneConfidence(predictor, samples, g.Key, gap, options)))
                 .MaxBy(u => u.Confidence))
             .Where(u => u.Confidence > 0)
             .OrderByDescending(u => u.Confidence)
@@ -55,17 +55,17 @@ public class TimelineTests
         {
             pieces.Add(samples);
             pieces.Add(new float[gap]);
-            truth.Add((emotion.Name(), (double)at / rate, (double)(at + samples.Length) / rate));
-            truth.Add(("silence", (double)(at + samples.Length) / rate, (double)(at + samples.Length + gap) / rate));
+            truth.Add((emotion.Name(), (double)at / Rate, (double)(at + samples.Length) / Rate));
+            truth.Add(("silence", (double)(at + samples.Length) / Rate, (double)(at + samples.Length + gap) / Rate));
             at += samples.Length + gap;
         }
         var recording = Path.Combine(TestPaths.NewTempDir(), "session.wav");
-        TestWav.Write16(recording, pieces.SelectMany(p => p).ToArray(), rate);
+        TestWav.Write16(recording, pieces.SelectMany(p => p).ToArray(), Rate);
 
         var timeline = Timeline.FromFile(predictor, recording, options);
 
         // Resampled to the model's 16 kHz: the length rounds up to whole output samples.
-        Assert.InRange(timeline.Seconds, (double)at / rate, (double)at / rate + 1.0 / 16_000);
+        Assert.InRange(timeline.Seconds, (double)at / Rate, (double)at / Rate + 1.0 / 16_000);
         Assert.Equal(options.HopSeconds, timeline.HopSeconds);
         Assert.Equal((int)Math.Ceiling(timeline.Seconds / options.HopSeconds), timeline.Windows.Count);
         var found = timeline.Segments.Select(s => s.Label).ToArray();
@@ -113,11 +113,11 @@ public class TimelineTests
         }
     }
 
-    /// <summary>The file's samples (48 kHz) without its leading and trailing silence.</summary>
+    /// <summary>The file's samples without its leading and trailing silence.</summary>
     private static float[] Trimmed(string path)
     {
         var audio = WavReader.Read(path);
-        Assert.Equal(48_000, audio.SampleRate);
+        Assert.Equal(Rate, audio.SampleRate);
         var (start, length) = SilenceTrimmer.Span(audio.Samples, 2048, 512, 20);
         return audio.Samples.AsSpan(start, length).ToArray();
     }
@@ -129,7 +129,7 @@ public class TimelineTests
     private static double AloneConfidence(Predictor predictor, float[] utterance, Emotion emotion, int gap, TimelineOptions options)
     {
         var path = Path.Combine(TestPaths.NewTempDir(), "alone.wav");
-        TestWav.Write16(path, [.. new float[gap], .. utterance, .. new float[gap]], 48_000);
+        TestWav.Write16(path, [.. new float[gap], .. utterance, .. new float[gap]], Rate);
         var segments = Timeline.FromFile(predictor, path, options).Segments;
         return segments.Select(s => s.Label).SequenceEqual(["silence", emotion.Name(), "silence"]) ? segments[1].Confidence : 0;
     }
