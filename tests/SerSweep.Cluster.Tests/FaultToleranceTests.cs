@@ -81,7 +81,7 @@ public sealed class FaultToleranceTests
 
         // Throw the coordinator's memory away while two trials train: it must come back from the database
         // (strategy state, trials) and adopt the attempts that still run.
-        var coordinator = cluster.Cluster.Client.GetGrain<ISweepCoordinatorGrain>(sweep.Id);
+        var coordinator = cluster.Grains.GetGrain<ISweepCoordinatorGrain>(sweep.Id);
         await cluster.Cluster.DeactivateAsync(coordinator.GetGrainId());
         await coordinator.Start();
 

@@ -14,7 +14,7 @@ public sealed class PlacementAndSlotsTests
         await using var cluster = await TestCluster.StartAsync(workers: 2, slots: 2, new SyntheticTrainerOptions { EpochDuration = TimeSpan.FromMilliseconds(150) });
         var sweep = await cluster.LaunchAsync(TestCluster.SweepYaml(trials: 10, concurrent: 10, epochs: 3));
         var reminders = cluster.Coordinator.ServiceProvider.GetRequiredService<IReminderTable>();
-        var coordinatorGrain = cluster.Cluster.Client.GetGrain<ISweepCoordinatorGrain>(sweep.Id).GetGrainId();
+        var coordinatorGrain = cluster.Grains.GetGrain<ISweepCoordinatorGrain>(sweep.Id).GetGrainId();
         Assert.Single((await reminders.ReadRows(coordinatorGrain)).Reminders); // the watchdog of an unfinished sweep
 
         var progress = await cluster.WaitForEndAsync(sweep.Id, TimeSpan.FromSeconds(60));
