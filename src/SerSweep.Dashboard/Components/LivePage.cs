@@ -17,31 +17,37 @@ public abstract class LivePage : ComponentBase, IDisposable
     /// <summary>Reads what the page shows; called before the first render and then on every tick.</summary>
     protected abstract Task LoadAsync(CancellationToken cancel);
 
+    /// <summary>The refresh loop, once interactive: it ends when the page closes.</summary>
+    protected Task Refreshing { get; private set; } = Task.CompletedTask;
+
     protected override Task OnParametersSetAsync() => LoadAsync(closing.Token);
 
     protected override void OnAfterRender(bool firstRender)
     {
         if (firstRender)
-            _ = PollAsync();
+            Refreshing = PollAsync();
     }
 
     private async Task PollAsync()
     {
+        // The token, not the source: a read that ignores cancellation may finish after Dispose, and the disposed source
+        // would then throw on the loop's next look at it.
+        var cancel = closing.Token;
         using var timer = new PeriodicTimer(Options.Value.RefreshInterval);
         try
         {
-            while (await timer.WaitForNextTickAsync(closing.Token))
+            while (await timer.WaitForNextTickAsync(cancel))
             {
                 await InvokeAsync(async () =>
                 {
-                    await LoadAsync(closing.Token);
+                    await LoadAsync(cancel);
                     StateHasChanged();
                 });
             }
         }
-        catch (OperationCanceledException) when (closing.IsCancellationRequested)
+        catch (Exception) when (cancel.IsCancellationRequested)
         {
-            // The page was closed.
+            // The page was closed: a cancelled read, or one that failed late, has no page left to show its error.
         }
         catch (Exception error)
         {
