@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes docs/quality.md (Markdown on stdout) from the JSON files deploy/quality-study leaves in its output folder:
-sweep.json (`sersweep sweep --json`), best-params.txt, seed-N.json, loao-K.json and cv8-K.json (`sersweep train --json`),
-unseen.json (`sersweep evaluate --json`)."""
+sweep.json (`sersweep sweep --json`), best-params.txt, seed-N.json, loao-K.json, cv8-K.json and eight-sS-K.json
+(`sersweep train --json`), unseen.json (`sersweep evaluate --json`)."""
 import argparse
 import json
 import os
@@ -47,6 +47,45 @@ FOLD_COLUMNS = [
     ("test UAR", lambda r: r["test"]["uar"], True)]
 
 
+EIGHT_SEEDS = [42, 2, 3, 4, 5]
+
+
+def eight_section(p, a):
+    """(c): sweeps/ravdess-8-actors.yaml's base config on its 4 actor-disjoint folds, one row per training seed."""
+    seeds = [(s, [load(os.path.join(a.out, f"eight-s{s}-{k}.json")) for k in range(4)]) for s in EIGHT_SEEDS[:a.eight_seeds]]
+    seeds = [(s, runs) for s, runs in seeds if any(runs)]
+    if not seeds:
+        return
+    p("(c) `sweeps/ravdess-8-actors.yaml`'s base config, untuned (what measured best on these folds), on the same 4")
+    p("actor-disjoint folds, once per training seed (one seed moves the mean by a point or two):")
+    p()
+    p("```bash")
+    p("for k in 0 1 2 3; do deploy/sersweep train --config sweeps/ravdess-8-actors.yaml --set data.path=DATA \\")
+    p("  --set training.seed=SEED --set data.split.policy=actor_k_fold --set data.split.folds=4 --set data.split.fold=$k --json; done")
+    p("```")
+    p()
+    complete = [runs for _, runs in seeds if all(r and r.get("test") for r in runs)]
+    held_out = " / ".join("+".join(sorted(r["test"].get("per_actor_accuracy", {}), key=int)) for r in complete[0]) if complete else "?"
+    p(f"| training seed | test UAR per fold (actors {held_out} held out) | test UAR | test accuracy | test macro-F1 |")
+    p("|---:|---|---:|---:|---:|")
+    means = []
+    for seed, runs in seeds:
+        if not all(r and r.get("test") for r in runs):
+            p(f"| {seed} | a fold failed | | | |")
+            continue
+        uar = [r["test"]["uar"] for r in runs]
+        means.append(statistics.mean(uar))
+        p(f"| {seed} | {' / '.join(f'{u:.3f}' for u in uar)} | {mean_sd(uar)} | "
+          f"{statistics.mean(r['test']['accuracy'] for r in runs):.3f} | {statistics.mean(r['test']['macro_f1'] for r in runs):.3f} |")
+    if means:
+        p(f"| **mean over seeds** | | **{mean_sd(means)}** | | |")
+        p()
+        verdict = "met" if statistics.mean(means) >= 0.62 else "not met"
+        p(f"Issue 18's goal (1), mean UAR over the folds >= 0.62: **{verdict}** ({statistics.mean(means):.3f}, the mean over "
+          f"{len(means)} seeds of each seed's mean over the 4 folds).")
+    p()
+
+
 def load(path):
     return json.load(open(path)) if os.path.exists(path) else None
 
@@ -58,6 +97,7 @@ def main():
     ap.add_argument("--config", required=True)
     ap.add_argument("--seeds", type=int, default=5)
     ap.add_argument("--folds", type=int, default=4)
+    ap.add_argument("--eight-seeds", type=int, default=3)
     a = ap.parse_args()
     sweep = load(os.path.join(a.out, "sweep.json"))
     params = open(os.path.join(a.out, "best-params.txt")).read().split()
@@ -212,6 +252,7 @@ def main():
             p(f"Mean UAR over folds {statistics.mean(r['test']['uar'] for r in cv8_done):.3f} (issue 18's goal: >= 0.62; published small models from")
             p("scratch, actor-disjoint 5-fold on 24 actors: UAR 0.62 ± 0.01).")
             p()
+    eight_section(p, a)
     final_train = [r["epochs"][-1]["train_accuracy"] for r in done if r.get("epochs")]
     if final_train:
         p("## Reading")

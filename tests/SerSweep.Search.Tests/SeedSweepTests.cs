@@ -63,7 +63,7 @@ public class SeedSweepTests
     }
 
     [Fact]
-    public void The_shipped_eight_and_twenty_four_actor_sweeps_are_valid_and_cross_validate_by_disjoint_actor_folds()
+    public void The_shipped_eight_and_twenty_four_actor_sweeps_are_valid_cross_validate_by_disjoint_actor_folds_and_carry_the_best_measured_setup()
     {
         static SweepDefinition Load(string name) => SweepFile.Load(Path.Combine(TestPaths.RepoRoot, "sweeps", name)).GetDefinitionOrThrow();
         var eight = Load("ravdess-8-actors.yaml");
@@ -72,11 +72,15 @@ public class SeedSweepTests
         Assert.Equal(("1-8", FoldGrouping.Actor, 4, RefitMode.Best), (eight.Base.Data.Actors, eight.CrossValidation!.By, eight.CrossValidation.Folds, eight.CrossValidation.Refit));
         Assert.Equal(("1-24", FoldGrouping.Actor, 6), (all.Base.Data.Actors, all.CrossValidation!.By, all.CrossValidation.Folds));
         Assert.All([eight, all], s => Assert.Equal(new Objective(Metrics.ValUar, Direction.Maximize), s.Search.Objective));
-        // The 8-actor file carries what measured best on its folds (docs/quality-experiments.md, session 11):
-        // per-speaker normalisation, speed and VTLP augmentation, 60 epochs.
-        Assert.Equal(Normalization.Speaker, eight.Base.Features.Normalize);
-        Assert.Equal([0.9, 1.0, 1.1], eight.Base.Features.Augment.SpeedFactors);
-        Assert.Equal([0.9, 0.95, 1.0, 1.05, 1.1], eight.Base.Features.Augment.VtlpFactors);
-        Assert.Equal(60, eight.Base.Training.Epochs);
+        // Both carry what measured best on the 8-actor folds (docs/quality-experiments.md, sessions 11 and 18):
+        // per-speaker normalisation, speed and VTLP augmentation, a 2D CNN, 60 epochs.
+        Assert.All([eight, all], s =>
+        {
+            Assert.Equal(Normalization.Speaker, s.Base.Features.Normalize);
+            Assert.Equal([0.9, 1.0, 1.1], s.Base.Features.Augment.SpeedFactors);
+            Assert.Equal([0.9, 0.95, 1.0, 1.05, 1.1], s.Base.Features.Augment.VtlpFactors);
+            Assert.Equal(Architecture.Cnn2d, s.Base.Model.Architecture);
+            Assert.Equal(60, s.Base.Training.Epochs);
+        });
     }
 }
