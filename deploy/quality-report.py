@@ -117,8 +117,8 @@ def main():
     p("```")
     p()
     p(f"Machine: the project's shared 2-core VM, sweep {sweep_time[0]} to {sweep_time[1]} (quality does not depend on load;")
-    p("times do). Data: Actor_01..04 only (240 files: 32 per emotion, neutral 16), so every figure below is")
-    p("for 4 speakers, not the 24 of the published results.")
+    p("times do). Data: Actor_01..04 (240 files: 32 per emotion, neutral 16) in sections 1-3 and for training in 4 (a);")
+    p("Actor_01..08 in 4 (b) and (c). Every figure is for 4 or 8 speakers, not the 24 of the published results.")
     p()
 
     p("## 1. The default sweep")
