@@ -105,9 +105,11 @@ public sealed class TrialRows(IDbContextFactory<SerSweepDbContext> contexts, Swe
             ValLoss = t.ValLoss, ValAccuracy = t.ValAccuracy, ValMacroF1 = t.ValMacroF1, ValUar = t.ValUar,
             TestLoss = t.TestLoss, TestAccuracy = t.TestAccuracy, TestMacroF1 = t.TestMacroF1, TestUar = t.TestUar,
         }.Measured);
-        // A running trial has no result yet: its best objective so far still ranks it.
-        if (!metrics.ContainsKey(objective) && t.ObjectiveValue is { } soFar)
-            metrics[objective] = soFar;
+        // The objective's column, charts and importance show what ranks the trial: its objective value. For a
+        // cross-validated trial that is the mean over its folds' held-out actors, not its stored metric of the same name
+        // (the folds' validation parts, of the training speakers); a running trial has only its objective so far.
+        if (t.ObjectiveValue is { } value)
+            metrics[objective] = value;
         return metrics;
     }
 }

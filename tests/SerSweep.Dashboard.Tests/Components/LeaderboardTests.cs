@@ -182,6 +182,23 @@ public sealed class LeaderboardTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_cross_validated_trial_shows_and_ranks_by_its_objective_over_the_folds_not_its_validation_metric()
+    {
+        // Its folds' validation parts (training speakers) scored 0.50; its held-out actors 0.97 +- 0.02 on average.
+        var trial = await writer.AddTrialAsync(sweep.Id, 30, StoredJson.WriteParameters(new Dictionary<string, object?> { [LearningRate] = 0.001, [Optimizer] = "adam" }), seed: 30);
+        var result = new TrialResult { Outcome = TrialState.Completed, Epochs = 5, BestEpoch = 5, ValAccuracy = 0.50, ValLoss = 0.4 };
+        Assert.True(await writer.FinishCrossValidatedTrialAsync(result, trial.Id, TrialState.Completed, 0.97, 0.02, null, null));
+
+        var grid = await RenderAsync();
+
+        grid.WaitForAssertion(() => Assert.Equal(30, ShownIndices(grid)[0]));
+        var row = grid.FindAll("tbody tr").First(HasTrial);
+        Assert.Equal("0.9700 ± 0.0200", row.QuerySelector("td.objective")!.TextContent.Trim());
+        var rows = await context.Services.GetRequiredService<TrialRows>().LoadAsync(sweep);
+        Assert.Equal(0.97, rows.Single(r => r.Index == 30).Metric(Core.Metrics.ValAccuracy)); // what the charts plot
+    }
+
+    [Fact]
     public async Task Offers_a_comparison_when_two_trials_are_selected()
     {
         var grid = await RenderAsync();
