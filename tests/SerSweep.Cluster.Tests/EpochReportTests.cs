@@ -90,8 +90,11 @@ public sealed class EpochReportTests
     [Fact]
     public async Task In_a_sweep_the_epochs_between_rungs_and_replicated_checkpoints_are_stored_together_and_none_is_lost()
     {
-        await using var cluster = await TestCluster.StartAsync(workers: 1, slots: 2, new SyntheticTrainerOptions { EpochDuration = TimeSpan.FromMilliseconds(10) });
-        // ASHA's rungs at epochs 2 and 6 (grace 2, factor 3); replicas every 4th epoch; 10 epochs of 10 ms stay inside the 1 s interval.
+        // An interval no trial reaches: only rungs, replicas and the outcome send epochs, however slowly a loaded machine
+        // runs them (with the default 1 s, a stalled epoch went alone in CI). The interval's own rule: the unit tests above.
+        await using var cluster = await TestCluster.StartAsync(workers: 1, slots: 2, new SyntheticTrainerOptions { EpochDuration = TimeSpan.FromMilliseconds(10) },
+            epochReportInterval: TimeSpan.FromMinutes(10));
+        // ASHA's rungs at epochs 2 and 6 (grace 2, factor 3); replicas every 4th epoch.
         var sweep = await cluster.LaunchAsync(TestCluster.SweepYaml(trials: 6, concurrent: 2, epochs: 10, checkpointEvery: 4) + """
 
             early_stopping:

@@ -43,7 +43,7 @@ public sealed class TestCluster : IAsyncDisposable
 
     public static async Task<TestCluster> StartAsync(
         int workers, int slots, SyntheticTrainerOptions trainer, Action<IServiceCollection>? configureServices = null,
-        TimeSpan? heartbeat = null, bool dataOnCoordinator = false)
+        TimeSpan? heartbeat = null, bool dataOnCoordinator = false, TimeSpan? epochReportInterval = null)
     {
         var root = TestPaths.NewTempDir("sersweep-cluster");
         var paths = new PathCrossings(Path.Combine(root, "silos"));
@@ -70,6 +70,7 @@ public sealed class TestCluster : IAsyncDisposable
                 DataRoot = coordinator && dataOnCoordinator ? TestPaths.Ravdess : null,
                 Heartbeat = heartbeat ?? TimeSpan.FromMilliseconds(250),
                 Lease = TimeSpan.FromSeconds(30),
+                EpochReportInterval = epochReportInterval ?? new SerSweepClusterOptions().EpochReportInterval,
             });
         });
         var cluster = builder.Build();
