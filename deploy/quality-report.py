@@ -47,12 +47,9 @@ FOLD_COLUMNS = [
     ("test UAR", lambda r: r["test"]["uar"], True)]
 
 
-EIGHT_SEEDS = [42, 2, 3, 4, 5]
-
-
 def eight_section(p, a):
     """(c): sweeps/ravdess-8-actors.yaml's base config on its 4 actor-disjoint folds, one row per training seed."""
-    seeds = [(s, [load(os.path.join(a.out, f"eight-s{s}-{k}.json")) for k in range(4)]) for s in EIGHT_SEEDS[:a.eight_seeds]]
+    seeds = [(s, [load(os.path.join(a.out, f"eight-s{s}-{k}.json")) for k in range(4)]) for s in a.eight_seeds]
     seeds = [(s, runs) for s, runs in seeds if any(runs)]
     if not seeds:
         return
@@ -97,7 +94,8 @@ def main():
     ap.add_argument("--config", required=True)
     ap.add_argument("--seeds", type=int, default=5)
     ap.add_argument("--folds", type=int, default=4)
-    ap.add_argument("--eight-seeds", type=int, default=3)
+    ap.add_argument("--eight-seeds", type=lambda text: [int(s) for s in text.split(",") if s], default=[],
+                    help="the training seeds of part (c), comma-separated, as deploy/quality-study ran them")
     a = ap.parse_args()
     sweep = load(os.path.join(a.out, "sweep.json"))
     params = open(os.path.join(a.out, "best-params.txt")).read().split()
