@@ -25,9 +25,15 @@ public class OptimizerTests(ITestOutputHelper output)
         { OptimizerKind.Sgd, 1e-2, 0.9, true },
     };
 
+    /// <summary>
+    /// Adam, AdamW and RMSprop update in one pass of C# over flat buffers (FusedUpdate), in float32 like libtorch's ops, whose
+    /// compiled kernels may fuse a multiply and an add: a value may differ in its last bits (relative 1e-6 here, after 5
+    /// steps), never more. SGD runs TorchSharp's ops and equals it exactly. The 147 values of the model here take both the
+    /// vectorised loop and its scalar tail.
+    /// </summary>
     [Theory]
     [MemberData(nameof(Options))]
-    public void Steps_equal_TorchSharps_exactly(OptimizerKind kind, double l2, double momentum, bool nesterov)
+    public void Steps_equal_TorchSharps_to_float_rounding(OptimizerKind kind, double l2, double momentum, bool nesterov)
     {
         var config = new TrainingConfig { Optimizer = kind, LearningRate = 3e-3, L2 = l2, Momentum = momentum, Nesterov = nesterov };
         using var ours = Parameters(seed: 3);
@@ -41,8 +47,21 @@ public class OptimizerTests(ITestOutputHelper output)
             Step(ours, optimizer, step);
             Step(theirs, reference, step);
         }
-        foreach (var (mine, other) in ours.parameters().Zip(theirs.parameters()))
-            Assert.Equal(other.data<float>().ToArray(), mine.data<float>().ToArray());
+        using var start = Parameters(seed: 3);
+        var values = 0;
+        foreach (var ((mine, other), initial) in ours.parameters().Zip(theirs.parameters()).Zip(start.parameters()))
+        {
+            var (expected, actual, before) = (other.data<float>().ToArray(), mine.data<float>().ToArray(), initial.data<float>().ToArray());
+            for (var i = 0; i < expected.Length; i++)
+            {
+                Assert.True(float.IsFinite(expected[i]), $"value {values + i}: TorchSharp's step gave {expected[i]}");
+                Assert.NotEqual(before[i], expected[i]); // the reference moved every value: the comparison is not of initial values
+                var tolerance = kind == OptimizerKind.Sgd ? 0 : 1e-6 * Math.Max(1, Math.Abs(expected[i]));
+                Assert.True(Math.Abs(expected[i] - actual[i]) <= tolerance, $"value {values + i}: TorchSharp's {expected[i]:R}, ours {actual[i]:R}");
+            }
+            values += expected.Length;
+        }
+        Assert.Equal(147, values);
     }
 
     [Theory]
@@ -86,7 +105,9 @@ public class OptimizerTests(ITestOutputHelper output)
         using var noGrad = no_grad();
         foreach (var p in model.parameters())
         {
-            using var values = rand(p.shape, generator: generator);
+            // Uniform in [-0.25, 0.25): small enough that 5 SGD steps at lr 3e-3 stay finite (with [0, 1) they overflowed).
+            using var uniform = rand(p.shape, generator: generator);
+            using var values = (uniform - 0.5) * 0.5;
             p.copy_(values);
         }
         return model;

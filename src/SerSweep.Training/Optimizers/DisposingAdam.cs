@@ -6,7 +6,7 @@ namespace SerSweep.Training.Optimizers;
 
 /// <summary>
 /// TorchSharp's <see cref="Adam"/> (L2 added to the gradient) whose step frees its Scalars (see <see cref="AdamMoments"/>)
-/// and, from the first step on, updates all parameters at once in flat buffers (<see cref="FlatGroup"/>).
+/// and, from the first step on, updates all parameters in one pass over flat buffers (<see cref="FlatGroup"/>, <see cref="FusedUpdate"/>).
 /// </summary>
 public sealed class DisposingAdam(IEnumerable<Parameter> parameters, double lr, double beta1, double beta2, double weightDecay)
     : Adam(parameters, lr, beta1, beta2, weight_decay: weightDecay)
@@ -24,7 +24,7 @@ public sealed class DisposingAdam(IEnumerable<Parameter> parameters, double lr, 
         if (flat is not null)
         {
             var step = groupParameters.Select(p => ++StateOf(p).step).Last();
-            moments.Apply(flat.Values, l2.AddTo(flat.Grads, flat.Values), flat.State[0], flat.State[1], step, learningRate);
+            FusedUpdate.Adam(flat, options.beta1!.Value, options.beta2!.Value, options.eps!.Value, options.weight_decay!.Value, keep: 1, step, learningRate);
             return;
         }
         foreach (var parameter in groupParameters)

@@ -6,7 +6,7 @@ namespace SerSweep.Training.Optimizers;
 
 /// <summary>
 /// TorchSharp's <see cref="AdamW"/> (decoupled weight decay) whose step frees its Scalars (see <see cref="AdamMoments"/>)
-/// and, from the first step on, updates all parameters at once in flat buffers (<see cref="FlatGroup"/>).
+/// and, from the first step on, updates all parameters in one pass over flat buffers (<see cref="FlatGroup"/>, <see cref="FusedUpdate"/>).
 /// </summary>
 public sealed class DisposingAdamW(IEnumerable<Parameter> parameters, double lr, double beta1, double beta2, double weightDecay)
     : AdamW(parameters, lr, beta1, beta2, weight_decay: weightDecay)
@@ -24,8 +24,7 @@ public sealed class DisposingAdamW(IEnumerable<Parameter> parameters, double lr,
         if (flat is not null)
         {
             var step = groupParameters.Select(p => ++StateOf(p).step).Last();
-            flat.Values.mul_(decay);
-            moments.Apply(flat.Values, flat.Grads, flat.State[0], flat.State[1], step, learningRate);
+            FusedUpdate.Adam(flat, options.beta1!.Value, options.beta2!.Value, options.eps!.Value, l2: 0, keep: 1.0 - learningRate * options.weight_decay!.Value, step, learningRate);
             return;
         }
         foreach (var parameter in groupParameters)

@@ -5,9 +5,9 @@ namespace SerSweep.Training.Optimizers;
 /// <summary>
 /// Moves groups of tensors (a param group's parameters, their gradients, one kind of optimizer state) into one contiguous
 /// buffer per group: each tensor becomes a view of its buffer (<c>set_</c>: the same tensor object and handle, the same
-/// values), so an optimizer step can update every parameter with a few ops on the buffers instead of the same ops once
-/// per parameter. The 1D CNN has 18 parameter tensors, each op on a small tensor costs about as much in dispatch as in
-/// arithmetic, and Adam's per-parameter update was ~7 ops: ~130 ops per step become ~8. Autograd accumulates into the
+/// values), so an optimizer step can update every parameter in one pass over the buffers (<see cref="FusedUpdate"/>)
+/// instead of the same ops once per parameter. The 1D CNN has 18 parameter tensors, each op on a small tensor costs about
+/// as much in dispatch as in arithmetic, and Adam's per-parameter update was ~7 ops: ~130 ops per step. Autograd accumulates into the
 /// existing gradient tensors in place and every load (model, optimizer state) writes into the existing tensors, so the
 /// views stay the live storage for the whole run.
 /// </summary>
