@@ -45,6 +45,17 @@ public sealed class BatchNorm : nn.Module<Tensor, Tensor>
         return nn.functional.batch_norm(input, running_mean, running_var, weight, bias, training, Momentum, Epsilon);
     }
 
+    /// <summary>
+    /// In training, this norm then ReLU then, when <paramref name="maxPool"/>, max pool by 2 over time, as one C# function
+    /// (<see cref="NormReluPool"/>), for [N, C, 1, T] channels-last input it takes; null for any other input.
+    /// </summary>
+    public Tensor? ForwardWithReluAndPool(Tensor input, bool maxPool)
+    {
+        if (!training || !NormReluPool.Takes(input)) return null;
+        num_batches_tracked.add_(One, One);
+        return NormReluPool.Apply(input, weight, bias, running_mean, running_var, Momentum, Epsilon, maxPool);
+    }
+
     protected override void Dispose(bool disposing)
     {
         if (disposing)

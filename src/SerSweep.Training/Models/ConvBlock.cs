@@ -12,7 +12,8 @@ namespace SerSweep.Training.Models;
 /// so checkpoints and bundles are those of a Conv1d) but takes and returns [N, C, 1, T] laid out channels-last and
 /// convolves it as a conv2d with a 1 x k kernel: the same function, and libtorch's channels-last conv2d, batch norm and
 /// pooling take about a third less CPU per training step of the default 1D CNN than conv1d on [N, C, T], and give the right
-/// gradients where oneDNN's NCW conv1d backward does not (docs/training.md, "Training throughput").
+/// gradients where oneDNN's NCW conv1d backward does not (docs/training.md, "Training throughput"). In training, its batch
+/// norm, ReLU and max pool run as one C# function (<see cref="BatchNorm.ForwardWithReluAndPool"/>).
 /// </summary>
 public sealed class ConvBlock : Module<Tensor, Tensor>
 {
@@ -46,6 +47,12 @@ public sealed class ConvBlock : Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         var x = conv1d is null ? conv.forward(input) : OverTime(input);
+        if (conv1d is not null && norm is BatchNorm batchNorm && pool is null or TorchSharp.Modules.MaxPool2d
+            && batchNorm.ForwardWithReluAndPool(x, maxPool: pool is not null) is { } fused)
+        {
+            x.Dispose();
+            return fused;
+        }
         if (dimensions == 2 && !IsChannelsLast(x))
         {
             using var nchw = x;
