@@ -16,8 +16,6 @@ public sealed class DisposingAdam(IEnumerable<Parameter> parameters, double lr, 
     public override Tensor step(Func<Tensor>? closure = null) => _step<ParamGroup>(group =>
     {
         var options = group.Options;
-        using var moments = new AdamMoments(options.beta1!.Value, options.beta2!.Value, options.eps!.Value);
-        using var l2 = new L2Penalty(options.weight_decay!.Value);
         var learningRate = options.LearningRate!.Value;
         var groupParameters = group.Parameters.ToList();
         if (ParamGroups.Count() == 1) flat ??= FlatGroup.TryBind(groupParameters, p => [StateOf(p).exp_avg, StateOf(p).exp_avg_sq]);
@@ -27,6 +25,8 @@ public sealed class DisposingAdam(IEnumerable<Parameter> parameters, double lr, 
             FusedUpdate.Adam(flat, options.beta1!.Value, options.beta2!.Value, options.eps!.Value, options.weight_decay!.Value, keep: 1, step, learningRate);
             return;
         }
+        using var moments = new AdamMoments(options.beta1!.Value, options.beta2!.Value, options.eps!.Value);
+        using var l2 = new L2Penalty(options.weight_decay!.Value);
         foreach (var parameter in groupParameters)
         {
             if (parameter.grad is not { } grad) continue;

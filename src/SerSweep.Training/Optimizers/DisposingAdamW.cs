@@ -17,16 +17,17 @@ public sealed class DisposingAdamW(IEnumerable<Parameter> parameters, double lr,
     {
         var options = group.Options;
         var learningRate = options.LearningRate!.Value;
-        using var moments = new AdamMoments(options.beta1!.Value, options.beta2!.Value, options.eps!.Value);
-        using var decay = (1.0 - learningRate * options.weight_decay!.Value).ToScalar();
+        var keep = 1.0 - learningRate * options.weight_decay!.Value;
         var groupParameters = group.Parameters.ToList();
         if (ParamGroups.Count() == 1) flat ??= FlatGroup.TryBind(groupParameters, p => [StateOf(p).exp_avg, StateOf(p).exp_avg_sq]);
         if (flat is not null)
         {
             var step = groupParameters.Select(p => ++StateOf(p).step).Last();
-            FusedUpdate.Adam(flat, options.beta1!.Value, options.beta2!.Value, options.eps!.Value, l2: 0, keep: 1.0 - learningRate * options.weight_decay!.Value, step, learningRate);
+            FusedUpdate.Adam(flat, options.beta1!.Value, options.beta2!.Value, options.eps!.Value, l2: 0, keep, step, learningRate);
             return;
         }
+        using var moments = new AdamMoments(options.beta1!.Value, options.beta2!.Value, options.eps!.Value);
+        using var decay = keep.ToScalar();
         foreach (var parameter in groupParameters)
         {
             if (parameter.grad is not { } grad) continue;
