@@ -59,13 +59,16 @@ public sealed class TrainingProfile
     [DllImport("libc", SetLastError = false)]
     private static extern int clock_gettime(int clock, out TimeSpec time);
 
-    /// <summary>Appends {"seed", "epochs", "status", "seconds": {phase: s}, "cpu_seconds": {phase: s}, "total_s"} to the profile file.</summary>
+    /// <summary>Appends {"seed", "epochs", "status", "seconds": {phase: s}, "cpu_seconds": {phase: s} (Linux), "total_s"} to the profile file.</summary>
     public void Write(int seed, int epochs, TrialState status)
     {
-        var line = JsonSerializer.Serialize(new Dictionary<string, object>
+        var fields = new Dictionary<string, object>
         {
-            ["seed"] = seed, ["epochs"] = epochs, ["status"] = status.ToString(), ["seconds"] = seconds, ["cpu_seconds"] = cpuSeconds, ["total_s"] = clock.Elapsed.TotalSeconds,
-        });
+            ["seed"] = seed, ["epochs"] = epochs, ["status"] = status.ToString(), ["seconds"] = seconds, ["total_s"] = clock.Elapsed.TotalSeconds,
+        };
+        // Only where the thread's clock was read: zeros elsewhere would read as a thread that waited all along.
+        if (OperatingSystem.IsLinux()) fields["cpu_seconds"] = cpuSeconds;
+        var line = JsonSerializer.Serialize(fields);
         lock (FileLock) File.AppendAllText(path, line + "\n");
     }
 }
