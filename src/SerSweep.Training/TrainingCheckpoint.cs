@@ -80,7 +80,16 @@ public sealed record TrainingCheckpoint
         var state = ReadState(dir)
                     ?? throw new FileNotFoundException($"no training checkpoint in {dir} ({StateFile} missing)", Path.Combine(dir, StateFile));
         model.load(Path.Combine(dir, WeightsFile));
-        optimizer.load_state_dict(Path.Combine(dir, OptimizerFile));
+        try
+        {
+            optimizer.load_state_dict(Path.Combine(dir, OptimizerFile));
+        }
+        catch (ArgumentException e) when (e.Message.Contains("shape", StringComparison.OrdinalIgnoreCase))
+        {
+            // The moments of a 1D CNN's conv weights are [out, k, in] since TimeConv; SerSweep before it wrote [out, in, k].
+            throw new ArgumentException($"checkpoint {dir}: its optimizer state does not fit this model (written by an older SerSweep, " +
+                "or for another model); start the trial afresh", e);
+        }
         return (state, File.ReadAllBytes(Path.Combine(dir, BestWeightsFile)));
     }
 }

@@ -158,7 +158,8 @@ public class ModelTests : IDisposable
         var x = input.flatten(1, 2);
         for (var i = 0; i < 3; i++)
         {
-            x = functional.conv1d(x, p[$"blocks.{i}.conv.weight"], p[$"blocks.{i}.conv.bias"], padding: 1);
+            // The parameter is held [out, k, in] (TimeConv); as Conv1d's [out, in, k] it is the state dict's weight.
+            x = functional.conv1d(x, p[$"blocks.{i}.conv.weight"].permute(0, 2, 1), p[$"blocks.{i}.conv.bias"], padding: 1);
             x = functional.batch_norm(x, stats[$"blocks.{i}.norm.running_mean"], stats[$"blocks.{i}.norm.running_var"],
                 p[$"blocks.{i}.norm.weight"], p[$"blocks.{i}.norm.bias"], training).relu();
             if (i < 2) x = pool == PoolKind.Max ? functional.max_pool1d(x, 2) : functional.avg_pool1d(x, 2);
@@ -170,6 +171,45 @@ public class ModelTests : IDisposable
         var ours = autograd.grad([logits.square().sum()], [weight])[0];
         var theirs = autograd.grad([expected.square().sum()], [weight])[0];
         Assert.True(ours.allclose(theirs, rtol: 1e-3, atol: 1e-5), $"gradients {ours.sub(theirs).abs().max().item<float>()} apart");
+    }
+
+    [Fact]
+    public void Cnn1d_reads_and_writes_its_convolutions_as_conv1d_weights()
+    {
+        // Training keeps each conv weight as [out, k, in] (TimeConv), but checkpoints and bundles hold Conv1d's
+        // [out, in, k]: files written before that change must load, to the function a Conv1d of those weights computes,
+        // and saving must give the same file back.
+        var config = new ModelConfig { Architecture = Architecture.Cnn1d, Channels = [16, 32], KernelSize = 3, BatchNorm = false, Pool = PoolKind.Avg, Dropout = 0 };
+        using var model = ModelFactory.Create(config, [1, 8, 23], 8, generator);
+        model.eval();
+        using var scope = NewDisposeScope();
+        var shapes = new Dictionary<string, long[]>
+        {
+            ["blocks.0.conv.weight"] = [16, 8, 3], ["blocks.0.conv.bias"] = [16],
+            ["blocks.1.conv.weight"] = [32, 16, 3], ["blocks.1.conv.bias"] = [32],
+            ["head.layers.1.weight"] = [8, 32], ["head.layers.1.bias"] = [8],
+        };
+        var names = model.state_dict().Keys.ToList();
+        Assert.Equal(shapes.Keys.Order(), names.Order());
+        // Written apart from the model: fresh values in Conv1d's shapes, in TorchSharp's own format.
+        var written = names.ToDictionary(name => name, name => randn(shapes[name], generator: generator));
+        byte[] file;
+        using (var stream = new MemoryStream())
+        {
+            using (var writer = new BinaryWriter(stream, System.Text.Encoding.UTF8, leaveOpen: true)) Module.save_state_dict(writer, written);
+            file = stream.ToArray();
+        }
+
+        Trainer.LoadWeights(model, file);
+
+        var input = randn([2, 1, 8, 23], generator: generator);
+        var x = functional.conv1d(input.flatten(1, 2), written["blocks.0.conv.weight"], written["blocks.0.conv.bias"], padding: 1);
+        x = functional.avg_pool1d(x.relu(), 2);
+        x = functional.conv1d(x, written["blocks.1.conv.weight"], written["blocks.1.conv.bias"], padding: 1).relu();
+        var expected = functional.linear(x.mean([2L]), written["head.layers.1.weight"], written["head.layers.1.bias"]);
+        var logits = model.forward(input);
+        Assert.True(logits.allclose(expected, rtol: 1e-4, atol: 1e-5), $"logits {logits.sub(expected).abs().max().item<float>()} apart");
+        Assert.Equal(file, Trainer.SaveWeights(model));
     }
 
     [Fact]

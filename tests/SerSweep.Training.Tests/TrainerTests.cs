@@ -123,6 +123,34 @@ public class TrainerTests
     }
 
     [Fact]
+    public async Task A_checkpoint_whose_optimizer_state_an_older_sersweep_wrote_is_refused_and_says_so()
+    {
+        // Before TimeConv a 1D CNN held its conv weights, and so Adam held their moments, as [out, in, k]; now both are
+        // [out, k, in]. The weights file did not change, the optimizer's did: such a checkpoint cannot resume.
+        var dir = TestPaths.NewTempDir();
+        var config = SyntheticFeatures.SmallConfig(epochs: 1) with
+        {
+            Model = new ModelConfig { Architecture = Architecture.Cnn1d, Channels = [16, 32], Dropout = 0.1 },
+            Training = SyntheticFeatures.SmallConfig().Training with { Epochs = 1, Optimizer = OptimizerKind.Adam },
+        };
+        await Run(config, checkpointDir: dir);
+        using (var model = Models.ModelFactory.Create(config.Model, [1, 16, 24], 8, new TorchSharp.torch.Generator(1)))
+        {
+            // The older optimizer: the same one over parameters of the state dict's shapes, one step taken.
+            var state = model.state_dict();
+            var older = model.named_parameters().Select(p => new TorchSharp.Modules.Parameter(TorchSharp.torch.ones(state[p.name].shape))).ToList();
+            using var optimizer = OptimizerFactory.Create(config.Training, older);
+            older.Select(p => p.sum()).Aggregate((a, b) => a + b).backward();
+            optimizer.step();
+            optimizer.save_state_dict(Path.Combine(dir, "optimizer.pt"));
+        }
+
+        var error = await Assert.ThrowsAsync<ArgumentException>(() => Run(config, resumeFrom: dir));
+        Assert.Contains("optimizer state does not fit this model", error.Message);
+        Assert.Contains("older SerSweep", error.Message);
+    }
+
+    [Fact]
     public async Task Exploding_loss_ends_as_diverged_not_as_a_crash()
     {
         var config = SyntheticFeatures.SmallConfig(epochs: 3);

@@ -8,17 +8,16 @@ namespace SerSweep.Training.Models;
 /// <summary>
 /// Conv (same padding) + optional <see cref="BatchNorm"/> + ReLU + optional pooling by 2 (null = none), in 1 dimension
 /// (over time) or 2 (over frequency and time). In 2 dimensions the output is channels-last whatever the input's layout
-/// (see <see cref="Cnn2d.ChannelsLast"/>). In 1 dimension the block keeps a Conv1d's parameters (weight [out, in, k],
-/// so checkpoints and bundles are those of a Conv1d) but takes and returns [N, C, 1, T] laid out channels-last and
-/// convolves it as a conv2d with a 1 x k kernel: the same function, and libtorch's channels-last conv2d, batch norm and
-/// pooling take about a third less CPU per training step of the default 1D CNN than conv1d on [N, C, T], and give the right
-/// gradients where oneDNN's NCW conv1d backward does not (docs/training.md, "Training throughput"). In training, its batch
-/// norm, ReLU and max pool run as one C# function (<see cref="BatchNorm.ForwardWithReluAndPool"/>).
+/// (see <see cref="Cnn2d.ChannelsLast"/>). In 1 dimension the block takes and returns [N, C, 1, T] laid out channels-last
+/// and convolves it with a <see cref="TimeConv"/> (a Conv1d run as a conv2d with a 1 x k kernel, its state that of a
+/// Conv1d): the same function, and libtorch's channels-last conv2d, batch norm and pooling take about a third less CPU per
+/// training step of the default 1D CNN than conv1d on [N, C, T], and give the right gradients where oneDNN's NCW conv1d
+/// backward does not (docs/training.md, "Training throughput"). In training, its batch norm, ReLU and max pool run as
+/// one C# function (<see cref="BatchNorm.ForwardWithReluAndPool"/>).
 /// </summary>
 public sealed class ConvBlock : Module<Tensor, Tensor>
 {
     private readonly Module<Tensor, Tensor> conv;
-    private readonly Conv1d? conv1d;
     private readonly Module<Tensor, Tensor>? norm;
     private readonly Module<Tensor, Tensor>? pool;
     private readonly int dimensions;
@@ -30,7 +29,7 @@ public sealed class ConvBlock : Module<Tensor, Tensor>
         this.dimensions = dimensions;
         conv = dimensions == 2
             ? Conv2d(inChannels, outChannels, kernelSize, padding: kernelSize / 2)
-            : conv1d = Conv1d(inChannels, outChannels, kernelSize, padding: kernelSize / 2);
+            : new TimeConv("conv", inChannels, outChannels, kernelSize);
         // 1 dimension runs on [N, C, 1, T] too: its norm and pooling are 2D ones over a height of 1.
         norm = batchNorm ? new BatchNorm("norm", outChannels) : null;
         this.pool = (pool, dimensions) switch
@@ -46,8 +45,8 @@ public sealed class ConvBlock : Module<Tensor, Tensor>
 
     public override Tensor forward(Tensor input)
     {
-        var x = conv1d is null ? conv.forward(input) : OverTime(input);
-        if (conv1d is not null && norm is BatchNorm batchNorm && pool is null or TorchSharp.Modules.MaxPool2d
+        var x = conv.forward(input);
+        if (dimensions == 1 && norm is BatchNorm batchNorm && pool is null or TorchSharp.Modules.MaxPool2d
             && batchNorm.ForwardWithReluAndPool(x, maxPool: pool is not null) is { } fused)
         {
             x.Dispose();
@@ -61,13 +60,6 @@ public sealed class ConvBlock : Module<Tensor, Tensor>
         if (norm is not null) x = norm.forward(x);
         x = x.relu_();
         return pool is null ? x : pool.forward(x);
-    }
-
-    /// <summary>The Conv1d's function on [N, C, 1, T]: a conv2d with its weight as a 1 x k kernel.</summary>
-    private Tensor OverTime(Tensor input)
-    {
-        using var weight = conv1d!.weight!.unsqueeze(2);
-        return nn.functional.conv2d(input, weight, conv1d.bias, padding: [0, conv1d.weight.shape[2] / 2]);
     }
 
     private static bool IsChannelsLast(Tensor x) => x.shape[1] == 1 || x.stride(1) == 1;

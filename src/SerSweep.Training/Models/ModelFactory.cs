@@ -38,7 +38,11 @@ public static class ModelFactory
     private static void Initialize(Module model, Generator generator)
     {
         using var noGrad = no_grad();
-        var parameters = model.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        var parameters = model.named_parameters().ToDictionary(p => p.name, p => (Tensor)p.parameter);
+        // A TimeConv's weight is drawn in Conv1d's [out, in, k] order, so a seed gives the same model as with a Conv1d.
+        var views = model.named_modules().Where(m => m.module is TimeConv)
+            .Select(m => (Name: $"{m.name}.weight", View: ((TimeConv)m.module).Conv1dWeight())).ToList();
+        foreach (var (name, view) in views) parameters[name] = view;
         foreach (var (name, weight) in parameters)
         {
             // Rank > 1 = conv or linear weight; rank-1 weights are batch norm's (left at 1).
@@ -48,6 +52,7 @@ public static class ModelFactory
             if (parameters.TryGetValue(name[..^".weight".Length] + ".bias", out var bias))
                 FillUniform(bias, bound, generator);
         }
+        foreach (var (_, view) in views) view.Dispose();
     }
 
     // Not nn.init.uniform_: TorchSharp 0.107 ignores its generator argument and draws from the global one.
