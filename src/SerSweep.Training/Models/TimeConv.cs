@@ -8,8 +8,8 @@ namespace SerSweep.Training.Models;
 /// <summary>
 /// A Conv1d (same padding) over [N, C, 1, T] laid out channels-last, run as a conv2d with a 1 x k kernel. Its weight is
 /// held time-major, [out, k, in], which is the channels-last layout oneDNN's kernels read: held as Conv1d's [out, in, k],
-/// libtorch copied it into that layout in every forward and backward and copied its gradient back, ~7 % of a training
-/// step of the default 1D CNN (docs/training.md, "Training throughput"). Outside training it is a Conv1d: the state dict
+/// libtorch copied it into that layout in every forward and backward and copied its gradient back (copies were ~6 % of a
+/// training step's perf samples; docs/training.md, "Training throughput"). Outside training it is a Conv1d: the state dict
 /// of the model holding it, and so checkpoints, bundles and the ONNX export, holds the weight as [out, in, k]
 /// (<see cref="AsConv1dState"/>), and that model loads it back through <see cref="TakeLoadedWeights"/>.
 /// </summary>
@@ -29,12 +29,13 @@ public sealed class TimeConv : Module<Tensor, Tensor>
         RegisterComponents();
     }
 
-    /// <summary>The weight as Conv1d's [out, in, k]: a view of the parameter, for initialising it in that order.</summary>
+    /// <summary>The weight as Conv1d's [out, in, k]: a view of the parameter (the kernel, initialising, the state dict).</summary>
     public Tensor Conv1dWeight() => weight.permute(0, 2, 1);
 
     public override Tensor forward(Tensor input)
     {
-        using var kernel = weight.permute(0, 2, 1).unsqueeze(2); // [out, in, 1, k] with channels-last strides: no copy
+        using var conv1dWeight = Conv1dWeight();
+        using var kernel = conv1dWeight.unsqueeze(2); // [out, in, 1, k] with channels-last strides: no copy
         return nn.functional.conv2d(input, kernel, bias, padding: [0, padding]);
     }
 
