@@ -16,4 +16,8 @@ public static class Scalars
 {
     /// <summary>The alpha of a plain sum (the integer 1 TorchSharp would create per call), alive for the whole process.</summary>
     public static readonly Scalar One = 1.ToScalar();
+
+    /// <summary>What <c>fill_(Zero)</c> zeroes a tensor with in place (TorchSharp 0.107's <c>zero_()</c> is <c>zeros_out</c>
+    /// returning a second wrapper of the tensor, and reads <c>Tensor.shape</c>: both left to the finalizer on every call).</summary>
+    public static readonly Scalar Zero = 0.ToScalar();
 }

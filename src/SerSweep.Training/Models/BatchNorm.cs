@@ -51,7 +51,7 @@ public sealed class BatchNorm : nn.Module<Tensor, Tensor>
     /// </summary>
     public Tensor? ForwardWithReluAndPool(Tensor input, bool maxPool)
     {
-        if (!training || !NormReluPool.Takes(input) || maxPool && input.shape[3] < 2) return null; // libtorch says what is wrong
+        if (!training || !NormReluPool.Takes(input) || maxPool && input.size(3) < 2) return null; // libtorch says what is wrong
         num_batches_tracked.add_(One, One);
         return NormReluPool.Apply(input, weight, bias, running_mean, running_var, Momentum, Epsilon, maxPool);
     }

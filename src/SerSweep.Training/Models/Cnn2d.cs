@@ -40,7 +40,7 @@ public sealed class Cnn2d : Module<Tensor, Tensor>
     /// </summary>
     private Tensor BlocksForward(Tensor input)
     {
-        if (input.shape[0] == 1) return blocks.forward(input);
+        if (input.size(0) == 1) return blocks.forward(input);
         using var nhwc = ChannelsLast(input);
         return blocks.forward(nhwc);
     }
@@ -54,7 +54,7 @@ public sealed class Cnn2d : Module<Tensor, Tensor>
     /// </summary>
     public static Tensor ChannelsLast(Tensor input)
     {
-        var (n, c, h, w) = (input.shape[0], input.shape[1], input.shape[2], input.shape[3]);
+        var (n, c, h, w) = (input.size(0), input.size(1), input.size(2), input.size(3));
         var nhwc = empty_strided([n, c, h, w], [h * w * c, 1, w * c, c], dtype: input.dtype, device: input.device);
         return nhwc.copy_(input);
     }

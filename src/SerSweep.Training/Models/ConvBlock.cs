@@ -62,7 +62,7 @@ public sealed class ConvBlock : Module<Tensor, Tensor>
         return pool is null ? x : pool.forward(x);
     }
 
-    private static bool IsChannelsLast(Tensor x) => x.shape[1] == 1 || x.stride(1) == 1;
+    private static bool IsChannelsLast(Tensor x) => x.size(1) == 1 || x.stride(1) == 1;
 
     /// <summary>The conv blocks of <paramref name="config"/> (pooling after every block but the last) and their output channels.</summary>
     public static (Sequential Blocks, int OutChannels) Stack(int dimensions, ModelConfig config, int inChannels)

@@ -21,11 +21,13 @@ internal sealed class NormReluPool : SingleTensorFunction<NormReluPool>
     /// <summary>The running statistics and settings of one call (not tensors of the graph).</summary>
     private sealed record Settings(Tensor RunningMean, Tensor RunningVar, double Momentum, double Epsilon, bool Pool);
 
+    // Sizes by dimension (Tensor.size(d)), never Tensor.shape: each shape call leaves TorchSharp's PinnedArray helper
+    // to the finalizer, and these run several times per block and step (docs/training.md, "Native objects and the finalizer").
     /// <summary>True when <see cref="Apply"/> takes <paramref name="x"/>: float32 on the CPU, [N, C, 1, T] channels-last and dense, C a multiple of the vector width.</summary>
     public static bool Takes(Tensor x) =>
-        x.dtype == ScalarType.Float32 && x.device_type == TorchSharp.DeviceType.CPU && x.dim() == 4 && x.shape[2] == 1
-        && x.shape[1] % Vector<float>.Count == 0 && x.shape[0] * x.shape[3] > 1
-        && x.stride(1) == 1 && x.stride(3) == x.shape[1] && x.stride(0) == x.shape[1] * x.shape[3];
+        x.dtype == ScalarType.Float32 && x.device_type == TorchSharp.DeviceType.CPU && x.dim() == 4 && x.size(2) == 1
+        && x.size(1) % Vector<float>.Count == 0 && x.size(0) * x.size(3) > 1
+        && x.stride(1) == 1 && x.stride(3) == x.size(1) && x.stride(0) == x.size(1) * x.size(3);
 
     public static Tensor Apply(Tensor x, Tensor weight, Tensor bias, Tensor runningMean, Tensor runningVar, double momentum, double epsilon, bool pool) =>
         apply(x, weight, bias, new Settings(runningMean, runningVar, momentum, epsilon, pool));
@@ -33,7 +35,7 @@ internal sealed class NormReluPool : SingleTensorFunction<NormReluPool>
     public override Tensor forward(AutogradContext ctx, params object[] vars)
     {
         var (x, weight, bias, settings) = ((Tensor)vars[0], (Tensor)vars[1], (Tensor)vars[2], (Settings)vars[3]);
-        var (n, c, t) = ((int)x.shape[0], (int)x.shape[1], (int)x.shape[3]);
+        var (n, c, t) = ((int)x.size(0), (int)x.size(1), (int)x.size(3));
         var (rows, frames) = (n * t, settings.Pool ? t / 2 : t);
         using var xView = Rows(x);
         var xs = Floats(xView);
@@ -81,7 +83,7 @@ internal sealed class NormReluPool : SingleTensorFunction<NormReluPool>
         using var x = ctx.get_saved_variables()[0];
         var (mean, inverseStd) = ((float[])ctx.get_data("mean")!, (float[])ctx.get_data("inverseStd")!);
         var (scale, shift, pool) = ((float[])ctx.get_data("scale")!, (float[])ctx.get_data("shift")!, (bool)ctx.get_data("pool")!);
-        var (n, c, t) = ((int)x.shape[0], (int)x.shape[1], (int)x.shape[3]);
+        var (n, c, t) = ((int)x.size(0), (int)x.size(1), (int)x.size(3));
         var (rows, frames) = (n * t, pool ? t / 2 : t);
         using var gradDense = Takes(gradOutput) ? gradOutput.alias() : Cnn2d.ChannelsLast(gradOutput);
         using var gradView = Rows(gradDense);

@@ -17,7 +17,10 @@ public sealed class SeededDropout(string name, double probability, Generator gen
         // Scalars disposed here, not left to the finalizer thread (dotnet/TorchSharp#1434).
         using var threshold = probability.ToScalar();
         using var scale = (1 / (1 - probability)).ToScalar();
-        using var noise = rand(input.shape, dtype: input.dtype, generator: generator);
+        // The shape dimension by dimension: Tensor.shape leaves TorchSharp's PinnedArray helper to the finalizer on every call.
+        Span<long> shape = stackalloc long[(int)input.dim()];
+        for (var d = 0; d < shape.Length; d++) shape[d] = input.size(d);
+        using var noise = rand(shape, dtype: input.dtype, generator: generator);
         using var keep = noise.ge(threshold);
         using var kept = input.mul(keep);
         return kept.mul(scale);

@@ -1,3 +1,4 @@
+using SerSweep.Audio.Torch;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -39,7 +40,7 @@ internal sealed class FlatGroup : IDisposable
     /// <summary>Zeroes the gradients of a bound group in one op; false when <paramref name="group"/> is not bound yet.</summary>
     public static bool ZeroGrads(FlatGroup? group)
     {
-        group?.Grads.zero_();
+        group?.Grads.fill_(Scalars.Zero);
         return group is not null;
     }
 
