@@ -40,39 +40,92 @@ public sealed class EpochReportTests
         var stop = new EpochAnswer(EpochVerdict.Stop, "stopped at rung epoch 3");
         var (batch, sent, _) = Batch(Assignment(judged: [3, 9]), stop);
 
-        Assert.Equal(EpochAnswer.Continue, await batch.AddAsync(Epoch(1), default));
-        Assert.Equal(EpochAnswer.Continue, await batch.AddAsync(Epoch(2), default));
+        Assert.Equal(EpochAnswer.Continue, await batch.AddAsync(Epoch(1), null, default));
+        Assert.Equal(EpochAnswer.Continue, await batch.AddAsync(Epoch(2), null, default));
         Assert.Empty(sent);
 
-        Assert.Equal(stop, await batch.AddAsync(Epoch(3), default));
+        Assert.Equal(stop, await batch.AddAsync(Epoch(3), null, default));
         Assert.Equal([1, 2, 3], Assert.Single(sent));
         Assert.Empty(batch.TakeWaiting());
     }
 
     [Fact]
-    public async Task A_replicated_checkpoint_is_sent_at_once_with_those_waiting_and_the_epochs_after_it_wait_for_the_outcome()
+    public async Task A_checkpoint_s_epoch_is_sent_with_those_waiting_once_its_upload_ends_and_the_next_epochs_train_meanwhile()
     {
         var (batch, sent, _) = Batch(Assignment(judged: []));
-        for (var epoch = 1; epoch <= 6; epoch++) await batch.AddAsync(Epoch(epoch, of: 6, checkpoint: epoch == 4), default);
+        var upload = new TaskCompletionSource<bool>();
+        for (var epoch = 1; epoch <= 3; epoch++) await batch.AddAsync(Epoch(epoch, of: 6), null, default);
+        // Answered at once, nothing sent while the upload runs.
+        Assert.Equal(EpochAnswer.Continue, await batch.AddAsync(Epoch(4, of: 6, checkpoint: true), upload.Task, default));
+        Assert.Equal(EpochAnswer.Continue, await batch.AddAsync(Epoch(5, of: 6), null, default));
+        Assert.Empty(sent);
 
+        upload.SetResult(true);
+        Assert.Null(await batch.SettleAsync());
         Assert.Equal([1, 2, 3, 4], Assert.Single(sent));
+        await batch.AddAsync(Epoch(6, of: 6), null, default);
         Assert.Equal([5, 6], batch.TakeWaiting().Select(e => e.Epoch));
-        Assert.Empty(batch.TakeWaiting());
+    }
+
+    [Fact]
+    public async Task A_checkpoint_the_store_did_not_take_is_reported_as_not_written()
+    {
+        var reports = new List<EpochProgress>();
+        var batch = new EpochReportBatch(Assignment(judged: []), TimeSpan.FromSeconds(1), new ManualClock(), (epochs, _) =>
+        {
+            reports.AddRange(epochs);
+            return Task.FromResult(EpochAnswer.Continue);
+        });
+        await batch.AddAsync(Epoch(1, checkpoint: true), Task.FromResult(false), default);
+        await batch.AddAsync(Epoch(2, checkpoint: true), Task.FromResult(true), default);
+        Assert.Null(await batch.SettleAsync());
+
+        Assert.Equal([(1, false), (2, true)], reports.Select(r => (r.Epoch, r.CheckpointWritten)));
+    }
+
+    [Fact]
+    public async Task A_judged_epoch_is_sent_after_the_checkpoint_before_it_and_its_answer_waits_for_both()
+    {
+        var stop = new EpochAnswer(EpochVerdict.Stop, "stopped at rung epoch 3");
+        var (batch, sent, _) = Batch(Assignment(judged: [3]), stop);
+        var upload = new TaskCompletionSource<bool>();
+        await batch.AddAsync(Epoch(1), null, default);
+        await batch.AddAsync(Epoch(2, checkpoint: true), upload.Task, default);
+
+        var judged = batch.AddAsync(Epoch(3), null, default);
+        await Task.Delay(50);
+        Assert.False(judged.IsCompleted);
+        Assert.Empty(sent);
+
+        upload.SetResult(true);
+        Assert.Equal(stop, await judged.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(new[] { new[] { 1, 2 }, new[] { 3 } }, sent);
+    }
+
+    [Fact]
+    public async Task An_abandon_answered_to_a_send_nobody_waited_for_is_the_answer_at_the_next_epoch()
+    {
+        var abandon = new EpochAnswer(EpochVerdict.Abandon, "superseded");
+        var (batch, _, _) = Batch(Assignment(judged: []), abandon);
+        Assert.Equal(EpochAnswer.Continue, await batch.AddAsync(Epoch(1, checkpoint: true), Task.Run(async () => { await Task.Delay(20); return true; }), default));
+        Assert.Null(await batch.SettleAsync());
+
+        Assert.Equal(abandon, await batch.AddAsync(Epoch(2), null, default));
     }
 
     [Fact]
     public async Task An_epoch_after_the_interval_is_sent_with_those_waiting_and_the_interval_starts_again()
     {
         var (batch, sent, clock) = Batch(Assignment(judged: []));
-        await batch.AddAsync(Epoch(1), default);
+        await batch.AddAsync(Epoch(1), null, default);
         clock.Advance(TimeSpan.FromMilliseconds(999));
-        await batch.AddAsync(Epoch(2), default);
+        await batch.AddAsync(Epoch(2), null, default);
         Assert.Empty(sent);
 
         clock.Advance(TimeSpan.FromMilliseconds(1));
-        await batch.AddAsync(Epoch(3), default);
+        await batch.AddAsync(Epoch(3), null, default);
         clock.Advance(TimeSpan.FromMilliseconds(500));
-        await batch.AddAsync(Epoch(4), default);
+        await batch.AddAsync(Epoch(4), null, default);
 
         Assert.Equal([1, 2, 3], Assert.Single(sent));
         Assert.Equal([4], batch.TakeWaiting().Select(e => e.Epoch));
@@ -82,7 +135,7 @@ public sealed class EpochReportTests
     public async Task A_fold_s_epochs_say_they_are_a_fold_s()
     {
         var (batch, _, _) = Batch(Assignment(judged: [], isFold: true));
-        await batch.AddAsync(Epoch(1), default);
+        await batch.AddAsync(Epoch(1), null, default);
 
         Assert.True(Assert.Single(batch.TakeWaiting()).IsFold);
     }

@@ -43,18 +43,36 @@ public sealed partial class ArtifactTransfer(IGrainFactory grains, ILogger<Artif
         }
     }
 
+    /// <summary>Whether the checkpoint of <paramref name="epoch"/> is replicated (<c>search.checkpoint_every</c>).</summary>
+    public static bool IsDue(TrialAssignment a, int epoch) => epoch % Math.Max(1, a.CheckpointEvery) == 0;
+
     /// <summary>
-    /// Replicates the epoch checkpoint in <paramref name="dir"/> when <paramref name="epoch"/> is due; true once the
-    /// store holds it. A failure is logged and answered false: the epoch is then not resumable, the run goes on.
+    /// Replicates the epoch checkpoint in <paramref name="dir"/>: packs it now (the
+    /// trainer rewrites the folder at its next checkpoint) and uploads it on the thread pool, beside the training; the
+    /// task is true once the store holds it. A failure is logged and answered false: the epoch is then not resumable,
+    /// the run goes on.
     /// </summary>
-    public async Task<bool> ReplicateCheckpointAsync(TrialAssignment a, int epoch, string dir, Tally tally, CancellationToken cancel)
+    public Task<bool> ReplicateCheckpoint(TrialAssignment a, int epoch, string dir, Tally tally, CancellationToken cancel)
     {
-        if (epoch % Math.Max(1, a.CheckpointEvery) != 0) return false;
         var clock = Stopwatch.StartNew();
-        var archive = $"{dir}.upload.zip";
+        var archive = $"{dir}.epoch-{epoch}.upload.zip";
         try
         {
             CheckpointArchive.Pack(dir, archive);
+        }
+        catch (Exception e)
+        {
+            File.Delete(archive);
+            LogReplicationFailed(a.TrialId, epoch, e.Message);
+            return Task.FromResult(false);
+        }
+        return Task.Run(() => UploadReplicaAsync(a, epoch, archive, clock, tally, cancel), CancellationToken.None);
+    }
+
+    private async Task<bool> UploadReplicaAsync(TrialAssignment a, int epoch, string archive, Stopwatch clock, Tally tally, CancellationToken cancel)
+    {
+        try
+        {
             var stored = await UploadAsync(a.SweepId, ArtifactRef.Checkpoint(a, epoch), archive, cancel);
             tally.Checkpoints++;
             tally.CheckpointBytes += stored.Bytes;

@@ -110,12 +110,20 @@ public sealed partial class TrialGrain(
                         await transfer.RestoreCheckpointAsync(assignment, assignment.ResumeFromEpoch, files.CheckpointDir, tally, CancellationToken.None);
                     // A start again trains the unsent epochs again: their reports go with the new run's.
                     reports = new EpochReportBatch(assignment, options.EpochReportInterval, TimeProvider.System, SendEpochsAsync);
+                    Task<bool>? lastReplica = null;
                     outcome = await trainer.RunAsync(assignment, files, options.ThreadsPerTrial, async (epoch, cancel) =>
                     {
                         SweepTracing.Epoch(epoch.Epoch, epoch.Seconds);
-                        if (epoch.CheckpointWritten)
-                            epoch = epoch with { CheckpointWritten = await transfer.ReplicateCheckpointAsync(assignment, epoch.Epoch, files.CheckpointDir, tally, cancel) };
-                        return await reports.AddAsync(epoch, cancel);
+                        Task<bool>? replica = null;
+                        if (epoch.CheckpointWritten && ArtifactTransfer.IsDue(assignment, epoch.Epoch))
+                        {
+                            // One upload at a time (with checkpoint_every: 1 the last may still run); packed before the
+                            // trainer goes on, uploaded beside its next epochs.
+                            if (lastReplica is not null) await lastReplica;
+                            replica = lastReplica = transfer.ReplicateCheckpoint(assignment, epoch.Epoch, files.CheckpointDir, tally, cancel);
+                        }
+                        else epoch = epoch with { CheckpointWritten = false }; // an epoch not due stays local
+                        return await reports.AddAsync(epoch, replica, cancel);
                     }, _cancel.Token);
                     break;
                 }
@@ -125,6 +133,7 @@ public sealed partial class TrialGrain(
                 catch (Exception e) when (e is OrleansException or TimeoutException && wait <= MaxClusterSettle && !_cancel.IsCancellationRequested)
                 {
                     LogClusterFault(assignment.TrialId, assignment.Attempt, wait.TotalSeconds, e.GetBaseException().Message);
+                    if (reports is not null) await reports.SettleAsync(); // its sends end before the next run's begin
                     await Task.Delay(wait, CancellationToken.None);
                 }
             }
@@ -140,7 +149,11 @@ public sealed partial class TrialGrain(
         }
         LogAttemptEnded(assignment.TrialId, assignment.Attempt, assignment.SweepId, here, abandoned ? "abandoned" : outcome.Ending);
         if (abandoned) return;
-        if (reports is not null) outcome = outcome with { LastEpochs = reports.TakeWaiting() };
+        if (reports is not null)
+        {
+            if (await reports.SettleAsync() is { } unsent) LogReportsUnsent(assignment.TrialId, assignment.Attempt, unsent.GetBaseException().Message);
+            outcome = outcome with { LastEpochs = reports.TakeWaiting() };
+        }
         if (outcome.HasResult && File.Exists(files.BundlePath)) outcome = await UploadBundleAsync(assignment, files, outcome, tally);
         SweepMetrics.ArtifactUploaded(outcome.BundleBytes);
         await RetryAsync(async () => { await coordinator.ReportOutcome(outcome); return outcome; }, CancellationToken.None);
@@ -206,4 +219,7 @@ public sealed partial class TrialGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Trial {TrialId} attempt {Attempt} failed")]
     private partial void LogAttemptFailed(Exception error, long trialId, int attempt);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Trial {TrialId} attempt {Attempt}: epoch reports sent beside the training were not answered, the outcome goes without them: {Reason}")]
+    private partial void LogReportsUnsent(long trialId, int attempt, string reason);
 }
