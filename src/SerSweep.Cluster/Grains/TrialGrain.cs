@@ -147,13 +147,12 @@ public sealed partial class TrialGrain(
         {
             slots.Release();
         }
+        // First the sends still under way (a checkpoint's report): their answer may yet be "abandon".
+        if (reports is not null && await reports.SettleAsync() is { } unsent)
+            LogReportsUnsent(assignment.TrialId, assignment.Attempt, unsent.GetBaseException().Message);
         LogAttemptEnded(assignment.TrialId, assignment.Attempt, assignment.SweepId, here, abandoned ? "abandoned" : outcome.Ending);
         if (abandoned) return;
-        if (reports is not null)
-        {
-            if (await reports.SettleAsync() is { } unsent) LogReportsUnsent(assignment.TrialId, assignment.Attempt, unsent.GetBaseException().Message);
-            outcome = outcome with { LastEpochs = reports.TakeWaiting() };
-        }
+        if (reports is not null) outcome = outcome with { LastEpochs = reports.TakeWaiting() };
         if (outcome.HasResult && File.Exists(files.BundlePath)) outcome = await UploadBundleAsync(assignment, files, outcome, tally);
         SweepMetrics.ArtifactUploaded(outcome.BundleBytes);
         await RetryAsync(async () => { await coordinator.ReportOutcome(outcome); return outcome; }, CancellationToken.None);
