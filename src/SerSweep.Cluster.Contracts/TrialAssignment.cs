@@ -1,10 +1,12 @@
+using SerSweep.Core;
+
 namespace SerSweep.Cluster.Contracts;
 
 /// <summary>
 /// One attempt of one trial, as the coordinator hands it to a trial grain. The experiment config travels as JSON
 /// (Core's records stay free of Orleans). It names no file: the worker keeps its working files in its own folder
 /// and gets the checkpoint of <see cref="ResumeFromEpoch"/> from the sweep's <see cref="IArtifactStoreGrain"/> when
-/// its disk lacks it. <see cref="CheckpointEvery"/>: replicate every N-th epoch's checkpoint (search.checkpoint_every).
+/// its disk lacks it. <see cref="Checkpoints"/>: which epochs' checkpoints are written and replicated (search.checkpoint_every).
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record TrialAssignment(
@@ -15,8 +17,13 @@ public sealed record TrialAssignment(
     [property: Id(4)] string ConfigJson,
     [property: Id(5)] int ResumeFromEpoch,
     [property: Id(6)] string ObjectiveMetric,
-    [property: Id(7)] int CheckpointEvery)
+    [property: Id(7)] int CheckpointEveryEpochs)
 {
+    /// <summary>With <see cref="CheckpointEveryEpochs"/> 0: the training time between checkpoints (Core's cadence stays free of Orleans).</summary>
+    [Id(11)] public TimeSpan CheckpointInterval { get; init; }
+
+    public CheckpointCadence Checkpoints => new(CheckpointEveryEpochs, CheckpointInterval);
+
     /// <summary>For the refit of a cross-validated trial: its folds' metrics (JSON), written into the bundle beside the model.</summary>
     [Id(8)] public string? CrossValidationJson { get; init; }
 

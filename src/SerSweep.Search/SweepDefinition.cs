@@ -70,8 +70,8 @@ public sealed record SearchSettings
 
     /// <summary>Every objective the sweep optimises: <see cref="Objectives"/>, or the one <see cref="Objective"/>.</summary>
     public IReadOnlyList<Objective> AllObjectives => Objectives.Count > 0 ? Objectives : [Objective];
-    /// <summary>Every how many epochs a running trial's checkpoint is replicated to the coordinator (what a resumed attempt restarts from).</summary>
-    public int CheckpointEvery { get; init; } = 5;
+    /// <summary>When a running trial's checkpoint is written and replicated to the coordinator (what a resumed attempt restarts from).</summary>
+    public CheckpointCadence Checkpoints { get; init; } = CheckpointCadence.Default;
 }
 
 /// <summary>TPE settings, with Optuna's defaults; MOTPE reads them too.</summary>

@@ -19,6 +19,10 @@ public sealed record EpochReport(
     double LearningRate,
     TimeSpan Elapsed)
 {
+    /// <summary>Whether the run wrote its checkpoint after this epoch (<see cref="TrainingRequest.Checkpoints"/>): what a sweep replicates.</summary>
+    [JsonIgnore]
+    public bool Checkpointed { get; init; }
+
     [JsonIgnore]
     public MetricValues Metrics => new()
     {

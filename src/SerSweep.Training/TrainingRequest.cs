@@ -7,13 +7,13 @@ public sealed record TrainingRequest
 {
     public required ExperimentConfig Config { get; init; }
     public required FeatureSet Features { get; init; }
-    /// <summary>Folder for the epoch checkpoint (rewritten after every <see cref="CheckpointEvery"/>-th epoch); null = no checkpoints.</summary>
+    /// <summary>Folder for the epoch checkpoint (rewritten when <see cref="Checkpoints"/> says); null = no checkpoints.</summary>
     public string? CheckpointDir { get; init; }
     /// <summary>
-    /// Every how many epochs the checkpoint is written (1 = after every epoch). A sweep writes only the epochs it
-    /// replicates (<c>search.checkpoint_every</c>): each write serialises the model, the optimizer and the best weights.
+    /// When the checkpoint is written (default: after every epoch). A sweep writes only the epochs it replicates
+    /// (<c>search.checkpoint_every</c>): each write serialises the model, the optimizer and the best weights.
     /// </summary>
-    public int CheckpointEvery { get; init; } = 1;
+    public CheckpointCadence Checkpoints { get; init; } = CheckpointCadence.EveryEpoch;
     /// <summary>Resume from the checkpoint in this folder; the run continues with the epoch after it.</summary>
     public string? ResumeFrom { get; init; }
     /// <summary>Where to write the model bundle (.zip) at the end; null = none.</summary>
@@ -24,7 +24,4 @@ public sealed record TrainingRequest
     public Func<EpochReport, CancellationToken, Task<EpochDecision>>? OnEpoch { get; init; }
     /// <summary>Called on the training thread after every optimizer step with (epoch, batches done in it, batches per epoch): progress within long epochs.</summary>
     public Action<int, int, int>? OnBatch { get; init; }
-
-    /// <summary>True when the checkpoint is written after (1-based) <paramref name="epoch"/>.</summary>
-    public bool CheckpointsAfter(int epoch) => CheckpointDir is not null && epoch % Math.Max(1, CheckpointEvery) == 0;
 }

@@ -42,6 +42,8 @@ internal sealed class TrainingRun : IDisposable
     private readonly List<EpochReport> history = [];
     private (double Value, int Epoch, byte[] Weights) best = (double.NaN, 0, []);
     private readonly int startEpoch;
+    /// <summary>The run's clock at its last checkpoint (or its start): what a time cadence counts from.</summary>
+    private TimeSpan lastCheckpoint;
 
     public TrainingRun(TrainingRequest request, CancellationToken cancel)
     {
@@ -223,14 +225,18 @@ internal sealed class TrainingRun : IDisposable
         if (improved) best = (value, epoch + 1, Trainer.SaveWeights(model));
         profile?.Lap("best");
 
-        if (request.CheckpointsAfter(epoch + 1) && request.CheckpointDir is { } checkpointDir)
+        var checkpointed = request.CheckpointDir is not null && request.Checkpoints.IsDue(epoch + 1, clock.Elapsed - lastCheckpoint);
+        if (checkpointed)
+        {
             new TrainingCheckpoint
             {
                 NextEpoch = epoch + 1, History = history, BestValue = best.Value, BestEpoch = best.Epoch,
                 Plateau = schedule.Plateau, ConfigJson = configJson,
-            }.Save(checkpointDir, improved ? null : model, optimizer, best.Weights);
+            }.Save(request.CheckpointDir!, improved ? null : model, optimizer, best.Weights);
+            lastCheckpoint = clock.Elapsed;
+        }
         profile?.Lap("checkpoint");
-        return report;
+        return report with { Checkpointed = checkpointed };
     }
 
     /// <summary>The outcome: with a kept epoch, its weights evaluated on validation and test and written as the bundle.</summary>

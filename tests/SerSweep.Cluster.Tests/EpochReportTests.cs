@@ -148,7 +148,7 @@ public sealed class EpochReportTests
         await using var cluster = await TestCluster.StartAsync(workers: 1, slots: 2, new SyntheticTrainerOptions { EpochDuration = TimeSpan.FromMilliseconds(10) },
             epochReportInterval: TimeSpan.FromMinutes(10));
         // ASHA's rungs at epochs 2 and 6 (grace 2, factor 3); replicas every 4th epoch.
-        var sweep = await cluster.LaunchAsync(TestCluster.SweepYaml(trials: 6, concurrent: 2, epochs: 10, checkpointEvery: 4) + """
+        var sweep = await cluster.LaunchAsync(TestCluster.SweepYaml(trials: 6, concurrent: 2, epochs: 10, checkpointEvery: "4") + """
 
             early_stopping:
               asha:

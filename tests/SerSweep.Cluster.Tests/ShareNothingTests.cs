@@ -47,6 +47,23 @@ public sealed class ShareNothingTests
     }
 
     [Fact]
+    public async Task With_a_time_cadence_no_trial_shorter_than_it_writes_or_replicates_a_checkpoint_and_its_bundle_still_arrives()
+    {
+        await using var cluster = await TestCluster.StartAsync(workers: 2, slots: 1, new SyntheticTrainerOptions { EpochDuration = TimeSpan.FromMilliseconds(20) });
+        var sweep = await cluster.LaunchAsync(TestCluster.SweepYaml(trials: 3, concurrent: 2, epochs: 4, checkpointEvery: "1h"));
+
+        Assert.Equal("Completed", (await cluster.WaitForEndAsync(sweep.Id, TimeSpan.FromSeconds(60))).Status);
+
+        var trials = await cluster.Queries.TrialsAsync(sweep.Id);
+        Assert.Equal(3, trials.Count);
+        Assert.All(trials, t => Assert.Equal((TrialState.Completed, 4, 0, (string?)null), (t.Status, t.LastEpoch, t.CheckpointEpoch, t.CheckpointPath)));
+        var stored = await cluster.ReadAsync(db => db.Artifacts.AsNoTracking().Select(a => a.Kind).ToListAsync());
+        Assert.Equal([Artifact.BundleKind, Artifact.BundleKind, Artifact.BundleKind], stored);
+        var checkpoints = Path.Combine(cluster.RootOf(cluster.Coordinator), "artifacts", "checkpoints");
+        Assert.Empty(Directory.Exists(checkpoints) ? Directory.EnumerateFiles(checkpoints, "*", SearchOption.AllDirectories) : []);
+    }
+
+    [Fact]
     public async Task Worker_silos_without_a_data_folder_complete_torchsharp_trials_on_features_computed_where_the_audio_is()
     {
         await using var cluster = await TestCluster.StartAsync(workers: 2, slots: 1, new SyntheticTrainerOptions(), TorchTrainer, dataOnCoordinator: true);

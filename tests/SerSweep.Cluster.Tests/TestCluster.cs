@@ -86,7 +86,7 @@ public sealed class TestCluster : IAsyncDisposable
         siloName is "Primary" or "Silo_0" ? SiloRoles.Coordinator : SiloRoles.Worker;
 
     /// <summary>The search of the test sweeps: random learning rates, by default a checkpoint replica every epoch (so that any epoch is resumable).</summary>
-    private static string RandomSearch(int trials, int concurrent, int checkpointEvery = 1) => $"""
+    private static string RandomSearch(int trials, int concurrent, string checkpointEvery = "1") => $"""
         search:
           method: random
           max_trials: {trials}
@@ -100,7 +100,8 @@ public sealed class TestCluster : IAsyncDisposable
             loguniform: [1.0e-4, 1.0e-2]
         """;
 
-    public static string SweepYaml(int trials, int concurrent, int epochs, int checkpointEvery = 1) => $"""
+    /// <summary><paramref name="checkpointEvery"/>: <c>search.checkpoint_every</c>, epochs or a duration.</summary>
+    public static string SweepYaml(int trials, int concurrent, int epochs, string checkpointEvery = "1") => $"""
         name: cluster-test
         seed: 3
         training:

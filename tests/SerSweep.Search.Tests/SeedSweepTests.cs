@@ -41,8 +41,8 @@ public class SeedSweepTests
         Assert.InRange(sweep.Base.Training.Epochs, 10, 40);
         Assert.Equal(320, sweep.Base.Features.HopLength);
         Assert.Equal(2, sweep.Search.MaxConcurrent);
-        // Not written in the file: the default, chosen from the measured cost of a replica (docs/cluster.md).
-        Assert.Equal(5, sweep.Search.CheckpointEvery);
+        // Not written in the file: the default, a duration of training, so that replicas cost a bounded share whatever an epoch takes (docs/cluster.md).
+        Assert.Equal(CheckpointCadence.Every(TimeSpan.FromSeconds(30)), sweep.Search.Checkpoints);
         Assert.Equal(1, sweep.Base.Training.Threads);
         Assert.NotNull(sweep.Asha);
         Assert.Equal([10, 20], sweep.Asha!.Rungs);

@@ -68,20 +68,46 @@ public class TrainerTests
         var config = SyntheticFeatures.SmallConfig(epochs: 5);
         var straight = await Run(config);
         var dir = TestPaths.NewTempDir();
-        var written = new List<int?>();
+        var (written, said) = (new List<int?>(), new List<bool>());
         await Trainer.RunAsync(new TrainingRequest
         {
-            Config = config, Features = Features, CheckpointDir = dir, CheckpointEvery = 2,
+            Config = config, Features = Features, CheckpointDir = dir, Checkpoints = CheckpointCadence.EveryEpochs(2),
             OnEpoch = (r, _) =>
             {
                 written.Add(TrainingCheckpoint.ReadState(dir)?.NextEpoch);
+                said.Add(r.Checkpointed);
                 return Task.FromResult(r.Epoch == 3 ? EpochDecision.Stop("test pause") : EpochDecision.Continue);
             },
         });
 
         Assert.Equal([null, 2, 2], written);
+        Assert.Equal([false, true, false], said); // what a sweep replicates
         var resumed = await Run(config, resumeFrom: dir);
         Assert.Equal(straight.Epochs.Select(e => (e.TrainLoss, e.ValLoss)), resumed.Epochs.Select(e => (e.TrainLoss, e.ValLoss)));
+    }
+
+    [Theory]
+    [InlineData(0.0, new[] { 1, 2, 3 })]      // due as soon as an epoch ends: every epoch
+    [InlineData(3600.0, new int[0])]         // an hour of training never passes: none, and no folder written
+    public async Task A_time_cadence_writes_the_first_epoch_that_ends_the_interval_after_the_last_checkpoint(double seconds, int[] expected)
+    {
+        var dir = Path.Combine(TestPaths.NewTempDir(), "checkpoint");
+        var (written, said) = (new List<int>(), new List<int>());
+        await Trainer.RunAsync(new TrainingRequest
+        {
+            Config = SyntheticFeatures.SmallConfig(epochs: 3), Features = Features, CheckpointDir = dir,
+            Checkpoints = CheckpointCadence.Every(TimeSpan.FromSeconds(seconds)),
+            OnEpoch = (r, _) =>
+            {
+                if (TrainingCheckpoint.ReadState(dir)?.NextEpoch == r.Epoch) written.Add(r.Epoch);
+                if (r.Checkpointed) said.Add(r.Epoch);
+                return Task.FromResult(EpochDecision.Continue);
+            },
+        });
+
+        Assert.Equal(expected, written);
+        Assert.Equal(expected, said);
+        Assert.Equal(expected.Length > 0, Directory.Exists(dir));
     }
 
     [Fact]

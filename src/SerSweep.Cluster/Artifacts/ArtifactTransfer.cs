@@ -43,9 +43,6 @@ public sealed partial class ArtifactTransfer(IGrainFactory grains, ILogger<Artif
         }
     }
 
-    /// <summary>Whether the checkpoint of <paramref name="epoch"/> is replicated (<c>search.checkpoint_every</c>).</summary>
-    public static bool IsDue(TrialAssignment a, int epoch) => epoch % Math.Max(1, a.CheckpointEvery) == 0;
-
     /// <summary>
     /// Replicates the epoch checkpoint in <paramref name="dir"/>: packs it now (the
     /// trainer rewrites the folder at its next checkpoint) and uploads it on the thread pool, beside the training; the

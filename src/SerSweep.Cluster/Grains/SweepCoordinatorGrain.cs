@@ -413,8 +413,9 @@ public sealed partial class SweepCoordinatorGrain(
         var (index, seed, parameters) = _trials[trialId];
         var config = ConfigOf(trialId, _definition.ConfigFor(new TrialSuggestion(index, seed, StoredJson.ReadParameterValues(parameters))));
         return new TrialAssignment(SweepId, trialId, index, lease.Attempt, ConfigJson.Write(config), lease.ResumeFromEpoch, _sweep.ObjectiveMetric,
-            _definition.Search.CheckpointEvery)
+            _definition.Search.Checkpoints.Epochs)
         {
+            CheckpointInterval = _definition.Search.Checkpoints.Interval,
             CrossValidationJson = RefitSummary(trialId), IsFold = _children.TryGetValue(trialId, out var child) && child.Fold is not null,
             JudgedEpochs = [.. Enumerable.Range(1, config.Training.Epochs).Where(_pruner.IsRung)],
         };

@@ -115,14 +115,13 @@ public sealed partial class TrialGrain(
                     {
                         SweepTracing.Epoch(epoch.Epoch, epoch.Seconds);
                         Task<bool>? replica = null;
-                        if (epoch.CheckpointWritten && ArtifactTransfer.IsDue(assignment, epoch.Epoch))
+                        if (epoch.CheckpointWritten)
                         {
                             // One upload at a time (with checkpoint_every: 1 the last may still run); packed before the
                             // trainer goes on, uploaded beside its next epochs.
                             if (lastReplica is not null) await lastReplica;
                             replica = lastReplica = transfer.ReplicateCheckpoint(assignment, epoch.Epoch, files.CheckpointDir, tally, cancel);
                         }
-                        else epoch = epoch with { CheckpointWritten = false }; // an epoch not due stays local
                         return await reports.AddAsync(epoch, replica, cancel);
                     }, _cancel.Token);
                     break;

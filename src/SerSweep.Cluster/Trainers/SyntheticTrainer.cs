@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -51,13 +52,14 @@ public sealed class SyntheticTrainer(SyntheticTrainerOptions options) : ITrialTr
             var saved = Read(files.CheckpointDir);
             (epoch, state) = (saved.Epoch, saved.State);
             for (var missed = assignment.ResumeFromEpoch + 1; missed <= epoch; missed++)
-                if ((await onEpoch(Progress(assignment, config, missed) with { CheckpointWritten = missed == epoch }, cancel)).Verdict == EpochVerdict.Abandon)
+                if ((await onEpoch(Progress(assignment, config, missed, checkpointed: missed == epoch), cancel)).Verdict == EpochVerdict.Abandon)
                     return Outcome(assignment, TrialState.Cancelled, "superseded", epoch, state, config, started);
         }
         if (options.WritesFiles) Directory.CreateDirectory(files.CheckpointDir);
 
         var epochs = config.Training.Epochs;
         var (end, reason) = (TrialState.Completed, (string?)null);
+        var sinceCheckpoint = Stopwatch.StartNew();
         while (epoch < epochs)
         {
             for (var batch = 0; batch < BatchesPerEpoch; batch++)
@@ -68,8 +70,14 @@ public sealed class SyntheticTrainer(SyntheticTrainerOptions options) : ITrialTr
             epoch++;
             state = Hash($"{state}|{epoch}");
             if (failure is FailureClass.Diverged && epoch == 2) return Outcome(assignment, TrialState.Failed, "loss is NaN", epoch, state, config, started);
-            if (options.WritesFiles) await SaveAtomicallyAsync(checkpointPath, new Checkpoint(epoch, state));
-            var answer = await onEpoch(Progress(assignment, config, epoch), cancel);
+            // As the real trainer: the checkpoint is written when the cadence says, and only those epochs are replicated.
+            var checkpointed = options.WritesFiles && assignment.Checkpoints.IsDue(epoch, sinceCheckpoint.Elapsed);
+            if (checkpointed)
+            {
+                await SaveAtomicallyAsync(checkpointPath, new Checkpoint(epoch, state));
+                sinceCheckpoint.Restart();
+            }
+            var answer = await onEpoch(Progress(assignment, config, epoch, checkpointed), cancel);
             if (answer.Verdict == EpochVerdict.Abandon) return Outcome(assignment, TrialState.Cancelled, answer.Reason, epoch, state, config, started);
             if (answer.Verdict == EpochVerdict.Stop) { (end, reason) = (TrialState.Pruned, answer.Reason); break; }
         }
@@ -83,14 +91,14 @@ public sealed class SyntheticTrainer(SyntheticTrainerOptions options) : ITrialTr
         return outcome;
     }
 
-    private EpochProgress Progress(TrialAssignment assignment, ExperimentConfig config, int epoch)
+    private EpochProgress Progress(TrialAssignment assignment, ExperimentConfig config, int epoch, bool checkpointed)
     {
         var accuracy = Accuracy(config, epoch);
         var metrics = new MetricValues
         {
             TrainLoss = 1 - accuracy, TrainAccuracy = accuracy, ValLoss = 1.1 - accuracy, ValAccuracy = accuracy, ValMacroF1 = accuracy * 0.9, ValUar = accuracy * 0.95,
         };
-        return new EpochProgress(assignment.TrialId, assignment.Attempt, epoch, config.Training.Epochs, metrics, config.Training.LearningRate, options.EpochDuration.TotalSeconds, CheckpointWritten: options.WritesFiles);
+        return new EpochProgress(assignment.TrialId, assignment.Attempt, epoch, config.Training.Epochs, metrics, config.Training.LearningRate, options.EpochDuration.TotalSeconds, CheckpointWritten: checkpointed);
     }
 
     /// <summary>Rises with the epochs towards a ceiling set by the learning rate (best near 1e-3), the seed and the cross-validation fold.</summary>

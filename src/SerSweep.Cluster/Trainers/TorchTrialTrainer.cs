@@ -10,8 +10,8 @@ namespace SerSweep.Cluster.Trainers;
 
 /// <summary>
 /// The real trainer: the training helper's <see cref="Trainer"/> on the cluster's cached features (a copy in this
-/// worker's own cache), in this worker process with the silo's threads per trial, checkpointing every
-/// <c>search.checkpoint_every</c>-th epoch (the ones the trial grain replicates) into the worker's folder for the trial
+/// worker's own cache), in this worker process with the silo's threads per trial, checkpointing as
+/// <c>search.checkpoint_every</c> says (the epochs the trial grain replicates) into the worker's folder for the trial
 /// and resuming from it when the attempt says so.
 /// </summary>
 public sealed class TorchTrialTrainer(FeatureSetLoader features) : ITrialTrainer
@@ -32,7 +32,7 @@ public sealed class TorchTrialTrainer(FeatureSetLoader features) : ITrialTrainer
             Config = config,
             Features = featureSet,
             CheckpointDir = files.CheckpointDir,
-            CheckpointEvery = assignment.CheckpointEvery,
+            Checkpoints = assignment.Checkpoints,
             ResumeFrom = assignment.ResumeFromEpoch > 0 ? files.CheckpointDir : null,
             BundlePath = files.BundlePath,
             CrossValidationJson = assignment.CrossValidationJson,
@@ -41,7 +41,7 @@ public sealed class TorchTrialTrainer(FeatureSetLoader features) : ITrialTrainer
         {
             OnEpoch = async (report, token) =>
             {
-                var answer = await onEpoch(Progress(assignment, report, request.CheckpointsAfter(report.Epoch)), token);
+                var answer = await onEpoch(Progress(assignment, report, report.Checkpointed), token);
                 return answer.Verdict == EpochVerdict.Continue ? EpochDecision.Continue : EpochDecision.Stop(answer.Reason ?? "stopped by the coordinator");
             },
         }, cancel);

@@ -67,7 +67,7 @@ internal sealed partial class SweepReader(YamlReader reader, SweepLimits limits)
             ["max_trials"] = (_, v) => { maxTrialsNode = v; search = search with { MaxTrials = reader.ReadInt(v, "search.max_trials", 1) }; },
             ["max_concurrent"] = (_, v) => search = search with { MaxConcurrent = reader.ReadInt(v, "search.max_concurrent", 1) ?? search.MaxConcurrent },
             ["time_limit"] = (_, v) => search = search with { TimeLimit = ReadDuration(v) },
-            ["checkpoint_every"] = (_, v) => search = search with { CheckpointEvery = reader.ReadInt(v, "search.checkpoint_every", 1) ?? search.CheckpointEvery },
+            ["checkpoint_every"] = (_, v) => search = search with { Checkpoints = ReadCheckpointCadence(v) ?? search.Checkpoints },
             ["objective"] = (_, v) => ReadObjective(v),
             ["warm_start"] = (_, v) => ReadWarmStart(v),
             ["objectives"] = (_, v) => ReadObjectives(v),
@@ -136,6 +136,17 @@ internal sealed partial class SweepReader(YamlReader reader, SweepLimits limits)
         if (node is YamlScalar scalar && Durations.TryParse(scalar.Value, out var duration)) return duration;
         reader.Error(node, $"search.time_limit: expected {Durations.Expected}, got {node.Describe()}",
             "write hours, minutes and seconds with units h, m, s (e.g. 45m), or null for no limit");
+        return null;
+    }
+
+    /// <summary>A whole number of epochs (5), or a duration of training (30s, 2m).</summary>
+    private CheckpointCadence? ReadCheckpointCadence(YamlNode node)
+    {
+        if (node is YamlScalar scalar && Durations.TryParse(scalar.Value, out var interval)) return CheckpointCadence.Every(interval);
+        if (node is YamlScalar number && int.TryParse(number.Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _))
+            return reader.ReadInt(node, "search.checkpoint_every", 1) is { } epochs ? CheckpointCadence.EveryEpochs(epochs) : null;
+        reader.Error(node, $"search.checkpoint_every: expected a number of epochs (at least 1) or a duration of training such as 30s or 5m, got {node.Describe()}",
+            "write e.g. 5 (every 5th epoch) or 30s (the first epoch ending 30 s of training after the last checkpoint)");
         return null;
     }
 
