@@ -40,7 +40,8 @@ internal sealed class TrainingRun : IDisposable
     private readonly Tensor[] l1Weights;
     private readonly string configJson;
     private readonly List<EpochReport> history = [];
-    private (double Value, int Epoch, byte[] Weights) best = (double.NaN, 0, []);
+    private (double Value, int Epoch) best = (double.NaN, 0);
+    private readonly BestWeights bestWeights;
     private readonly int startEpoch;
     /// <summary>The run's clock at its last checkpoint (or its start): what a time cadence counts from.</summary>
     private TimeSpan lastCheckpoint;
@@ -87,18 +88,20 @@ internal sealed class TrainingRun : IDisposable
             generator = Own(new Generator((ulong)training.Seed));
             model = Own(ModelFactory.Create(config.Model, itemShape, classes.Length, generator));
             optimizer = Own(OptimizerFactory.Create(training, model.parameters()));
+            bestWeights = Own(new BestWeights());
             schedule = new LearningRateSchedule(training);
             l1Weights = model.parameters().Where(p => p.dim() > 1).ToArray();
             configJson = JsonSerializer.Serialize(config, BundleJson.Options);
 
             if (request.ResumeFrom is { } resumeDir)
             {
-                var (state, bestWeights) = TrainingCheckpoint.Load(resumeDir, model, optimizer);
+                var (state, kept) = TrainingCheckpoint.Load(resumeDir, model, optimizer);
                 if (state.ConfigJson != configJson)
                     throw new ArgumentException($"checkpoint {resumeDir} belongs to a run with a different configuration");
                 startEpoch = state.NextEpoch;
                 history.AddRange(state.History);
-                best = (state.BestValue, state.BestEpoch, bestWeights);
+                best = (state.BestValue, state.BestEpoch);
+                bestWeights.Set(kept);
                 schedule.Plateau = state.Plateau;
             }
             profile?.Lap("setup");
@@ -222,7 +225,11 @@ internal sealed class TrainingRun : IDisposable
         if (training.Schedule == LrSchedule.Plateau) schedule.Observe(value, lowerIsBetter);
         profile?.Lap("eval");
         var improved = best.Epoch == 0 || (lowerIsBetter ? value < best.Value : value > best.Value);
-        if (improved) best = (value, epoch + 1, Trainer.SaveWeights(model));
+        if (improved)
+        {
+            best = (value, epoch + 1);
+            bestWeights.Take(model);
+        }
         profile?.Lap("best");
 
         var checkpointed = request.CheckpointDir is not null && request.Checkpoints.IsDue(epoch + 1, clock.Elapsed - lastCheckpoint);
@@ -232,7 +239,7 @@ internal sealed class TrainingRun : IDisposable
             {
                 NextEpoch = epoch + 1, History = history, BestValue = best.Value, BestEpoch = best.Epoch,
                 Plateau = schedule.Plateau, ConfigJson = configJson,
-            }.Save(request.CheckpointDir!, improved ? null : model, optimizer, best.Weights);
+            }.Save(request.CheckpointDir!, improved ? null : model, optimizer, bestWeights.Serialise(model));
             lastCheckpoint = clock.Elapsed;
         }
         profile?.Lap("checkpoint");
@@ -248,7 +255,7 @@ internal sealed class TrainingRun : IDisposable
         var keep = status is TrialState.Completed or TrialState.EarlyStopped or TrialState.Pruned && best.Epoch > 0;
         if (keep)
         {
-            Trainer.LoadWeights(model, best.Weights);
+            bestWeights.Restore(model);
             val = Trainer.Evaluate(model, data, labels, targets, features.Actors, split.Val, classes);
             test = split.Test.Length > 0 ? Trainer.Evaluate(model, data, labels, targets, features.Actors, split.Test, classes) : null;
             latencyMs = InferenceLatency.MedianMs(model, itemShape);
@@ -256,7 +263,7 @@ internal sealed class TrainingRun : IDisposable
         var outcome = new TrainingOutcome
         {
             Status = status, Reason = reason, Epochs = history, BestEpoch = best.Epoch, Val = val, Test = test,
-            ModelBytes = keep ? best.Weights.Length : null, LatencyMs = latencyMs,
+            ModelBytes = keep ? bestWeights.Serialise(model).Length : null, LatencyMs = latencyMs,
             Split = split.Description, ParameterCount = ModelFactory.ParameterCount(model), Elapsed = clock.Elapsed,
             TrainedActors = [.. split.Train.Select(i => features.Actors[i]).Distinct().Order()],
         };
@@ -266,7 +273,7 @@ internal sealed class TrainingRun : IDisposable
             new ModelBundle
             {
                 Config = request.Config, ItemShape = itemShape, Classes = classes, Normalization = bundleNormalization,
-                Weights = best.Weights, Training = outcome, FeatureCacheKey = features.CacheKey,
+                Weights = bestWeights.Serialise(model), Training = outcome, FeatureCacheKey = features.CacheKey,
                 CrossValidationJson = request.CrossValidationJson,
             }.Save(bundlePath);
         }
