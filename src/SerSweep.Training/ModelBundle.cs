@@ -67,7 +67,8 @@ public sealed record ModelBundle
         {
             foreach (var (name, bytes) in entries.Append(new(ManifestEntry, Json(manifest))))
             {
-                using var stream = zip.CreateEntry(name, CompressionLevel.Optimal).Open();
+                // Float weights barely deflate (7 % for ~18 ms of CPU per trial, on the training thread): stored as they are.
+                using var stream = zip.CreateEntry(name, name == WeightsEntry ? CompressionLevel.NoCompression : CompressionLevel.Optimal).Open();
                 stream.Write(bytes);
             }
         }

@@ -23,6 +23,10 @@ public class CostMetricsTests
         Assert.Equal(bundle.Weights.Length, metrics[Metrics.ModelBytes]);
         Assert.True(metrics[Metrics.LatencyMs] is > 0 and < double.PositiveInfinity, $"latency {metrics[Metrics.LatencyMs]}");
         Assert.Equal(metrics[Metrics.LatencyMs], bundle.Training.LatencyMs);
+        // The weights are stored, not deflated (float weights barely compress): model_bytes is also what they take in the file.
+        using var zip = System.IO.Compression.ZipFile.OpenRead(path);
+        var weights = zip.GetEntry("weights.pt")!;
+        Assert.Equal((weights.Length, weights.Length), (weights.CompressedLength, (long)metrics[Metrics.ModelBytes]!.Value));
     }
 
     [Fact]
