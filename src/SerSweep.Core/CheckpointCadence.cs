@@ -18,6 +18,4 @@ public sealed record CheckpointCadence(int Epochs, TimeSpan Interval)
 
     /// <summary>Whether (1-based) <paramref name="epoch"/>'s checkpoint is written, <paramref name="sinceLast"/> after the last one.</summary>
     public bool IsDue(int epoch, TimeSpan sinceLast) => Epochs > 0 ? epoch % Epochs == 0 : sinceLast >= Interval;
-
-    public override string ToString() => Epochs > 0 ? $"every {Epochs} epochs" : $"every {Interval.TotalSeconds:0.###} s of training";
 }

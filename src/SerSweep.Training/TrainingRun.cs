@@ -252,6 +252,7 @@ internal sealed class TrainingRun : IDisposable
         ClassificationReport? val = null, test = null;
         double? latencyMs = null;
         string? bundlePath = null;
+        byte[]? weights = null;
         var keep = status is TrialState.Completed or TrialState.EarlyStopped or TrialState.Pruned && best.Epoch > 0;
         if (keep)
         {
@@ -259,21 +260,22 @@ internal sealed class TrainingRun : IDisposable
             val = Trainer.Evaluate(model, data, labels, targets, features.Actors, split.Val, classes);
             test = split.Test.Length > 0 ? Trainer.Evaluate(model, data, labels, targets, features.Actors, split.Test, classes) : null;
             latencyMs = InferenceLatency.MedianMs(model, itemShape);
+            weights = bestWeights.Serialise(model);
         }
         var outcome = new TrainingOutcome
         {
             Status = status, Reason = reason, Epochs = history, BestEpoch = best.Epoch, Val = val, Test = test,
-            ModelBytes = keep ? bestWeights.Serialise(model).Length : null, LatencyMs = latencyMs,
+            ModelBytes = weights?.Length, LatencyMs = latencyMs,
             Split = split.Description, ParameterCount = ModelFactory.ParameterCount(model), Elapsed = clock.Elapsed,
             TrainedActors = [.. split.Train.Select(i => features.Actors[i]).Distinct().Order()],
         };
-        if (keep && request.BundlePath is { } path)
+        if (weights is not null && request.BundlePath is { } path)
         {
             bundlePath = Path.GetFullPath(path);
             new ModelBundle
             {
                 Config = request.Config, ItemShape = itemShape, Classes = classes, Normalization = bundleNormalization,
-                Weights = bestWeights.Serialise(model), Training = outcome, FeatureCacheKey = features.CacheKey,
+                Weights = weights, Training = outcome, FeatureCacheKey = features.CacheKey,
                 CrossValidationJson = request.CrossValidationJson,
             }.Save(bundlePath);
         }
