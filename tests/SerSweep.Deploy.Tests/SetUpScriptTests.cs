@@ -98,6 +98,16 @@ public class SetUpScriptTests
         Assert.Single(run.Stderr.Split('\n'), l => l.Contains("running WITHOUT jemalloc"));
     }
 
+    [Fact]
+    public async Task Sersweep_refuses_an_unknown_build_flavour_before_building_or_running_anything()
+    {
+        var run = await Run([Deploy("sersweep"), "--version"], env: new() { ["SERSWEEP_CLI_BUILD"] = "fast" });
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Equal("sersweep: SERSWEEP_CLI_BUILD must be composite (the default) or quick, not 'fast'", run.Stderr.Trim());
+        Assert.Equal("", run.Stdout);
+    }
+
     /// <summary>`deploy/sersweep validate sweep.yaml` on a machine where jemalloc seems missing (it looks for it elsewhere).</summary>
     private static Task<ChildProcess.Result> ValidateWithoutJemallocAsync(StubApt stubs) =>
         Run([Deploy("sersweep"), "validate", Path.Combine(TestPaths.RepoRoot, "sweep.yaml")], stubs.Path,
