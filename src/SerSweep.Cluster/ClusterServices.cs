@@ -12,8 +12,8 @@ public static class ClusterServices
 
     /// <summary>
     /// The SerSweep grains in a silo: role, slots and whether it has the audio advertised as silo metadata, role placement, the local slot
-    /// limit, and on a coordinator the sweep launcher and the membership watcher (which need the database:
-    /// register storage with its writer first). The host registers the <see cref="Trainers.ITrialTrainer"/>.
+    /// limit, and on a coordinator the sweep launcher and the membership watcher (which need the database and
+    /// its writer: the host registers storage). The host registers the <see cref="Trainers.ITrialTrainer"/>.
     /// </summary>
     public static ISiloBuilder AddSerSweep(this ISiloBuilder silo, SerSweepClusterOptions options)
     {

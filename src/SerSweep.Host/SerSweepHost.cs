@@ -77,7 +77,6 @@ public static class SerSweepHost
         services.AddSerSweepTelemetry(options);
         if (options.Coordinates)
         {
-            services.AddSerSweepStorage(options.DbPath);
             if (options.WatchFile is { } watch) services.AddHostedService(sp => ActivatorUtilities.CreateInstance<SweepFileWatcher>(sp, watch));
             services.AddSingleton<ISweepControl, ClusterSweepControl>();
         }
@@ -120,6 +119,9 @@ public static class SerSweepHost
                 Lease = options.Lease,
             });
         });
+        // After Orleans: storage's hosted service waits for the database's migrations, and registered after the silo's
+        // it lets the silo start meanwhile (hosted services start in the order they were registered).
+        if (options.Coordinates) services.AddSerSweepStorage(options.DbPath);
     }
 
     private static IPAddress AdvertisedAddress(string? advertise) => advertise switch
