@@ -16,11 +16,7 @@ public sealed class DatabaseFileTests
         journal.CommandText = "PRAGMA journal_mode;";
         Assert.Equal("wal", (string?)await journal.ExecuteScalarAsync());
 
-        await using var tables = connection.CreateCommand();
-        tables.CommandText = "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name;";
-        var names = new List<string>();
-        await using (var reader = await tables.ExecuteReaderAsync())
-            while (await reader.ReadAsync()) names.Add(reader.GetString(0));
+        var names = await TestDatabase.ColumnAsync(db.Path, "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name;");
         Assert.Superset(new HashSet<string> { "Sweeps", "Trials", "TrialAttempts", "EpochMetrics", "TrialResults", "Artifacts", "SiloSnapshots", "__EFMigrationsHistory" }, names.ToHashSet());
     }
 
@@ -38,13 +34,7 @@ public sealed class DatabaseFileTests
     public async Task The_leaderboard_query_uses_the_objective_index()
     {
         await using var db = new TestDatabase();
-        await using var connection = new SqliteConnection($"Data Source={db.Path}");
-        await connection.OpenAsync();
-        await using var plan = connection.CreateCommand();
-        plan.CommandText = "EXPLAIN QUERY PLAN SELECT * FROM Trials WHERE SweepId = 1 ORDER BY ObjectiveValue DESC LIMIT 50;";
-        var details = new List<string>();
-        await using (var reader = await plan.ExecuteReaderAsync())
-            while (await reader.ReadAsync()) details.Add(reader.GetString(3));
+        var details = await TestDatabase.ColumnAsync(db.Path, "EXPLAIN QUERY PLAN SELECT * FROM Trials WHERE SweepId = 1 ORDER BY ObjectiveValue DESC LIMIT 50;", column: 3);
         Assert.Contains(details, d => d.Contains("IX_Trials_SweepId_ObjectiveValue", StringComparison.Ordinal));
         Assert.DoesNotContain(details, d => d.Contains("TEMP B-TREE", StringComparison.Ordinal));
     }

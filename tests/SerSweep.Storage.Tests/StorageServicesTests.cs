@@ -20,13 +20,7 @@ public sealed class StorageServicesTests
         // The migrations the assembly holds, read apart from the database: every one is in its history table.
         await using var context = new SerSweepDbContext(SqliteDatabase.Options(path));
         var known = context.Database.GetMigrations().ToList();
-        await using var connection = new SqliteConnection($"Data Source={path}");
-        await connection.OpenAsync();
-        await using var applied = connection.CreateCommand();
-        applied.CommandText = "SELECT MigrationId FROM __EFMigrationsHistory ORDER BY MigrationId;";
-        var ids = new List<string>();
-        await using (var reader = await applied.ExecuteReaderAsync())
-            while (await reader.ReadAsync()) ids.Add(reader.GetString(0));
+        var ids = await TestDatabase.ColumnAsync(path, "SELECT MigrationId FROM __EFMigrationsHistory ORDER BY MigrationId;");
         Assert.NotEmpty(known);
         Assert.Equal(known.Order(StringComparer.Ordinal), ids);
     }

@@ -44,5 +44,18 @@ public sealed class TestDatabase : IAsyncDisposable
         TrialId = trialId, Attempt = attempt, Epoch = epoch, ValAccuracy = valAccuracy, TrainLoss = 1.0 / epoch,
     };
 
+    /// <summary>Column <paramref name="column"/> of every row <paramref name="sql"/> returns, read straight from the file at <paramref name="path"/> (not through EF Core).</summary>
+    public static async Task<List<string>> ColumnAsync(string path, string sql, int column = 0)
+    {
+        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}");
+        await connection.OpenAsync();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        var values = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync()) values.Add(reader.GetString(column));
+        return values;
+    }
+
     public async ValueTask DisposeAsync() => await Writer.DisposeAsync();
 }
