@@ -31,6 +31,24 @@ public class WavReaderTests
     }
 
     [Fact]
+    public void ReadInto_decodes_into_the_buffer_given_when_it_is_large_enough_and_into_a_new_one_when_not()
+    {
+        var files = RavdessCatalog.Scan(TestPaths.Ravdess, new CatalogFilter { Actors = ActorSelection.Parse("1") }).Entries
+            .Select(e => (e.Path, WavReader.Read(e.Path).Samples)).OrderByDescending(f => f.Samples.Length).ToArray();
+        var (longest, shortest) = (files[0], files[^1]);
+        var buffer = new float[longest.Samples.Length];
+
+        var intoLarge = WavReader.ReadInto(shortest.Path, buffer);
+        var intoSmall = WavReader.ReadInto(longest.Path, new float[shortest.Samples.Length]);
+
+        Assert.Same(buffer, intoLarge.Buffer);
+        Assert.Equal(shortest.Samples, intoLarge.Samples.ToArray());
+        Assert.Equal(48000, intoLarge.SampleRate);
+        Assert.Equal(longest.Samples, intoSmall.Buffer);
+        Assert.Equal(longest.Samples.Length, intoSmall.Length);
+    }
+
+    [Fact]
     public void Stereo_is_averaged_to_mono()
     {
         var audio = Decode(Pcm16([1000, 3000, -32768, 32767], channels: 2));
@@ -145,7 +163,7 @@ public class WavReaderTests
         File.WriteAllBytes(path, file);
 
         // Decoding the whole file and opening it for reads by range walk the chunks alike: the same error.
-        foreach (var read in new Action[] { () => WavReader.Read(path), () => WavReader.Open(path).Dispose() })
+        foreach (var read in new Action[] { () => WavReader.Read(path), () => WavReader.ReadInto(path, null), () => WavReader.Open(path).Dispose() })
         {
             var e = Assert.Throws<WavFormatException>(read);
 

@@ -15,7 +15,23 @@ public static class AudioFile
     public static WavAudio Read(string path)
     {
         Span<byte> head = stackalloc byte[4];
-        if (IsWav(path, ref head)) return WavReader.Read(path);
+        return IsWav(path, ref head) ? WavReader.Read(path) : ReadCompressed(path, head);
+    }
+
+    /// <summary>
+    /// <see cref="Read(string)"/> for a caller that decodes file after file: a WAV file's samples go into
+    /// <paramref name="reuse"/> when it is large enough; MP3 and FLAC decode into a new array as always.
+    /// </summary>
+    public static SampleBuffer Read(string path, float[]? reuse)
+    {
+        Span<byte> head = stackalloc byte[4];
+        if (IsWav(path, ref head)) return WavReader.ReadInto(path, reuse);
+        var audio = ReadCompressed(path, head);
+        return new SampleBuffer(audio.Samples, audio.Samples.Length, audio.SampleRate);
+    }
+
+    private static WavAudio ReadCompressed(string path, ReadOnlySpan<byte> head)
+    {
         if (IsMp3(head)) return Mp3(path, () => new MpegFile(path));
         if (head.StartsWith("fLaC"u8)) return FlacReader.Read(path);
         throw Unsupported(path, head);

@@ -24,7 +24,16 @@ public static class WavReader
 
     private readonly record struct Format(WavEncoding Encoding, int Channels, int SampleRate, int BitsPerSample, int BlockAlign);
 
-    public static WavAudio Read(string path)
+    public static WavAudio Read(string path) => ReadFile(path, Decode);
+
+    /// <summary>
+    /// <see cref="Read"/> into <paramref name="reuse"/> when it is large enough (else a new array), for a caller that
+    /// decodes file after file and keeps the buffer between them (<see cref="Features.ClipLoader"/>).
+    /// </summary>
+    public static SampleBuffer ReadInto(string path, float[]? reuse) =>
+        ReadFile(path, (file, source) => DecodeInto(file, source, reuse).Samples);
+
+    private static T ReadFile<T>(string path, Func<ReadOnlySpan<byte>, string, T> decode)
     {
         using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
         var length = RandomAccess.GetLength(handle);
@@ -40,7 +49,7 @@ public static class WavReader
                 if (n == 0) break;
                 read += n;
             }
-            return Decode(buffer.AsSpan(0, read), path);
+            return decode(buffer.AsSpan(0, read), path);
         }
         finally
         {
@@ -51,10 +60,17 @@ public static class WavReader
     /// <summary>Decodes a whole WAV file held in memory; <paramref name="source"/> names it in errors.</summary>
     public static WavAudio Decode(ReadOnlySpan<byte> file, string source)
     {
+        var (f, samples) = DecodeInto(file, source, reuse: null);
+        return new WavAudio(samples.Buffer, f.SampleRate, f.Channels, f.Encoding, f.BitsPerSample);
+    }
+
+    private static (Format Format, SampleBuffer Samples) DecodeInto(ReadOnlySpan<byte> file, string source, float[]? reuse)
+    {
         var (f, dataStart, dataSize) = Walk(new SpanBytes(file), source);
-        var samples = new float[dataSize / f.BlockAlign];
-        DecodeMono(file.Slice((int)dataStart, (int)dataSize), f, samples);
-        return new WavAudio(samples, f.SampleRate, f.Channels, f.Encoding, f.BitsPerSample);
+        var length = (int)(dataSize / f.BlockAlign);
+        var buffer = reuse is not null && reuse.Length >= length ? reuse : new float[length];
+        DecodeMono(file.Slice((int)dataStart, (int)dataSize), f, buffer.AsSpan(0, length));
+        return (f, new SampleBuffer(buffer, length, f.SampleRate));
     }
 
     /// <summary>
