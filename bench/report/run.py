@@ -36,7 +36,7 @@ REDIS_PORT, SILO_PORT, HTTP_PORT = 6590, 13111, 5280
 # Sizes per mode. Full: about 45 minutes on a quiet 2-core machine (2653 s on 2026-12-06; 1531 s on 2026-11-24, before the e2e, serve, pareto and scale measurements); quick: a smoke check of every path.
 PROFILES = {
     "full": dict(feature_repeats=5, train_runs=3, search_runs=5, pareto_seeds=10, overhead_runs=3, overhead_sweeps=8, overhead_trials=50,
-                 dashboard_iterations=20, sweep_trials=8, sweep_repeats=2, sweep_epochs=40, rss_epochs=50, cache_reloads=7,
+                 dashboard_iterations=20, sweep_trials=8, sweep_repeats=4, sweep_epochs=40, rss_epochs=50, cache_reloads=7,
                  e2e_repeats=5, e2e_trials=None, e2e_epochs=None, timeline_runs=3, serve_clients=32, serve_requests=2000,
                  scale=dict(workers=32, slots=4, sweeps=8, trials=20000, epochs=10, warmup=1000), scale_runs=3, scale_peer_seconds=30,
                  scale_ceiling_trials=3000, scale_ceiling=[(8, 4, 8, 1, False), (16, 4, 8, 1, False), (64, 4, 8, 1, False), (32, 4, 1, 1, False), (32, 4, 32, 1, False),
@@ -274,7 +274,7 @@ class LoopbackCluster:
             time.sleep(0.2)
         return rows[0][0]
 
-    def wait(self, sweep_id, timeout, on_poll=None):
+    def wait(self, sweep_id, timeout, on_poll=None, poll=0.1):
         deadline, next_check = time.time() + timeout, time.time() + 5
         while True:
             status = self.query("SELECT Status FROM Sweeps WHERE Id = ?", sweep_id)[0][0]
@@ -287,7 +287,7 @@ class LoopbackCluster:
             if time.time() > next_check:
                 self.check_alive()
                 next_check = time.time() + 5
-            time.sleep(0.1)
+            time.sleep(poll)
 
     def worker_pid(self, index=1):
         with open(os.path.join(self.dir, "pids", f"worker-{index}.pid")) as f:
@@ -360,7 +360,9 @@ def sweep_once(label, key, workers, threads, yaml, p, idle_rows):
             idle_rows.extend(idle_cpu(cluster, shown(cluster.start)))
         cpu_before, began = cluster.cpu_seconds(), time.time()
         sweep_id = cluster.launch(yaml)
-        status = cluster.wait(sweep_id, timeout=1800)
+        # Polled once a second: the figure comes from the trials' own times, and with two workers every CPU second
+        # this process spends is taken from a trial (one worker leaves it a free core).
+        status = cluster.wait(sweep_id, timeout=1800, poll=1.0)
         cpu = cpu_used(cpu_before, cluster.cpu_seconds(), time.time() - began)
         times = cluster.query("SELECT StartedAt, FinishedAt, Status FROM Trials WHERE SweepId = ?", sweep_id)
     completed = [t for t in times if t[2] == "Completed"]
@@ -375,10 +377,10 @@ def sweep(p):
     configs = [("1 worker x 1 thread", "1w1t", 1, 1), ("2 workers x 1 thread", "2w1t", 2, 1), ("1 worker x 2 threads", "1w2t", 1, 2)]
     yaml = sweep_yaml("bench-throughput", p["sweep_trials"], p["sweep_epochs"], **THROUGHPUT_TRIAL)
     idle_rows, runs = [], {key: [] for _, key, _, _ in configs}
-    # The configurations take turns, repeat after repeat, so a slow spell of the machine hits all of them alike;
-    # each ratio is taken within one repeat.
+    # The configurations take turns, repeat after repeat and in reverse order every other repeat, so a slow spell or
+    # a drift of the machine hits all of them alike; each ratio is taken within one repeat.
     for repeat in range(p["sweep_repeats"]):
-        for label, key, workers, threads in configs:
+        for label, key, workers, threads in configs if repeat % 2 == 0 else configs[::-1]:
             log(f"sweep: repeat {repeat + 1}/{p['sweep_repeats']}, {label}")
             runs[key].append(sweep_once(label, key, workers, threads, yaml, p, idle_rows if key == "2w1t" and repeat == 0 else None))
     rows = []
