@@ -373,16 +373,46 @@ def sweep_once(label, key, workers, threads, yaml, p, idle_rows):
     return len(completed) / seconds * 3600, seconds, durations, cpu, shown(cluster.start)
 
 
+def machine_scaling(yaml, folder):
+    """
+    The machine's own two-core scaling for the measured trial, no cluster: `sersweep train` of the trial alone, then
+    two at once (training seconds as each reports them). A ratio of 2 x alone / together below 2 is what two trainings
+    lose to each other on this VM (shared caches, the host), which no cluster can win back.
+    """
+    os.makedirs(folder, exist_ok=True)
+    config = os.path.join(folder, "sweep.yaml")
+    with open(config, "w") as f:
+        f.write(yaml)
+
+    def command(name):
+        return [os.path.join(REPO, "deploy", "sersweep"), "train", "--config", config, "--set", "training.threads=1",
+                "--cache", os.path.join(folder, "cache"), "--out", os.path.join(folder, name), "--json"]
+
+    def seconds(process):
+        out, _ = process.communicate()
+        if process.returncode != 0:
+            raise RuntimeError(f"{shown(process.args)} exited with {process.returncode}")
+        return json.loads(out)["elapsed_seconds"]
+
+    start = lambda name: subprocess.Popen(command(name), cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    alone = seconds(start("alone"))
+    pair = [start("first"), start("second")]
+    together = [seconds(process) for process in pair]
+    return 2 * alone / statistics.mean(together), shown(command("alone"))
+
+
 def sweep(p):
     configs = [("1 worker x 1 thread", "1w1t", 1, 1), ("2 workers x 1 thread", "2w1t", 2, 1), ("1 worker x 2 threads", "1w2t", 1, 2)]
     yaml = sweep_yaml("bench-throughput", p["sweep_trials"], p["sweep_epochs"], **THROUGHPUT_TRIAL)
-    idle_rows, runs = [], {key: [] for _, key, _, _ in configs}
+    idle_rows, runs, machine = [], {key: [] for _, key, _, _ in configs}, []
     # The configurations take turns, repeat after repeat and in reverse order every other repeat, so a slow spell or
     # a drift of the machine hits all of them alike; each ratio is taken within one repeat.
     for repeat in range(p["sweep_repeats"]):
         for label, key, workers, threads in configs if repeat % 2 == 0 else configs[::-1]:
             log(f"sweep: repeat {repeat + 1}/{p['sweep_repeats']}, {label}")
             runs[key].append(sweep_once(label, key, workers, threads, yaml, p, idle_rows if key == "2w1t" and repeat == 0 else None))
+        log(f"sweep: repeat {repeat + 1}/{p['sweep_repeats']}, the machine alone (two plain trainings against one)")
+        machine.append(machine_scaling(yaml, os.path.join(OUT, "cluster", "machine")))
     rows = []
     for label, key, _, _ in configs:
         per_hour = [r[0] for r in runs[key]]
@@ -400,6 +430,9 @@ def sweep(p):
                            ("sweep-threads", "1 worker x 2 threads / 1 worker x 1 thread", "1w2t")]:
         ratios = [a[0] / b[0] for a, b in zip(runs[key], runs["1w1t"])]
         rows.append(record(id, "sweep", f"{label} (within each repeat)", "x", "higher", summary(ratios), None, command))
+    rows.append(record("sweep-machine", "sweep", "the machine alone: two plain 1-thread trainings of the same trial at once / one "
+                       "(2 x alone / together, training seconds; no cluster; after each repeat)", "x", "higher",
+                       summary([m[0] for m in machine]), None, machine[0][1]))
     return rows
 
 
