@@ -137,7 +137,7 @@ def render(results, notes, previous=""):
            "Do not edit the tables by hand: the explanations come from `bench/report/notes/NAME.md`, the analysis of a missed goal",
            "from `bench/report/notes/NAME-miss.md`.", "",
            "```bash",
-           "SERSWEEP_SHARED=/path/to/shared deploy/bench            # everything, ~45 min on a quiet 2-core machine",
+           "SERSWEEP_SHARED=/path/to/shared deploy/bench            # everything, ~1 hour on a quiet 2-core machine",
            "SERSWEEP_SHARED=/path/to/shared deploy/bench --only rss # one measurement again (the others' last results stay)",
            "deploy/bench --quick                                    # smoke check of every path, sizes too small to mean anything",
            "```", ""]
