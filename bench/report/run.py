@@ -33,7 +33,7 @@ TORCH_RUNTIME = os.path.join(REPO, "deploy", "torch-runtime")
 # Ports of the loopback clusters started here: away from deploy/cluster's defaults (6390, 11111, 5080).
 REDIS_PORT, SILO_PORT, HTTP_PORT = 6590, 13111, 5280
 
-# Sizes per mode. Full: about 45 minutes on a quiet 2-core machine (2653 s on 2026-12-06; 1531 s on 2026-11-24, before the e2e, serve, pareto and scale measurements); quick: a smoke check of every path.
+# Sizes per mode. Full: about an hour on a quiet 2-core machine (3406 s on 2026-12-08 with four turns of the sweep measurement; 2653 s on 2026-12-06; 1531 s on 2026-11-24, before the e2e, serve, pareto and scale measurements); quick: a smoke check of every path.
 PROFILES = {
     "full": dict(feature_repeats=5, train_runs=3, search_runs=5, pareto_seeds=10, overhead_runs=3, overhead_sweeps=8, overhead_trials=50,
                  dashboard_iterations=20, sweep_trials=8, sweep_repeats=4, sweep_epochs=40, rss_epochs=50, cache_reloads=7,

@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -47,7 +48,7 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>Column <paramref name="column"/> of every row <paramref name="sql"/> returns, read straight from the file at <paramref name="path"/> (not through EF Core).</summary>
     public static async Task<List<string>> ColumnAsync(string path, string sql, int column = 0)
     {
-        await using var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}");
+        await using var connection = new SqliteConnection($"Data Source={path}");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = sql;

@@ -19,9 +19,9 @@ public sealed class ClipLoader(FeatureConfig config)
     private int OffsetSamples => (int)Math.Round(Config.OffsetSeconds * Config.SampleRate);
 
     /// <summary>
-    /// Each thread decodes file after file into one buffer of its own (kept up to 4 M samples, 87 s at 48 kHz): a new array per file
-    /// (~0.7 MB for 4 s at 48 kHz, on the large-object heap) made the GC collect generation 2 two or three times per
-    /// 240 files and the kernel fault in up to 50 000 fresh pages, whose count set how long a pass took.
+    /// Each thread decodes file after file into one buffer of its own (kept up to 4 M samples, 87 s at 48 kHz): a new
+    /// array per file (~0.7 MB for 4 s at 48 kHz, on the large-object heap) made the GC collect generation 2 two or
+    /// three times per 240 files and the kernel fault in up to 58 000 fresh pages, whose count set how long a pass took.
     /// </summary>
     [ThreadStatic] private static float[]? _decoded;
     private const int MaxKeptSamples = 1 << 22;
